@@ -1,0 +1,5 @@
+import sys
+
+from peerdesk.cli import main
+
+sys.exit(main())

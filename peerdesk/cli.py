@@ -1,0 +1,174 @@
+"""`peerdesk`: the window without a command; headless commands over the same services.
+
+Every command exits 0 on success and non-zero with one readable line on
+failure. argparse keeps startup light: nothing heavy is imported until a
+command needs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from peerdesk.i18n import t
+
+
+def _ask_passphrase(new: bool) -> str | None:
+    import getpass
+
+    if not sys.stdin.isatty():
+        return None
+    if not new:
+        return getpass.getpass(t("cli.passphrase.prompt"))
+    first = getpass.getpass(t("cli.passphrase.new"))
+    if getpass.getpass(t("cli.passphrase.confirm")) != first:
+        from peerdesk.errors import StorageError
+
+        raise StorageError("cli.passphrase.mismatch")
+    return first
+
+
+def _open(create: bool = False, **kw):
+    from peerdesk.storage.opening import open_current
+
+    opened = open_current(create=create, ask=_ask_passphrase, **kw)
+    if opened.recovery_key:
+        print(t("cli.recovery_key", key=opened.recovery_key), file=sys.stderr)
+    return opened
+
+
+def cmd_demo(args) -> int:
+    from peerdesk.services import demo
+
+    opened = _open(create=True)
+    db = opened.db
+    with db.begin() as s:
+        if not demo.is_empty(s):
+            print(t("cli.demo.already", where=db.target.describe()))
+            return 0
+        demo.load_demo(s)
+    print(t("cli.demo.done", where=db.target.describe()))
+    print(t("cli.demo.users"))
+    return 0
+
+
+def cmd_db_info(args) -> int:
+    from peerdesk.storage.migrate import schema_state
+    from peerdesk.storage.schema import HEAD_REVISION
+
+    opened = _open(check_schema=False)
+    db = opened.db
+    state = schema_state(db)
+    if state.is_current:
+        schema = f"{state.revision} ({t('cli.info.current')})"
+    else:
+        schema = f"{state.revision or '-'} ({t('cli.info.needs_upgrade', rev=HEAD_REVISION)})"
+    info = {
+        "database": db.target.describe(),
+        "backend": db.target.kind,
+        "schema": state.revision,
+        "schema_current": state.is_current,
+        "encrypted": db.encrypted,
+        "key_source": opened.key_source,
+    }
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False))
+        return 0
+    rows = [
+        (t("cli.info.database"), info["database"]),
+        (t("cli.info.backend"), info["backend"]),
+        (t("cli.info.schema"), schema),
+        (t("cli.info.encrypted"), t("cli.info.yes") if db.encrypted else t("cli.info.server")),
+    ]
+    if opened.key_source:
+        rows.append((t("cli.info.key"), opened.key_source))
+    width = max(len(k) for k, _ in rows)
+    for k, v in rows:
+        print(f"{k.ljust(width)}  {v}")
+    return 0
+
+
+def cmd_db_upgrade(args) -> int:
+    from peerdesk.storage.schema import HEAD_REVISION
+
+    opened = _open(allow_upgrade=True)
+    key = "cli.db.upgraded" if opened.schema == "upgraded" else "cli.db.current"
+    print(t(key, rev=HEAD_REVISION))
+    return 0
+
+
+def cmd_list(args) -> int:
+    from peerdesk.services.listing import list_rows
+
+    db = _open(allow_upgrade=False).db
+    with db.session() as s:
+        rows = list_rows(s, args.kind)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    if not rows:
+        print(t("cli.no_rows"))
+        return 0
+    cols = list(rows[0])
+    widths = {c: max(len(c), *(len(str(r[c] if r[c] is not None else "")) for r in rows)) for c in cols}
+    print("  ".join(c.ljust(widths[c]) for c in cols))
+    for r in rows:
+        print("  ".join(str(r[c] if r[c] is not None else "").ljust(widths[c]) for c in cols))
+    return 0
+
+
+def cmd_gui(args) -> int:
+    from peerdesk.ui.app import run
+
+    return run(sys.argv[:1] + (args.qt_args or []))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from peerdesk.services.listing import KINDS
+
+    p = argparse.ArgumentParser(prog="peerdesk", description=t("cli.description"))
+    sub = p.add_subparsers(dest="command")
+    sub.add_parser("demo", help=t("cli.demo.help")).set_defaults(func=cmd_demo)
+    db = sub.add_parser("db", help=t("cli.db.help"))
+    dbsub = db.add_subparsers(dest="db_command", required=True)
+    info = dbsub.add_parser("info", help=t("cli.db.info.help"))
+    info.add_argument("--json", action="store_true", help=t("cli.json.help"))
+    info.set_defaults(func=cmd_db_info)
+    dbsub.add_parser("upgrade", help=t("cli.db.upgrade.help")).set_defaults(func=cmd_db_upgrade)
+    ls = sub.add_parser("list", help=t("cli.list.help"))
+    ls.add_argument("kind", choices=sorted(KINDS))
+    ls.add_argument("--json", action="store_true", help=t("cli.json.help"))
+    ls.set_defaults(func=cmd_list)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0].startswith("--exit-when") or argv[0] == "gui":
+        from peerdesk.ui.app import run
+
+        return run(sys.argv[:1] + [a for a in argv if a != "gui"])
+    from peerdesk.errors import PeerDeskError
+
+    args = build_parser().parse_args(argv)
+    if not getattr(args, "func", None):
+        build_parser().print_help()
+        return 2
+    try:
+        return args.func(args)
+    except PeerDeskError as exc:
+        print(f"peerdesk: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # never a traceback with data in it on the terminal
+        from peerdesk.crashlog import record
+
+        ref = record(exc)
+        print(f"peerdesk: {t('error.unexpected', ref=ref)}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

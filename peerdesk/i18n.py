@@ -1,0 +1,65 @@
+"""Swedish and English texts for everything a person reads, outside Qt too.
+
+Catalogues live in resources/translations/{sv,en}.json, keyed by message id.
+The UI, the CLI, error messages and the PDFs all go through `t()`, so one
+test can check that every id exists in both languages.
+"""
+
+from __future__ import annotations
+
+import json
+import locale
+import os
+from functools import lru_cache
+
+from peerdesk.paths import resources_dir
+
+LANGUAGES = ("sv", "en")
+_current: str | None = None
+
+
+def system_language() -> str:
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "sv" if value.lower().startswith("sv") else "en"
+    try:
+        loc = locale.getlocale()[0] or ""
+    except ValueError:
+        loc = ""
+    return "sv" if loc.lower().startswith("sv") else "en"
+
+
+def language() -> str:
+    global _current
+    if _current is None:
+        env = os.environ.get("PEERDESK_LANG", "").lower()
+        _current = env if env in LANGUAGES else system_language()
+    return _current
+
+
+def set_language(lang: str) -> None:
+    global _current
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language: {lang}")
+    _current = lang
+
+
+@lru_cache(maxsize=None)
+def catalogue(lang: str) -> dict[str, str]:
+    with open(resources_dir() / "translations" / f"{lang}.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def t(key: str, lang: str | None = None, **params: object) -> str:
+    """The text for `key` in the current (or given) language, formatted with params."""
+    lang = lang or language()
+    text = catalogue(lang).get(key)
+    if text is None:
+        text = catalogue("en").get(key, key)
+    if params:
+        try:
+            return text.format(**params)
+        except (KeyError, IndexError, ValueError):
+            return text
+    return text

@@ -1,0 +1,42 @@
+"""The PeerDesk domain model: SQLAlchemy ORM classes only."""
+
+from peerdesk.models.base import Base
+from peerdesk.models.accounts import AuditEvent, Role, Setting, User, UserRole
+from peerdesk.models.people import Cohort, PeerStatus, PeerSupporter
+from peerdesk.models.workplaces import (
+    Briefing,
+    BriefingAttendee,
+    ContactKind,
+    Manager,
+    ManagerTenure,
+    Workplace,
+    WorkplaceKind,
+)
+from peerdesk.models.employment import ContractPeriod, EmploymentForm, Placement
+from peerdesk.models.supervision import (
+    AttendanceStatus,
+    CheckInAttendance,
+    CheckInMeeting,
+    SessionForm,
+    SessionParticipant,
+    SupervisionSession,
+    SupervisionTopic,
+    session_topic,
+)
+from peerdesk.models.consent import Consent, InformantRole, Study
+from peerdesk.models.evaluation import (
+    Answer,
+    EvaluationRound,
+    Instrument,
+    InstrumentItem,
+    Interview,
+    InterviewKind,
+    QuestionnaireResponse,
+    Quote,
+    QuoteStatus,
+    RoundStatus,
+    RoundWorkplace,
+    Theme,
+)
+
+__all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,0 +1,159 @@
+"""Evaluation rounds, interviews, instruments, questionnaire answers and quotes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from peerdesk.models.base import Base, StrEnum, Versioned, enum_type
+from peerdesk.models.consent import InformantRole
+
+
+class RoundStatus(StrEnum):
+    PLANNED = "planned"
+    COLLECTING = "collecting"
+    ANALYSING = "analysing"
+    REPORTED = "reported"
+
+
+class EvaluationRound(Versioned, Base):
+    """A data-collection round (materialinsamlingsomgång)."""
+
+    __tablename__ = "evaluation_round"
+    __table_args__ = (CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    study_id: Mapped[int | None] = mapped_column(ForeignKey("study.id", ondelete="SET NULL"), index=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[RoundStatus] = mapped_column(enum_type(RoundStatus, "round_status"), default=RoundStatus.PLANNED)
+
+
+class RoundWorkplace(Base):
+    __tablename__ = "round_workplace"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("evaluation_round.id", ondelete="CASCADE"), primary_key=True)
+    workplace_id: Mapped[int] = mapped_column(ForeignKey("workplace.id", ondelete="CASCADE"), primary_key=True)
+
+
+class InterviewKind(StrEnum):
+    INDIVIDUAL = "individual"
+    GROUP = "group"
+
+
+class Interview(Versioned, Base):
+    __tablename__ = "interview"
+    __table_args__ = (CheckConstraint("participants >= 1", name="participants_positive"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("evaluation_round.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[InterviewKind] = mapped_column(enum_type(InterviewKind, "interview_kind"))
+    informant_role: Mapped[InformantRole] = mapped_column(enum_type(InformantRole, "interview_informant_role"))
+    workplace_id: Mapped[int | None] = mapped_column(ForeignKey("workplace.id", ondelete="SET NULL"))
+    held_on: Mapped[dt.date] = mapped_column(Date)
+    participants: Mapped[int] = mapped_column(Integer, default=1)
+    consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent.id", ondelete="SET NULL"))
+
+
+class Instrument(Versioned, Base):
+    """A questionnaire instrument (RKI, DREEM …), defined as data in resources/instruments."""
+
+    __tablename__ = "instrument"
+    __table_args__ = (CheckConstraint("scale_max > scale_min", name="scale_order"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_sv: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    scale_min: Mapped[int] = mapped_column(Integer)
+    scale_max: Mapped[int] = mapped_column(Integer)
+    # Which end of the scale is the good one: "low" for DREEM (1 = agree fully).
+    good_end: Mapped[str] = mapped_column(String(8), default="high")
+    anchor_low_sv: Mapped[str | None] = mapped_column(String(200))
+    anchor_low_en: Mapped[str | None] = mapped_column(String(200))
+    anchor_high_sv: Mapped[str | None] = mapped_column(String(200))
+    anchor_high_en: Mapped[str | None] = mapped_column(String(200))
+    anchor_extra_sv: Mapped[str | None] = mapped_column(String(200))
+    anchor_extra_en: Mapped[str | None] = mapped_column(String(200))
+    # A value outside the scale meaning "not at all / don't know" (0 on the patient survey), if any.
+    extra_value: Mapped[int | None] = mapped_column(Integer)
+
+    items: Mapped[list[InstrumentItem]] = relationship(back_populates="instrument", order_by="InstrumentItem.number", cascade="all, delete-orphan")
+
+
+class InstrumentItem(Base):
+    __tablename__ = "instrument_item"
+    __table_args__ = (UniqueConstraint("instrument_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instrument.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    text_sv: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str] = mapped_column(Text)
+    open_ended: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    instrument: Mapped[Instrument] = relationship(back_populates="items")
+
+
+class QuestionnaireResponse(Versioned, Base):
+    """One filled-in questionnaire, identified only by a respondent code."""
+
+    __tablename__ = "questionnaire_response"
+    __table_args__ = (
+        UniqueConstraint("round_id", "instrument_id", "respondent_code"),
+        Index("ix_questionnaire_response_round", "round_id", "instrument_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("evaluation_round.id", ondelete="CASCADE"))
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instrument.id", ondelete="RESTRICT"))
+    respondent_code: Mapped[str] = mapped_column(String(40))
+    informant_role: Mapped[InformantRole] = mapped_column(enum_type(InformantRole, "response_informant_role"))
+    workplace_id: Mapped[int | None] = mapped_column(ForeignKey("workplace.id", ondelete="SET NULL"))
+    consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent.id", ondelete="SET NULL"), index=True)
+
+    answers: Mapped[list[Answer]] = relationship(cascade="all, delete-orphan", back_populates="response")
+
+
+class Answer(Base):
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("response_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_response.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("instrument_item.id", ondelete="RESTRICT"), index=True)
+    value: Mapped[int | None] = mapped_column(Integer)  # None: left blank (counted as missing)
+    text: Mapped[str | None] = mapped_column(Text)  # free-text comment
+
+    response: Mapped[QuestionnaireResponse] = relationship(back_populates="answers")
+
+
+class Theme(Base):
+    __tablename__ = "quote_theme"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name_sv: Mapped[str] = mapped_column(String(120), unique=True)
+    name_en: Mapped[str] = mapped_column(String(120))
+
+
+class QuoteStatus(StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+
+
+class Quote(Versioned, Base):
+    """A quote from an interview, attributed in reports only as "role, round N"."""
+
+    __tablename__ = "quote"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("evaluation_round.id", ondelete="CASCADE"), index=True)
+    informant_role: Mapped[InformantRole] = mapped_column(enum_type(InformantRole, "quote_informant_role"))
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("quote_theme.id", ondelete="SET NULL"))
+    interview_id: Mapped[int | None] = mapped_column(ForeignKey("interview.id", ondelete="SET NULL"))
+    consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent.id", ondelete="SET NULL"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[QuoteStatus] = mapped_column(enum_type(QuoteStatus, "quote_status"), default=QuoteStatus.DRAFT)

@@ -1,0 +1,109 @@
+"""Wards and municipal services, their managers, manager tenures and briefings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from peerdesk.models.base import Base, StrEnum, Versioned, enum_type
+
+
+class WorkplaceKind(StrEnum):
+    INPATIENT = "inpatient"  # slutenvård
+    OUTPATIENT = "outpatient"  # öppenvård
+    MUNICIPAL = "municipal"  # kommunal socialpsykiatri, e.g. Housing First / Bostad Först
+
+
+class Workplace(Versioned, Base):
+    __tablename__ = "workplace"
+    __table_args__ = (CheckConstraint("length(name) > 0", name="name_not_empty"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(200))  # clinic / municipality
+    kind: Mapped[WorkplaceKind] = mapped_column(enum_type(WorkplaceKind, "workplace_kind"))
+    specialty: Mapped[str | None] = mapped_column(String(120))
+    region: Mapped[str | None] = mapped_column(String(100))
+    address: Mapped[str | None] = mapped_column(String(300))
+    contact_name: Mapped[str | None] = mapped_column(String(200))  # daily supervisor on the ward
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    contact_email: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    tenures: Mapped[list[ManagerTenure]] = relationship(back_populates="workplace", order_by="ManagerTenure.start_date")
+
+
+class Manager(Versioned, Base):
+    """A ward or unit manager (avdelningschef / enhetschef)."""
+
+    __tablename__ = "manager"
+    __table_args__ = (CheckConstraint("length(name) > 0", name="name_not_empty"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+
+
+class ManagerTenure(Versioned, Base):
+    """Who managed which ward from when to when. A tenure that starts is a manager change."""
+
+    __tablename__ = "manager_tenure"
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
+        Index("ix_manager_tenure_workplace_start", "workplace_id", "start_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workplace_id: Mapped[int] = mapped_column(ForeignKey("workplace.id", ondelete="CASCADE"))
+    manager_id: Mapped[int] = mapped_column(ForeignKey("manager.id", ondelete="RESTRICT"), index=True)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    acting: Mapped[bool] = mapped_column(Boolean, default=False)  # tillförordnad: may overlap
+
+    workplace: Mapped[Workplace] = relationship(back_populates="tenures")
+    manager: Mapped[Manager] = relationship()
+
+
+class ContactKind(StrEnum):
+    BRIEFING = "briefing"  # informationsmöte
+    FOLLOW_UP = "follow_up"  # uppföljning
+
+
+class Briefing(Versioned, Base):
+    """A briefing or follow-up contact with a ward's management and staff."""
+
+    __tablename__ = "briefing"
+    __table_args__ = (
+        Index("ix_briefing_workplace_date", "workplace_id", "held_on"),
+        CheckConstraint("staff_count >= 0", name="staff_count_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workplace_id: Mapped[int] = mapped_column(ForeignKey("workplace.id", ondelete="CASCADE"))
+    held_on: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[ContactKind] = mapped_column(enum_type(ContactKind, "contact_kind"), default=ContactKind.BRIEFING)
+    held_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    staff_count: Mapped[int] = mapped_column(Integer, default=0)
+    summary: Mapped[str | None] = mapped_column(Text)
+
+    attendees: Mapped[list[BriefingAttendee]] = relationship(cascade="all, delete-orphan", back_populates="briefing")
+
+
+class BriefingAttendee(Base):
+    __tablename__ = "briefing_attendee"
+    __table_args__ = (
+        CheckConstraint("manager_id IS NOT NULL OR name IS NOT NULL", name="who"),
+        Index("ix_briefing_attendee_manager", "manager_id", "briefing_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    briefing_id: Mapped[int] = mapped_column(ForeignKey("briefing.id", ondelete="CASCADE"), index=True)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("manager.id", ondelete="CASCADE"))
+    name: Mapped[str | None] = mapped_column(String(200))  # a staff member, by name or role
+    role: Mapped[str | None] = mapped_column(String(120))
+
+    briefing: Mapped[Briefing] = relationship(back_populates="attendees")

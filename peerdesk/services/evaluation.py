@@ -1,0 +1,166 @@
+"""Evaluation rounds, interviews, instruments (loaded from resources/), answers and quotes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from peerdesk.errors import ValidationError
+from peerdesk.models import (
+    Answer,
+    EvaluationRound,
+    InformantRole,
+    Instrument,
+    InstrumentItem,
+    Interview,
+    InterviewKind,
+    QuestionnaireResponse,
+    Quote,
+    Theme,
+)
+from peerdesk.paths import resources_dir
+from peerdesk.services.records import create, flush, get, validates
+from peerdesk.services.validation import check_order, require
+
+DEFAULT_THEMES = [
+    ("Rollen som peer supporter", "The peer supporter role"),
+    ("Bemötande och förhållningssätt", "Attitudes and approach"),
+    ("Organisation och ledning", "Organisation and management"),
+    ("Samarbete med personalen", "Working with staff"),
+]
+
+
+@validates(EvaluationRound)
+def _check_round(s: Session, r: EvaluationRound) -> None:
+    require(r.number, "number")
+    if r.number < 1:
+        raise ValidationError("error.out_of_range", field="number", low=1, high=999)
+    require(r.start_date, "start_date")
+    check_order(r.start_date, r.end_date)
+    clash = s.scalar(select(EvaluationRound.id).where(EvaluationRound.number == r.number, EvaluationRound.id != r.id if r.id else True))
+    if clash:
+        raise ValidationError("error.duplicate", field="number")
+
+
+@validates(Interview)
+def _check_interview(s: Session, i: Interview) -> None:
+    require(i.round_id, "round_id")
+    require(i.kind, "kind")
+    require(i.informant_role, "informant_role")
+    require(i.held_on, "held_on")
+    if i.participants is None or i.participants < 1:
+        raise ValidationError("error.out_of_range", field="participants", low=1, high=99)
+    if InterviewKind(i.kind) == InterviewKind.INDIVIDUAL and i.participants != 1:
+        raise ValidationError("error.individual_one_participant", field="participants")
+
+
+@validates(Instrument)
+def _check_instrument(s: Session, ins: Instrument) -> None:
+    require(ins.code, "code")
+    require(ins.name_sv, "name_sv")
+    require(ins.name_en, "name_en")
+    if ins.scale_min is None or ins.scale_max is None or ins.scale_max <= ins.scale_min:
+        raise ValidationError("error.scale_order", field="scale_max")
+    if ins.good_end not in ("low", "high"):
+        raise ValidationError("error.invalid_choice", field="good_end")
+
+
+@validates(Quote)
+def _check_quote(s: Session, q: Quote) -> None:
+    require(q.round_id, "round_id")
+    require(q.informant_role, "informant_role")
+    require(q.text, "text")
+
+
+def load_instrument_file(s: Session, path: Path) -> Instrument:
+    """Create or refresh an instrument from its JSON definition (the way to add one without code)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        code = data["code"]
+        items = data["items"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ValidationError("error.instrument_file", file=Path(path).name) from None
+    ins = s.scalar(select(Instrument).where(Instrument.code == code))
+    fields = {k: data.get(k) for k in (
+        "name_sv", "name_en", "scale_min", "scale_max", "good_end", "anchor_low_sv", "anchor_low_en",
+        "anchor_high_sv", "anchor_high_en", "anchor_extra_sv", "anchor_extra_en", "extra_value",
+    )}
+    if ins is None:
+        ins = create(s, Instrument, code=code, **fields)
+    else:
+        for k, v in fields.items():
+            setattr(ins, k, v)
+    by_number = {it.number: it for it in ins.items}
+    for item in items:
+        it = by_number.get(item["number"])
+        if it is None:
+            ins.items.append(InstrumentItem(number=item["number"], text_sv=item["sv"], text_en=item["en"], open_ended=bool(item.get("open"))))
+        else:
+            it.text_sv, it.text_en, it.open_ended = item["sv"], item["en"], bool(item.get("open"))
+    _check_instrument(s, ins)
+    flush(s)
+    return ins
+
+
+def load_bundled_instruments(s: Session) -> list[Instrument]:
+    return [load_instrument_file(s, p) for p in sorted((resources_dir() / "instruments").glob("*.json"))]
+
+
+def record_response(
+    s: Session,
+    round_id: int,
+    instrument_id: int,
+    respondent_code: str,
+    informant_role: InformantRole | str,
+    answers: dict[int, int | None],
+    workplace_id: int | None = None,
+    consent_id: int | None = None,
+    comments: dict[int, str] | None = None,
+) -> QuestionnaireResponse:
+    """One questionnaire: `answers` maps item number → value (None = left blank).
+
+    Values outside the instrument's scale are refused, naming the item.
+    """
+    require(respondent_code, "respondent_code")
+    get(s, EvaluationRound, round_id)
+    ins = get(s, Instrument, instrument_id)
+    items = {it.number: it for it in ins.items}
+    allowed = set(range(ins.scale_min, ins.scale_max + 1))
+    if ins.extra_value is not None:
+        allowed.add(ins.extra_value)
+    for number, value in answers.items():
+        if number not in items:
+            raise ValidationError("error.unknown_item", field=f"item_{number}", item=number)
+        if value is not None and (items[number].open_ended or value not in allowed):
+            raise ValidationError(
+                "error.answer_out_of_scale", field=f"item_{number}", item=number, low=min(allowed), high=ins.scale_max
+            )
+    clash = s.scalar(
+        select(QuestionnaireResponse.id).where(
+            QuestionnaireResponse.round_id == round_id,
+            QuestionnaireResponse.instrument_id == instrument_id,
+            QuestionnaireResponse.respondent_code == respondent_code.strip(),
+        )
+    )
+    if clash:
+        raise ValidationError("error.duplicate", field="respondent_code")
+    resp = create(
+        s, QuestionnaireResponse, round_id=round_id, instrument_id=instrument_id, respondent_code=respondent_code,
+        informant_role=informant_role, workplace_id=workplace_id, consent_id=consent_id,
+    )
+    comments = comments or {}
+    for number, item in items.items():
+        if number in answers or number in comments:
+            resp.answers.append(Answer(item_id=item.id, value=answers.get(number), text=comments.get(number)))
+    flush(s)
+    return resp
+
+
+def ensure_default_themes(s: Session) -> None:
+    if s.scalar(select(Theme.id).limit(1)) is None:
+        for sv, en in DEFAULT_THEMES:
+            s.add(Theme(name_sv=sv, name_en=en))
+        flush(s)

@@ -1,0 +1,189 @@
+"""Create, read, change and delete any record, with validation and conflict detection.
+
+Area modules register a validator per model (`@validates(Model)`); this module
+runs it before every flush, maps database constraint violations to readable
+messages, and turns a colleague's earlier save into a ConflictError.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any, Callable, TypeVar
+
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from peerdesk.errors import ConflictError, NotFoundError, ValidationError
+from peerdesk.models import Base
+
+M = TypeVar("M", bound=Base)
+Validator = Callable[[Session, Any], None]
+_validators: dict[type, list[Validator]] = {}
+
+# Columns nobody sets through create/update: bookkeeping kept by the model itself.
+_BOOKKEEPING = {"id", "version", "created_at", "updated_at"}
+
+
+def validates(model: type) -> Callable[[Validator], Validator]:
+    """Register `fn(session, obj)` to run before `obj` of `model` is written."""
+
+    def register(fn: Validator) -> Validator:
+        _validators.setdefault(model, []).append(fn)
+        return fn
+
+    return register
+
+
+def editable_fields(model: type) -> list[str]:
+    return [c.key for c in sa_inspect(model).column_attrs if c.key not in _BOOKKEEPING]
+
+
+def _coerce(model: type, field: str, value: Any) -> Any:
+    """Dates from ISO text and enums from their values, with readable errors."""
+    column = sa_inspect(model).columns.get(field)
+    if column is None or value is None:
+        return value
+    python_type = getattr(column.type, "python_type", None) if not hasattr(column.type, "enum_class") else None
+    enum_class = getattr(column.type, "enum_class", None)
+    if enum_class is not None and not isinstance(value, enum_class):
+        try:
+            return enum_class(value)
+        except ValueError:
+            raise ValidationError("error.invalid_choice", field=field) from None
+    if python_type is dt.date and not isinstance(value, dt.date):
+        from peerdesk.services.validation import parse_date
+
+        return parse_date(value, field)
+    if python_type is int and isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            raise ValidationError("error.not_a_number", field=field) from None
+    if python_type is str and isinstance(value, str):
+        value = value.strip()
+        return value or None if column.nullable else value
+    return value
+
+
+def _apply(obj: Base, fields: dict[str, Any]) -> None:
+    model = type(obj)
+    allowed = set(editable_fields(model))
+    for key, value in fields.items():
+        if key not in allowed:
+            raise TypeError(f"{model.__name__} has no editable field {key!r}")
+        setattr(obj, key, _coerce(model, key, value))
+
+
+def run_validators(s: Session, obj: Base) -> None:
+    # No autoflush: a validator's query must not write the unchecked object first.
+    with s.no_autoflush:
+        for cls in type(obj).__mro__:
+            for fn in _validators.get(cls, ()):
+                fn(s, obj)
+
+
+def flush(s: Session) -> None:
+    """Flush, translating constraint violations and stale versions into readable errors."""
+    try:
+        s.flush()
+    except StaleDataError:
+        raise ConflictError() from None
+    except IntegrityError as exc:
+        raise integrity_error(exc) from None
+
+
+def create(s: Session, model: type[M], **fields: Any) -> M:
+    obj = model()
+    _apply(obj, fields)
+    run_validators(s, obj)
+    s.add(obj)
+    flush(s)
+    return obj
+
+
+def get(s: Session, model: type[M], record_id: int) -> M:
+    obj = s.get(model, record_id)
+    if obj is None:
+        raise NotFoundError("error.not_found", kind=model.__tablename__, id=record_id)
+    return obj
+
+
+def snapshot(obj: Base) -> dict[str, Any]:
+    """The editable values of a record, plain Python values (for forms and conflict views)."""
+    out = {}
+    for key in editable_fields(type(obj)):
+        value = getattr(obj, key)
+        out[key] = value.value if isinstance(value, enum.Enum) else value
+    return out
+
+
+def update(
+    s: Session,
+    model: type[M],
+    record_id: int,
+    expected_version: int,
+    original: dict[str, Any] | None = None,
+    **changes: Any,
+) -> M:
+    """Change a record the user loaded at `expected_version`.
+
+    If a colleague saved it since, raise ConflictError listing the fields they
+    changed (compared with `original`, the values the user started from) and
+    their current values, so the UI can offer reload or re-apply.
+    """
+    obj = get(s, model, record_id)
+    if obj.version != expected_version:
+        current = snapshot(obj)
+        base = original or {}
+        changed = {k: v for k, v in current.items() if k in base and base[k] != v} if base else {
+            k: current[k] for k in changes if k in current and current[k] != changes[k]
+        }
+        raise ConflictError(changes=changed, fields=", ".join(sorted(changed)) or "-")
+    _apply(obj, changes)
+    run_validators(s, obj)
+    flush(s)
+    return obj
+
+
+def delete(s: Session, model: type[M], record_id: int, expected_version: int | None = None) -> None:
+    obj = get(s, model, record_id)
+    if expected_version is not None and obj.version != expected_version:
+        raise ConflictError(changes=snapshot(obj), fields="-")
+    s.delete(obj)
+    flush(s)
+
+
+def integrity_error(exc: IntegrityError) -> ValidationError:
+    """A readable message for a violated database constraint; the driver's text is not shown."""
+    orig = exc.orig
+    diag = getattr(orig, "diag", None)
+    name = getattr(diag, "constraint_name", None) if diag else None
+    text = str(orig)
+    if name is None and "constraint failed:" in text:
+        name = text.split("constraint failed:", 1)[1].strip().split()[0] if "CHECK" in text else None
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    if "UNIQUE" in text or sqlstate == "23505":
+        column = getattr(diag, "column_name", None) if diag else None
+        if column is None and "UNIQUE constraint failed:" in text:
+            column = text.split(":", 1)[1].strip().split(",")[0].split(".")[-1]
+        if column is None and name:
+            column = name.split("_")[-1]
+        return ValidationError("error.duplicate", field=column)
+    if "NOT NULL" in text or sqlstate == "23502":
+        column = getattr(diag, "column_name", None) if diag else None
+        if column is None and "NOT NULL constraint failed:" in text:
+            column = text.split(":", 1)[1].strip().split(".")[-1]
+        return ValidationError("error.required", field=column)
+    if "FOREIGN KEY" in text or sqlstate == "23503":
+        return ValidationError("error.reference")
+    if name:
+        from peerdesk.i18n import catalogue
+
+        # Constraint names end in a rule name shared across tables ("…_end_after_start").
+        for key in catalogue("en"):
+            if key.startswith("error.check.") and name.endswith(key[len("error.check."):]):
+                return ValidationError(key)
+    return ValidationError("error.check_failed")

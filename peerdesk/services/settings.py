@@ -1,0 +1,45 @@
+"""Office-wide settings with typed defaults (alert thresholds, retention …)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from peerdesk.models import Setting
+
+DEFAULTS: dict[str, Any] = {
+    "alerts.contact_gap_days": 183,
+    "alerts.supervision_intro_days": 91,
+    "alerts.supervision_intro_interval_days": 7,
+    "alerts.supervision_interval_days": 31,
+    "alerts.contract_notice_days": 60,
+    "alerts.fixed_term_limit_days": 365,
+    "alerts.fixed_term_window_years": 5,
+    "alerts.fixed_term_warn_days": 60,
+    "alerts.consent_expiry_days": 30,
+    "report.min_group_size": 5,
+    "report.min_quote_informants": 3,
+    "security.lock_after_minutes": 10,
+    "demo": False,
+}
+
+
+def get_setting(s: Session, key: str) -> Any:
+    row = s.get(Setting, key)
+    if row is None:
+        return DEFAULTS.get(key)
+    return json.loads(row.value)
+
+
+def set_setting(s: Session, key: str, value: Any) -> None:
+    if key not in DEFAULTS:
+        raise KeyError(key)
+    row = s.get(Setting, key)
+    encoded = json.dumps(value)
+    if row is None:
+        s.add(Setting(key=key, value=encoded))
+    else:
+        row.value = encoded
+    s.flush()

@@ -1,0 +1,1 @@
+"""Where the data lives: configuration, encryption keys, engines, migrations and backups."""

@@ -1,0 +1,176 @@
+"""Opening the database: an encrypted SQLite file (SQLCipher) or a PostgreSQL server.
+
+`open_database()` returns a `Database` holding the engine and a session
+factory. Each user action opens its own short Session (`db.session()`), never
+one held for the life of a window.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from peerdesk.errors import StorageError
+from peerdesk.storage.config import DatabaseTarget
+from peerdesk.storage.keys import DatabaseKey
+from peerdesk.storage.netshare import is_network_path
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+# 64 MiB page cache: the national data set's hot indexes fit, startup is unaffected.
+SQLITE_CACHE_KIB = 65536
+
+
+@dataclass
+class Database:
+    target: DatabaseTarget
+    engine: Engine
+    key: DatabaseKey | None = None
+    _factory: sessionmaker = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._factory = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.target.is_sqlite and self.key is not None
+
+    def session(self) -> Session:
+        return self._factory()
+
+    @contextlib.contextmanager
+    def begin(self) -> Iterator[Session]:
+        """One unit of work: commits on success, rolls back on any error."""
+        with self._factory.begin() as s:
+            yield s
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_connector(path: Path, key: DatabaseKey) -> Callable:
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    def connect():
+        conn = sqlcipher.connect(str(path), timeout=10, check_same_thread=False, isolation_level=None)
+        try:
+            conn.execute(key.pragma())
+            # Reading the schema is the first thing that needs the key: a wrong key fails here.
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlcipher.DatabaseError:
+            conn.close()
+            raise StorageError("error.wrong_key") from None
+        for pragma in (
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA synchronous = FULL",  # a committed change survives power loss
+            "PRAGMA foreign_keys = ON",
+            f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}",
+            "PRAGMA busy_timeout = 10000",
+            "PRAGMA temp_store = MEMORY",  # no plaintext temp files for sorts and indexes
+        ):
+            conn.execute(pragma).fetchall()
+        return conn
+
+    return connect
+
+
+def _looks_unencrypted(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def open_sqlite(target: DatabaseTarget, key: DatabaseKey, *, create: bool = False) -> Database:
+    path = Path(target.path)
+    if is_network_path(path):
+        raise StorageError("error.network_share", path=str(path))
+    if not path.exists():
+        if not create:
+            raise StorageError("error.database_missing", path=str(path))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError("error.cannot_create_dir", path=str(path.parent), reason=exc.strerror or "") from None
+    elif _looks_unencrypted(path):
+        raise StorageError("error.database_not_encrypted", path=str(path))
+
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    engine = create_engine("sqlite://", creator=_sqlite_connector(path, key), module=sqlcipher)
+
+    # Let SQLAlchemy, not the driver, decide where transactions begin, so that a
+    # read-then-write unit of work is one transaction (SQLAlchemy's pysqlite recipe).
+    @event.listens_for(engine, "begin")
+    def _begin(conn) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except StorageError:
+        engine.dispose()
+        raise
+    except Exception as exc:
+        engine.dispose()
+        raise _storage_error_from(exc, str(path)) from None
+    return Database(target, engine, key)
+
+
+def _pg_password(url) -> str | None:
+    """The server password from the OS keyring, if one is stored for this user and server."""
+    try:
+        from peerdesk.storage.keys import KEYRING_SERVICE, _keyring
+
+        account = f"postgresql:{url.username}@{url.host or 'localhost'}:{url.port or 5432}/{url.database}"
+        return _keyring().get_password(KEYRING_SERVICE, account)
+    except Exception:
+        return None
+
+
+def open_postgresql(target: DatabaseTarget) -> Database:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(target.url)
+    if url.password is None and url.username:
+        password = _pg_password(url)
+        if password:
+            url = url.set(password=password)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:
+        engine.dispose()
+        raise _storage_error_from(exc, target.describe()) from None
+    return Database(target, engine)
+
+
+def open_database(target: DatabaseTarget, key: DatabaseKey | None = None, *, create: bool = False) -> Database:
+    if target.is_sqlite:
+        if key is None:
+            raise StorageError("error.key_required")
+        return open_sqlite(target, key, create=create)
+    return open_postgresql(target)
+
+
+def _storage_error_from(exc: Exception, where: str) -> StorageError:
+    """A readable message for a low-level database error; the driver text may hold data, so it is not shown."""
+    msg = str(exc).lower()
+    if "readonly" in msg or "read-only" in msg or "permission denied" in msg:
+        return StorageError("error.read_only", where=where)
+    if "disk is full" in msg or "no space" in msg:
+        return StorageError("error.disk_full", where=where)
+    if "password authentication failed" in msg or "authentication" in msg:
+        return StorageError("error.server_auth", where=where)
+    if "connection" in msg or "could not translate host" in msg or "timeout" in msg:
+        return StorageError("error.server_unreachable", where=where)
+    if "not a database" in msg or "encrypted" in msg:
+        return StorageError("error.wrong_key")
+    return StorageError("error.cannot_open", where=where)

@@ -1,0 +1,112 @@
+"""Finding the key and opening the configured database, for the GUI and the CLI alike.
+
+The key comes from the OS keyring; if no keyring backend works, or it holds no
+key for this file, from PEERDESK_DB_PASSPHRASE or by asking the person
+(`ask(new)` returns the typed passphrase, or None if they cancel).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from peerdesk.errors import StorageError
+from peerdesk.storage.config import DatabaseTarget, current_target
+from peerdesk.storage.database import Database, open_database
+from peerdesk.storage.keys import (
+    DatabaseKey,
+    KeyringUnavailable,
+    load_key_from_keyring,
+    passphrase_from_env,
+    store_key_in_keyring,
+)
+
+AskPassphrase = Callable[[bool], "str | None"]
+
+
+@dataclass
+class Opened:
+    db: Database
+    schema: str  # "created", "current" or "upgraded"
+    key_source: str | None  # "keyring", "passphrase" or None (PostgreSQL)
+    recovery_key: str = ""  # shown once when a new keyring-backed database is created
+
+
+def _ask(ask: AskPassphrase | None, new: bool) -> DatabaseKey:
+    env = passphrase_from_env()
+    if env is not None:
+        return env
+    if ask is None:
+        raise StorageError("error.passphrase_needed")
+    text = ask(new)
+    if text is None:
+        raise StorageError("error.cancelled")
+    return DatabaseKey.from_user_input(text)
+
+
+def resolve_key(path: Path, *, new: bool, ask: AskPassphrase | None) -> tuple[DatabaseKey, str]:
+    """The key for an existing file, or a fresh one for a new file, and where it came from."""
+    try:
+        if new:
+            key = DatabaseKey.new_raw()
+            store_key_in_keyring(path, key)
+            return key, "keyring"
+        stored = load_key_from_keyring(path)
+        if stored is not None:
+            return stored, "keyring"
+    except KeyringUnavailable:
+        pass
+    return _ask(ask, new), "passphrase"
+
+
+def open_current(
+    *,
+    create: bool = False,
+    ask: AskPassphrase | None = None,
+    allow_upgrade: bool = True,
+    target: DatabaseTarget | None = None,
+    check_schema: bool = True,
+) -> Opened:
+    from peerdesk.storage.migrate import ensure_schema
+
+    target = target or current_target()
+    if not target.is_sqlite:
+        db = open_database(target)
+        if not check_schema:
+            return Opened(db, "unchecked", None)
+        try:
+            return Opened(db, ensure_schema(db, allow_upgrade=allow_upgrade), None)
+        except Exception:
+            db.dispose()
+            raise
+    path = Path(target.path)
+    new = not path.exists()
+    if new and not create:
+        raise StorageError("error.database_missing", path=str(path))
+    key, source = resolve_key(path, new=new, ask=ask)
+    try:
+        db = open_database(target, key, create=create)
+    except StorageError:
+        if new:
+            _discard_new(path)
+        raise
+    if not check_schema:
+        return Opened(db, "unchecked", source)
+    try:
+        schema = ensure_schema(db, allow_upgrade=allow_upgrade)
+    except Exception:
+        db.dispose()
+        if new:
+            _discard_new(path)
+        raise
+    recovery = key.recovery_text() if new and source == "keyring" else ""
+    return Opened(db, schema, source, recovery)
+
+
+def _discard_new(path: Path) -> None:
+    """Remove a database file this call created but could not finish (never an existing one)."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        p = Path(str(path) + suffix)
+        if p.exists():
+            p.unlink()

@@ -1,0 +1,9 @@
+"""The schema revisions this version of PeerDesk knows, without importing Alembic.
+
+Startup reads the database's revision with one cheap query and compares it
+here; Alembic (≈0.5 s to import) is loaded only when an upgrade is due.
+A test checks this list against the migration scripts.
+"""
+
+KNOWN_REVISIONS = ("0001", "0002")
+HEAD_REVISION = KNOWN_REVISIONS[-1]

@@ -1,0 +1,132 @@
+"""Starting the window: paint first, then open the database, then load the pages.
+
+`--exit-when-painted` exits 0 once the window has painted; `--exit-when-ready`
+exits 0 once the start page shows real data — so anyone can time startup.
+Nothing heavy (SQLAlchemy, keyring, Alembic) is imported before the first paint.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from peerdesk.i18n import t
+
+
+class _PaintWatcher(QObject):
+    def __init__(self, callback) -> None:
+        super().__init__()
+        self.callback = callback
+        self.fired = False
+
+    def eventFilter(self, obj, event) -> bool:
+        if not self.fired and event.type() == QEvent.Type.Paint:
+            self.fired = True
+            QTimer.singleShot(0, self.callback)
+        return False
+
+
+def _show_error(parent, text: str) -> None:
+    QMessageBox.critical(parent, t("ui.error.title"), text)
+
+
+def _first_run(window, target):
+    """Create the database, its administrator and (optionally) the demo office."""
+    from peerdesk.errors import PeerDeskError
+    from peerdesk.storage.opening import open_current
+    from peerdesk.ui.setup.first_run import FirstRunDialog
+    from peerdesk.ui.setup.unlock_dialog import ask_passphrase
+
+    dialog = FirstRunDialog(str(target.path), window)
+    while dialog.exec():
+        values = dialog.values()
+        try:
+            opened = open_current(create=True, ask=ask_passphrase, target=target)
+        except PeerDeskError as exc:
+            dialog.show_error(exc.message)
+            continue
+        try:
+            from peerdesk.services import accounts, demo
+            from peerdesk.models import Role
+
+            with opened.db.begin() as s:
+                accounts.create_user(s, values["username"], values["display_name"], values["password"], [Role.ADMINISTRATOR])
+                if values["demo"]:
+                    demo.load_demo(s)
+        except PeerDeskError as exc:
+            # Nothing was written (the transaction rolled back); the file is new and empty of data.
+            dialog.show_error(exc.message)
+            opened.db.dispose()
+            from peerdesk.storage.opening import _discard_new
+
+            _discard_new(target.path)
+            continue
+        if opened.recovery_key:
+            QMessageBox.information(window, t("ui.recovery.title"), t("ui.recovery.text", key=opened.recovery_key))
+        return opened
+    return None
+
+
+def open_database_for(window):
+    """Open (or on first start, create) the configured database; None if the person gave up."""
+    from peerdesk.errors import PeerDeskError
+    from peerdesk.storage.config import current_target
+    from peerdesk.storage.opening import open_current
+    from peerdesk.ui.setup.unlock_dialog import ask_passphrase
+
+    try:
+        target = current_target()
+        if target.is_sqlite and not target.path.exists():
+            return _first_run(window, target)
+        return open_current(ask=ask_passphrase, target=target)
+    except PeerDeskError as exc:
+        _show_error(window, exc.message)
+        return None
+
+
+def run(argv: list[str]) -> int:
+    exit_when_painted = "--exit-when-painted" in argv
+    exit_when_ready = "--exit-when-ready" in argv
+    qt_argv = [a for a in argv if not a.startswith("--exit-when")]
+    QCoreApplication.setOrganizationName("PeerDesk")
+    QCoreApplication.setApplicationName("PeerDesk")
+    app = QApplication.instance() or QApplication(qt_argv)
+
+    from peerdesk.ui.main_window import MainWindow
+
+    window = MainWindow()
+
+    def after_paint() -> None:
+        if exit_when_painted:
+            app.exit(0)
+            return
+        opened = open_database_for(window)
+        if opened is None:
+            app.exit(1)
+            return
+        from peerdesk.ui.operations import Operations
+
+        ops = Operations(opened.db, window)
+        ops.failed.connect(lambda exc: _show_error(window, str(exc)))
+        if exit_when_ready:
+            window.overview.loaded.connect(lambda: app.exit(0))
+        window.attach(ops, opened.db and _schema_label(opened))
+
+    watcher = _PaintWatcher(after_paint)
+    window.installEventFilter(watcher)
+    window.show()
+    code = app.exec()
+    window.removeEventFilter(watcher)
+    return code
+
+
+def _schema_label(opened) -> str:
+    from peerdesk.storage.schema import HEAD_REVISION
+
+    return HEAD_REVISION
+
+
+def main() -> int:
+    return run(sys.argv)

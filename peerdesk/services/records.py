@@ -12,7 +12,7 @@ import enum
 from typing import Any, Callable, TypeVar
 
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -77,7 +77,23 @@ def _apply(obj: Base, fields: dict[str, Any]) -> None:
         setattr(obj, key, _coerce(model, key, value))
 
 
+_AREAS = ("people", "workplaces", "employment", "supervision", "consent", "evaluation", "accounts")
+_areas_loaded = False
+
+
+def _load_areas() -> None:
+    """Import every area module once, so each model's rules are registered however it is reached."""
+    global _areas_loaded
+    if not _areas_loaded:
+        import importlib
+
+        for name in _AREAS:
+            importlib.import_module(f"peerdesk.services.{name}")
+        _areas_loaded = True
+
+
 def run_validators(s: Session, obj: Base) -> None:
+    _load_areas()
     # No autoflush: a validator's query must not write the unchecked object first.
     with s.no_autoflush:
         for cls in type(obj).__mro__:
@@ -93,10 +109,39 @@ def flush(s: Session) -> None:
         raise ConflictError() from None
     except IntegrityError as exc:
         raise integrity_error(exc) from None
+    except OperationalError as exc:
+        raise operational_error(exc) from None
+
+
+def operational_error(exc: OperationalError):
+    """Busy, full or read-only storage as a readable error; nothing of the driver's text is shown."""
+    from peerdesk.errors import StorageError
+
+    text = str(exc.orig).lower()
+    if "locked" in text or "busy" in text:
+        # SQLite refuses to write on a snapshot a colleague's commit has overtaken.
+        return ConflictError("error.busy")
+    if "full" in text:
+        return StorageError("error.disk_full", where="")
+    if "readonly" in text or "read-only" in text:
+        return StorageError("error.read_only", where="")
+    return StorageError("error.cannot_save")
+
+
+def _apply_defaults(obj: Base, given: dict[str, Any]) -> None:
+    """Column defaults apply at INSERT; validators need them before, so set them now."""
+    for attr in sa_inspect(type(obj)).column_attrs:
+        column = attr.columns[0]
+        default = column.default
+        if attr.key in given or attr.key in _BOOKKEEPING or default is None or not default.is_scalar:
+            continue
+        if getattr(obj, attr.key) is None:
+            setattr(obj, attr.key, default.arg)
 
 
 def create(s: Session, model: type[M], **fields: Any) -> M:
     obj = model()
+    _apply_defaults(obj, fields)
     _apply(obj, fields)
     run_validators(s, obj)
     s.add(obj)

@@ -103,7 +103,13 @@ def open_sqlite(target: DatabaseTarget, key: DatabaseKey, *, create: bool = Fals
 
     from sqlcipher3 import dbapi2 as sqlcipher
 
-    engine = create_engine("sqlite://", creator=_sqlite_connector(path, key), module=sqlcipher)
+    from sqlalchemy.pool import QueuePool
+
+    # "sqlite://" would mean one shared in-memory connection per thread (SingletonThreadPool);
+    # a file needs a real pool so two Sessions never share one connection's transaction.
+    engine = create_engine(
+        "sqlite://", creator=_sqlite_connector(path, key), module=sqlcipher, poolclass=QueuePool, pool_size=5, max_overflow=5
+    )
 
     # Let SQLAlchemy, not the driver, decide where transactions begin, so that a
     # read-then-write unit of work is one transaction (SQLAlchemy's pysqlite recipe).

@@ -35,6 +35,7 @@ def backup_sqlite(source: Path, key: DatabaseKey, dest: Path) -> Path:
     src = sqlcipher.connect(str(source))
     dst = sqlcipher.connect(str(tmp))
     try:
+        src.execute("PRAGMA cipher_log_level = NONE").fetchall()
         src.execute(key.pragma())
         dst.execute(key.pragma())
         src.backup(dst)

@@ -59,6 +59,7 @@ def _sqlite_connector(path: Path, key: DatabaseKey) -> Callable:
     def connect():
         conn = sqlcipher.connect(str(path), timeout=10, check_same_thread=False, isolation_level=None)
         try:
+            conn.execute("PRAGMA cipher_log_level = NONE").fetchall()  # no SQLCipher chatter on stderr
             conn.execute(key.pragma())
             # Reading the schema is the first thing that needs the key: a wrong key fails here.
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()

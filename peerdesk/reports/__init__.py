@@ -1,0 +1,1 @@
+"""PDF builders (reportlab): take plain data, write a file. No Qt, no Session."""

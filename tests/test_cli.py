@@ -1,0 +1,106 @@
+"""The `peerdesk` command as a script would use it: real processes, real files, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(env_extra: dict, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env.pop("PEERDESK_DATABASE_URL", None)
+    env.update({"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", "PEERDESK_LANG": "en", **env_extra})
+    return subprocess.run([sys.executable, "-m", "peerdesk", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300, input=input)
+
+
+@pytest.fixture
+def home(tmp_path):
+    return {"PEERDESK_DATA_DIR": str(tmp_path), "PEERDESK_DB_PASSPHRASE": "cli test passphrase"}
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory):
+    env = {"PEERDESK_DATA_DIR": str(tmp_path_factory.mktemp("demo")), "PEERDESK_DB_PASSPHRASE": "cli test passphrase"}
+    result = run(env, "demo")
+    assert result.returncode == 0, result.stderr
+    assert "admin, coordinator, supervisor" in result.stdout and "'demo'" in result.stdout
+    return env
+
+
+def test_demo_loads_a_living_office_once(demo_home):
+    counts = {kind: len(json.loads(run(demo_home, "list", kind, "--json").stdout)) for kind in ("people", "workplaces", "cohorts", "rounds", "users")}
+    assert counts == {"people": 15, "workplaces": 9, "cohorts": 3, "rounds": 3, "users": 4}
+    again = run(demo_home, "demo")
+    assert again.returncode == 0 and "already holds data" in again.stdout
+    assert len(json.loads(run(demo_home, "list", "people", "--json").stdout)) == 15
+
+
+def test_demo_has_what_a_newcomer_should_see(demo_home):
+    workplaces = json.loads(run(demo_home, "list", "workplaces", "--json").stdout)
+    assert any(w["kind"] == "municipal" and "Bostad Först" in w["name"] for w in workplaces)
+    tenures = json.loads(run(demo_home, "list", "tenures", "--json").stdout)
+    assert sum(1 for t in tenures if t["end_date"] is not None and not t["acting"]) >= 4  # manager changes
+    consents = json.loads(run(demo_home, "list", "consents", "--json").stdout)
+    assert sum(1 for c in consents if c["withdrawn_on"]) == 1
+
+
+def test_list_json_has_ids_and_no_confidential_columns(demo_home):
+    sessions = json.loads(run(demo_home, "list", "sessions", "--json").stdout)
+    assert sessions and all(isinstance(s["id"], int) for s in sessions)
+    assert "notes" not in sessions[0]
+    people = json.loads(run(demo_home, "list", "people", "--json").stdout)
+    assert "personal_number" not in people[0] and {"id", "first_name", "last_name", "status"} <= set(people[0])
+
+
+def test_db_info(demo_home):
+    info = json.loads(run(demo_home, "db", "info", "--json").stdout)
+    assert info["encrypted"] is True and info["backend"] == "sqlite" and info["schema_current"] is True
+    assert info["key_source"] == "passphrase"
+    human = run(demo_home, "db", "info")
+    assert human.returncode == 0 and "SQLCipher" in human.stdout and "current" in human.stdout
+
+
+def test_db_upgrade_on_a_current_database(demo_home):
+    result = run(demo_home, "db", "upgrade")
+    assert result.returncode == 0 and "already has the current schema" in result.stdout
+
+
+def test_failures_exit_non_zero_with_one_readable_line(home, demo_home):
+    cases = [
+        (home, ["list", "people"], "There is no database"),
+        ({**demo_home, "PEERDESK_DB_PASSPHRASE": "wrong"}, ["db", "info"], "could not be unlocked"),
+        ({**home, "PEERDESK_DATABASE_URL": "mysql://x"}, ["db", "info"], "not recognised"),
+        ({**home, "PEERDESK_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}, ["db", "info"], "does not answer"),
+    ]
+    for env, args, expected in cases:
+        result = run(env, *args)
+        assert result.returncode == 1, (args, result.stdout)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("peerdesk: ") and expected in lines[0], result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_bad_usage_exits_2(home):
+    assert run(home, "list", "nonsense").returncode == 2
+
+
+def test_swedish_messages(home):
+    result = run({**home, "PEERDESK_LANG": "sv"}, "list", "people")
+    assert result.returncode == 1 and "Det finns ingen databas" in result.stderr
+
+
+def test_cli_on_postgresql(pg_databases, pg_template, tmp_path):
+    url = pg_databases.url()
+    env = {"PEERDESK_DATA_DIR": str(tmp_path), "PEERDESK_DATABASE_URL": url}
+    assert run(env, "demo").returncode == 0
+    info = json.loads(run(env, "db", "info", "--json").stdout)
+    assert info["backend"] == "postgresql" and info["schema_current"] and "@" in info["database"]
+    assert len(json.loads(run(env, "list", "workplaces", "--json").stdout)) == 9

@@ -216,4 +216,8 @@ def _no_thread_left_running(request):
         return
     from PySide6.QtCore import QThreadPool
 
-    assert QThreadPool.globalInstance().waitForDone(5000), "a background job was left running"
+    from peerdesk.ui.operations import ALL_POOLS
+
+    for pool in [QThreadPool.globalInstance(), *ALL_POOLS]:
+        assert pool.activeThreadCount() == 0 or pool.waitForDone(5000), "a background job was left running"
+        assert pool.activeThreadCount() == 0, "a background job was left running"

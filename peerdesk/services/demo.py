@@ -69,7 +69,7 @@ QUOTES = [
 
 
 def is_empty(s: Session) -> bool:
-    return s.scalar(select(func.count()).select_from(m.PeerSupporter)) == 0 and s.scalar(select(func.count()).select_from(m.User)) == 0
+    return s.scalar(select(func.count()).select_from(m.PeerSupporter)) == 0 and s.scalar(select(func.count()).select_from(m.Workplace)) == 0
 
 
 def load_demo(s: Session, today: dt.date | None = None) -> None:
@@ -78,7 +78,11 @@ def load_demo(s: Session, today: dt.date | None = None) -> None:
     rnd = random.Random(20161101)
     d = lambda days: today + dt.timedelta(days=days)  # noqa: E731
 
-    users = {u: accounts.create_demo_user(s, u, name, roles) for u, name, roles in DEMO_USERS}
+    # A person who created their own administrator first keeps it; the other demo users are added.
+    users = {}
+    for username, name, roles in DEMO_USERS:
+        existing = s.scalar(select(m.User).where(m.User.username == username))
+        users[username] = existing or accounts.create_demo_user(s, username, name, roles)
     supervisor_id = users["supervisor"].id
     coordinator_id = users["coordinator"].id
     supervision.ensure_default_topics(s)

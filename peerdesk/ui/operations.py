@@ -9,11 +9,16 @@ never ORM objects — comes back on the GUI thread. After a mutation,
 
 from __future__ import annotations
 
+import weakref
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from peerdesk.errors import PeerDeskError
+
+
+# Every pool ever made, so tests can check that no job is left running.
+ALL_POOLS: "weakref.WeakSet[QThreadPool]" = weakref.WeakSet()
 
 
 class _Relay(QObject):
@@ -46,6 +51,7 @@ class Operations(QObject):
         # One worker: operations run in the order they were asked for.
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
+        ALL_POOLS.add(self.pool)
         self._relays: set[_Relay] = set()
 
     def _start(self, work, on_done, on_error) -> None:

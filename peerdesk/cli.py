@@ -118,6 +118,35 @@ def cmd_list(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    from pathlib import Path
+
+    from peerdesk.storage.backup import backup_now
+
+    db = _open(allow_upgrade=False).db
+    path = backup_now(db, Path(args.output) if args.output else None)
+    print(t("cli.backup.done", path=str(path)))
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from pathlib import Path
+
+    from peerdesk.storage.backup import restore_postgresql, restore_sqlite
+
+    opened = _open(check_schema=False)
+    db = opened.db
+    db.dispose()
+    if db.target.is_sqlite:
+        safety = restore_sqlite(Path(args.file), db.key, Path(db.target.path))
+        if safety:
+            print(t("cli.restore.safety", path=str(safety)))
+    else:
+        restore_postgresql(db.engine.url.render_as_string(hide_password=False), Path(args.file))
+    print(t("cli.restore.done", path=args.file))
+    return 0
+
+
 def cmd_gui(args) -> int:
     from peerdesk.ui.app import run
 
@@ -136,6 +165,12 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--json", action="store_true", help=t("cli.json.help"))
     info.set_defaults(func=cmd_db_info)
     dbsub.add_parser("upgrade", help=t("cli.db.upgrade.help")).set_defaults(func=cmd_db_upgrade)
+    backup = sub.add_parser("backup", help=t("cli.backup.help"))
+    backup.add_argument("-o", "--output", help=t("cli.output.help"))
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help=t("cli.restore.help"))
+    restore.add_argument("file")
+    restore.set_defaults(func=cmd_restore)
     ls = sub.add_parser("list", help=t("cli.list.help"))
     ls.add_argument("kind", choices=sorted(KINDS))
     ls.add_argument("--json", action="store_true", help=t("cli.json.help"))

@@ -54,25 +54,25 @@ def backup_sqlite(source: Path, key: DatabaseKey, dest: Path) -> Path:
     return dest
 
 
-def backup_postgresql(url: str, dest: Path) -> Path:
-    """A custom-format pg_dump of the whole database."""
+def _libpq(url: str) -> tuple[str, dict]:
+    """A libpq URI for pg_dump/pg_restore (password passed in the environment, not on the command line)."""
     from sqlalchemy.engine import make_url
 
-    pg_dump = shutil.which("pg_dump")
-    if not pg_dump:
-        raise StorageError("error.pg_dump_missing")
     u = make_url(url)
     env = dict(os.environ)
     if u.password:
         env["PGPASSWORD"] = u.password
-    args = [pg_dump, "-Fc", "-f", str(dest), "-d", u.database or ""]
-    if u.host:
-        args += ["-h", u.host]
-    if u.port:
-        args += ["-p", str(u.port)]
-    if u.username:
-        args += ["-U", u.username]
-    result = subprocess.run(args, env=env, capture_output=True, timeout=3600)
+    uri = u.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    return uri, env
+
+
+def backup_postgresql(url: str, dest: Path) -> Path:
+    """A custom-format pg_dump of the whole database."""
+    pg_dump = shutil.which("pg_dump")
+    if not pg_dump:
+        raise StorageError("error.pg_dump_missing")
+    uri, env = _libpq(url)
+    result = subprocess.run([pg_dump, "-Fc", "-f", str(dest), "-d", uri], env=env, capture_output=True, timeout=3600)
     if result.returncode != 0:
         raise StorageError("error.backup_failed")
     return dest
@@ -92,3 +92,70 @@ def backup_now(db: Database, dest: Path | None = None) -> Path:
     if db.target.is_sqlite:
         return backup_sqlite(Path(db.target.path), db.key, dest or folder / f"peerdesk-{_stamp()}.db")
     return backup_postgresql(db.engine.url.render_as_string(hide_password=False), dest or folder / f"peerdesk-{_stamp()}.pgdump")
+
+
+def check_sqlite_backup(path: Path, key: DatabaseKey) -> str | None:
+    """Open a backup with the key and run both integrity checks; returns its schema revision."""
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    if not Path(path).is_file():
+        raise StorageError("error.backup_missing", path=str(path))
+    conn = sqlcipher.connect(str(path))
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE").fetchall()
+        conn.execute(key.pragma())
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlcipher.DatabaseError:
+            raise StorageError("error.backup_wrong_key") from None
+        try:
+            damaged = conn.execute("PRAGMA cipher_integrity_check").fetchall() or (
+                conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok"
+            )
+            row = None if damaged else conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlcipher.DatabaseError:
+            damaged = True
+        if damaged:
+            raise StorageError("error.backup_damaged")
+        return row[0] if row else None
+    finally:
+        conn.close()
+
+
+def restore_sqlite(backup: Path, key: DatabaseKey, target: Path) -> Path | None:
+    """Replace the database at `target` with a checked backup. The current database is backed up
+    first (returned), so a restore can itself be undone. PeerDesk must not be running."""
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    from peerdesk.storage.schema import KNOWN_REVISIONS
+
+    revision = check_sqlite_backup(backup, key)
+    if revision not in KNOWN_REVISIONS:
+        raise StorageError("error.schema_newer", revision=revision, ours=KNOWN_REVISIONS[-1])
+    safety = None
+    if Path(target).exists():
+        safety = backup_sqlite(Path(target), key, backups_dir() / f"peerdesk-{_stamp()}-before-restore.db")
+    src = sqlcipher.connect(str(backup))
+    dst = sqlcipher.connect(str(target))
+    try:
+        for conn in (src, dst):
+            conn.execute("PRAGMA cipher_log_level = NONE").fetchall()
+            conn.execute(key.pragma())
+        src.backup(dst)  # page by page, under SQLite's own locking
+        dst.execute("PRAGMA journal_mode = WAL").fetchall()
+    finally:
+        dst.close()
+        src.close()
+    return safety
+
+
+def restore_postgresql(url: str, dump: Path) -> None:
+    pg_restore = shutil.which("pg_restore")
+    if not pg_restore:
+        raise StorageError("error.pg_dump_missing")
+    if not Path(dump).is_file():
+        raise StorageError("error.backup_missing", path=str(dump))
+    uri, env = _libpq(url)
+    args = [pg_restore, "--clean", "--if-exists", "--single-transaction", "--no-owner", "-d", uri, str(dump)]
+    if subprocess.run(args, env=env, capture_output=True, timeout=3600).returncode != 0:
+        raise StorageError("error.restore_failed")

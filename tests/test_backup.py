@@ -1,0 +1,95 @@
+"""Backups: online, encrypted, checked; restore round-trips; on both backends via the CLI."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from peerdesk import models as m
+from peerdesk.errors import StorageError
+from peerdesk.storage.backup import backup_sqlite, check_sqlite_backup, restore_sqlite
+from peerdesk.storage.keys import DatabaseKey
+from tests import factories as f
+from tests.conftest import TEST_KEY
+from tests.test_cli import run
+
+
+def test_backup_while_another_thread_writes_is_consistent_and_encrypted(sqlite_db, tmp_path):
+    stop = threading.Event()
+    written = []
+
+    def writer():
+        i = 0
+        while not stop.is_set() and i < 400:
+            with sqlite_db.begin() as s:
+                written.append(f.workplace(s, name=f"Avd {i}").id)
+            i += 1
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        while len(written) < 20:
+            pass
+        dest = backup_sqlite(sqlite_db.target.path, TEST_KEY, tmp_path / "b" / "backup.db")
+    finally:
+        stop.set()
+        thread.join()
+    assert check_sqlite_backup(dest, TEST_KEY) == "0002"
+    assert not dest.read_bytes().startswith(b"SQLite format 3")
+    with pytest.raises(StorageError) as info:
+        check_sqlite_backup(dest, DatabaseKey.new_raw())
+    assert info.value.key == "error.backup_wrong_key"
+
+
+def test_restore_round_trips_and_keeps_a_safety_copy(sqlite_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("PEERDESK_DATA_DIR", str(tmp_path))
+    with sqlite_db.begin() as s:
+        f.workplace(s, name="Före")
+    dest = backup_sqlite(sqlite_db.target.path, TEST_KEY, tmp_path / "backup.db")
+    with sqlite_db.begin() as s:
+        f.workplace(s, name="Efter")
+    sqlite_db.dispose()
+    safety = restore_sqlite(dest, TEST_KEY, sqlite_db.target.path)
+    with sqlite_db.session() as s:
+        assert s.scalars(select(m.Workplace.name)).all() == ["Före"]
+    assert check_sqlite_backup(safety, TEST_KEY) == "0002"
+
+
+def test_damaged_backup_is_refused_and_the_database_untouched(sqlite_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("PEERDESK_DATA_DIR", str(tmp_path))
+    with sqlite_db.begin() as s:
+        f.workplace(s, name="Kvar")
+    dest = backup_sqlite(sqlite_db.target.path, TEST_KEY, tmp_path / "backup.db")
+    data = bytearray(dest.read_bytes())
+    data[5000:5100] = bytes(100)  # flip a stretch of page 2
+    dest.write_bytes(bytes(data))
+    with pytest.raises(StorageError) as info:
+        restore_sqlite(dest, TEST_KEY, sqlite_db.target.path)
+    assert info.value.key in ("error.backup_damaged", "error.backup_wrong_key")
+    with sqlite_db.session() as s:
+        assert s.scalar(select(func.count()).select_from(m.Workplace)) == 1
+
+
+def test_cli_backup_and_restore(tmp_path):
+    env = {"PEERDESK_DATA_DIR": str(tmp_path), "PEERDESK_DB_PASSPHRASE": "pp"}
+    assert run(env, "demo").returncode == 0
+    result = run(env, "backup", "-o", str(tmp_path / "one.db"))
+    assert result.returncode == 0 and "one.db" in result.stdout
+    restored = run(env, "restore", str(tmp_path / "one.db"))
+    assert restored.returncode == 0, restored.stderr
+    assert len(json.loads(run(env, "list", "people", "--json").stdout)) == 15
+    missing = run(env, "restore", str(tmp_path / "nope.db"))
+    assert missing.returncode == 1 and "does not exist" in missing.stderr
+
+
+def test_cli_backup_and_restore_on_postgresql(pg_databases, pg_template, tmp_path):
+    env = {"PEERDESK_DATA_DIR": str(tmp_path), "PEERDESK_DATABASE_URL": pg_databases.url()}
+    assert run(env, "demo").returncode == 0
+    dump = tmp_path / "office.pgdump"
+    result = run(env, "backup", "-o", str(dump))
+    assert result.returncode == 0, result.stderr
+    assert run(env, "restore", str(dump)).returncode == 0
+    assert len(json.loads(run(env, "list", "workplaces", "--json").stdout)) == 9

@@ -38,12 +38,58 @@ def _open(create: bool = False, **kw):
     return opened
 
 
+def _password_for(username: str) -> str:
+    import os
+
+    env = os.environ.get("PEERDESK_PASSWORD")
+    if env:
+        return env
+    try:
+        from peerdesk.storage.keys import KEYRING_SERVICE, _keyring
+
+        stored = _keyring().get_password(KEYRING_SERVICE, f"user:{username}")
+        if stored:
+            return stored
+    except Exception:
+        pass
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(t("cli.password.prompt", user=username))
+    from peerdesk.errors import AccessDenied
+
+    raise AccessDenied("error.password_needed")
+
+
+def _login(db, args):
+    """Log in as --user / PEERDESK_USER, with the password from PEERDESK_PASSWORD, the keyring or a prompt."""
+    import os
+
+    from peerdesk.errors import AccessDenied
+    from peerdesk.services.auth import login
+
+    username = getattr(args, "user", None) or os.environ.get("PEERDESK_USER")
+    if not username:
+        raise AccessDenied("error.user_needed")
+    return login(db, username, _password_for(username))
+
+
+def _require_admin(actor) -> None:
+    from peerdesk.errors import AccessDenied
+    from peerdesk.models import Role
+
+    if not actor.has(Role.ADMINISTRATOR):
+        raise AccessDenied("error.access_denied")
+
+
 def cmd_demo(args) -> int:
     from peerdesk.services import demo
+    from peerdesk.services.access import SYSTEM
 
     opened = _open(create=True)
     db = opened.db
-    with db.begin() as s:
+    # Bootstrapping an empty database is the one thing done without a login.
+    with db.begin(SYSTEM) as s:
         if not demo.is_empty(s):
             print(t("cli.demo.already", where=db.target.describe()))
             return 0
@@ -102,7 +148,8 @@ def cmd_list(args) -> int:
     from peerdesk.services.listing import list_rows
 
     db = _open(allow_upgrade=False).db
-    with db.session() as s:
+    actor = _login(db, args)
+    with db.session(actor) as s:
         rows = list_rows(s, args.kind)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
@@ -124,7 +171,13 @@ def cmd_backup(args) -> int:
     from peerdesk.storage.backup import backup_now
 
     db = _open(allow_upgrade=False).db
+    actor = _login(db, args)
+    _require_admin(actor)
     path = backup_now(db, Path(args.output) if args.output else None)
+    from peerdesk.services import audit
+
+    with db.begin(actor) as s:
+        audit.record(s, "backup")
     print(t("cli.backup.done", path=str(path)))
     return 0
 
@@ -136,6 +189,7 @@ def cmd_restore(args) -> int:
 
     opened = _open(check_schema=False)
     db = opened.db
+    _require_admin(_login(db, args))
     db.dispose()
     if db.target.is_sqlite:
         safety = restore_sqlite(Path(args.file), db.key, Path(db.target.path))
@@ -157,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     from peerdesk.services.listing import KINDS
 
     p = argparse.ArgumentParser(prog="peerdesk", description=t("cli.description"))
+    p.add_argument("--user", help=t("cli.user.help"))
     sub = p.add_subparsers(dest="command")
     sub.add_parser("demo", help=t("cli.demo.help")).set_defaults(func=cmd_demo)
     db = sub.add_parser("db", help=t("cli.db.help"))

@@ -8,6 +8,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from peerdesk.services.access import SYSTEM
 from peerdesk import models as m
 from peerdesk.errors import StorageError
 from peerdesk.storage.backup import backup_sqlite, check_sqlite_backup, restore_sqlite
@@ -24,7 +25,7 @@ def test_backup_while_another_thread_writes_is_consistent_and_encrypted(sqlite_d
     def writer():
         i = 0
         while not stop.is_set() and i < 400:
-            with sqlite_db.begin() as s:
+            with sqlite_db.begin(SYSTEM) as s:
                 written.append(f.workplace(s, name=f"Avd {i}").id)
             i += 1
 
@@ -46,21 +47,21 @@ def test_backup_while_another_thread_writes_is_consistent_and_encrypted(sqlite_d
 
 def test_restore_round_trips_and_keeps_a_safety_copy(sqlite_db, tmp_path, monkeypatch):
     monkeypatch.setenv("PEERDESK_DATA_DIR", str(tmp_path))
-    with sqlite_db.begin() as s:
+    with sqlite_db.begin(SYSTEM) as s:
         f.workplace(s, name="Före")
     dest = backup_sqlite(sqlite_db.target.path, TEST_KEY, tmp_path / "backup.db")
-    with sqlite_db.begin() as s:
+    with sqlite_db.begin(SYSTEM) as s:
         f.workplace(s, name="Efter")
     sqlite_db.dispose()
     safety = restore_sqlite(dest, TEST_KEY, sqlite_db.target.path)
-    with sqlite_db.session() as s:
+    with sqlite_db.session(SYSTEM) as s:
         assert s.scalars(select(m.Workplace.name)).all() == ["Före"]
     assert check_sqlite_backup(safety, TEST_KEY) == "0002"
 
 
 def test_damaged_backup_is_refused_and_the_database_untouched(sqlite_db, tmp_path, monkeypatch):
     monkeypatch.setenv("PEERDESK_DATA_DIR", str(tmp_path))
-    with sqlite_db.begin() as s:
+    with sqlite_db.begin(SYSTEM) as s:
         f.workplace(s, name="Kvar")
     dest = backup_sqlite(sqlite_db.target.path, TEST_KEY, tmp_path / "backup.db")
     data = bytearray(dest.read_bytes())
@@ -69,12 +70,12 @@ def test_damaged_backup_is_refused_and_the_database_untouched(sqlite_db, tmp_pat
     with pytest.raises(StorageError) as info:
         restore_sqlite(dest, TEST_KEY, sqlite_db.target.path)
     assert info.value.key in ("error.backup_damaged", "error.backup_wrong_key")
-    with sqlite_db.session() as s:
+    with sqlite_db.session(SYSTEM) as s:
         assert s.scalar(select(func.count()).select_from(m.Workplace)) == 1
 
 
 def test_cli_backup_and_restore(tmp_path):
-    env = {"PEERDESK_DATA_DIR": str(tmp_path), "PEERDESK_DB_PASSPHRASE": "pp"}
+    env = {"PEERDESK_DATA_DIR": str(tmp_path), "PEERDESK_DB_PASSPHRASE": "pp", "PEERDESK_USER": "admin", "PEERDESK_PASSWORD": "demo"}
     assert run(env, "demo").returncode == 0
     result = run(env, "backup", "-o", str(tmp_path / "one.db"))
     assert result.returncode == 0 and "one.db" in result.stdout
@@ -86,7 +87,7 @@ def test_cli_backup_and_restore(tmp_path):
 
 
 def test_cli_backup_and_restore_on_postgresql(pg_databases, pg_template, tmp_path):
-    env = {"PEERDESK_DATA_DIR": str(tmp_path), "PEERDESK_DATABASE_URL": pg_databases.url()}
+    env = {"PEERDESK_DATA_DIR": str(tmp_path), "PEERDESK_DATABASE_URL": pg_databases.url(), "PEERDESK_USER": "admin", "PEERDESK_PASSWORD": "demo"}
     assert run(env, "demo").returncode == 0
     dump = tmp_path / "office.pgdump"
     result = run(env, "backup", "-o", str(dump))

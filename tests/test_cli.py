@@ -28,7 +28,8 @@ def home(tmp_path):
 
 @pytest.fixture(scope="module")
 def demo_home(tmp_path_factory):
-    env = {"PEERDESK_DATA_DIR": str(tmp_path_factory.mktemp("demo")), "PEERDESK_DB_PASSPHRASE": "cli test passphrase"}
+    env = {"PEERDESK_DATA_DIR": str(tmp_path_factory.mktemp("demo")), "PEERDESK_DB_PASSPHRASE": "cli test passphrase",
+           "PEERDESK_USER": "admin", "PEERDESK_PASSWORD": "demo"}
     result = run(env, "demo")
     assert result.returncode == 0, result.stderr
     assert "admin, coordinator, supervisor" in result.stdout and "'demo'" in result.stdout
@@ -88,6 +89,19 @@ def test_failures_exit_non_zero_with_one_readable_line(home, demo_home):
         assert "Traceback" not in result.stderr
 
 
+def test_cli_logs_in_and_obeys_the_role(demo_home):
+    no_user = run({k: v for k, v in demo_home.items() if k != "PEERDESK_USER"}, "list", "people")
+    assert no_user.returncode == 1 and "--user" in no_user.stderr
+    wrong = run({**demo_home, "PEERDESK_PASSWORD": "nope"}, "list", "people")
+    assert wrong.returncode == 1 and "Wrong user name or password" in wrong.stderr
+    as_coordinator = {**demo_home, "PEERDESK_USER": "coordinator"}
+    assert run(as_coordinator, "list", "workplaces").returncode == 0
+    denied = run(as_coordinator, "list", "consents")
+    assert denied.returncode == 1 and "not allowed" in denied.stderr
+    assert run({**demo_home, "PEERDESK_USER": "evaluator"}, "--user", "evaluator", "list", "rounds").returncode == 0
+    assert run(as_coordinator, "backup").returncode == 1  # backups are the administrator's
+
+
 def test_bad_usage_exits_2(home):
     assert run(home, "list", "nonsense").returncode == 2
 
@@ -99,7 +113,7 @@ def test_swedish_messages(home):
 
 def test_cli_on_postgresql(pg_databases, pg_template, tmp_path):
     url = pg_databases.url()
-    env = {"PEERDESK_DATA_DIR": str(tmp_path), "PEERDESK_DATABASE_URL": url}
+    env = {"PEERDESK_DATA_DIR": str(tmp_path), "PEERDESK_DATABASE_URL": url, "PEERDESK_USER": "admin", "PEERDESK_PASSWORD": "demo"}
     assert run(env, "demo").returncode == 0
     info = json.loads(run(env, "db", "info", "--json").stdout)
     assert info["backend"] == "postgresql" and info["schema_current"] and "@" in info["database"]

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from peerdesk.services.access import SYSTEM
 from peerdesk import models as m
 from peerdesk.errors import StorageError
 from peerdesk.services import supervision
@@ -34,7 +35,7 @@ def _files(folder: Path) -> list[Path]:
 
 def test_known_string_is_not_in_the_file_its_wal_or_any_other_file(sqlite_db):
     folder = Path(sqlite_db.target.path).parent
-    with sqlite_db.begin() as s:
+    with sqlite_db.begin(SYSTEM) as s:
         p = f.peer(s, first=SECRET, last="Öberg")
         supervision.log_session(s, "2025-01-01", [p.id], notes=SECRET * 20)
     wal = Path(str(sqlite_db.target.path) + "-wal")
@@ -51,7 +52,7 @@ def test_known_string_is_not_in_the_file_its_wal_or_any_other_file(sqlite_db):
     for path in _files(folder):
         assert SECRET.encode() not in path.read_bytes(), path.name
     assert not Path(sqlite_db.target.path).read_bytes().startswith(b"SQLite format 3")
-    with sqlite_db.session() as s:  # …while the app reads it back fine
+    with sqlite_db.session(SYSTEM) as s:  # …while the app reads it back fine
         assert s.query(m.PeerSupporter).one().first_name == SECRET
 
 

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
+from peerdesk.services.access import SYSTEM
 from peerdesk.storage.config import DatabaseTarget
 from peerdesk.ui import app as app_module
 from peerdesk.ui.main_window import MainWindow
@@ -90,7 +91,7 @@ def test_first_start_creates_the_encrypted_database_with_admin_and_demo(qtbot, d
     from peerdesk import models as m
     from peerdesk.services.accounts import check_password
 
-    with opened.db.session() as s:
+    with opened.db.session(SYSTEM) as s:
         admin = s.query(m.User).filter_by(username="admin").one()
         assert check_password("a long admin password", admin.password_hash)
         assert s.query(m.PeerSupporter).count() == 15
@@ -100,12 +101,12 @@ def test_first_start_creates_the_encrypted_database_with_admin_and_demo(qtbot, d
 def test_window_shows_the_office_and_which_database(qtbot, sqlite_db):
     from peerdesk.services import demo
 
-    with sqlite_db.begin() as s:
+    with sqlite_db.begin(SYSTEM) as s:
         demo.load_demo(s)
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
-    ops = Operations(sqlite_db, window)
+    ops = Operations(sqlite_db, SYSTEM, window)
     with qtbot.waitSignal(window.overview.loaded, timeout=10000):
         window.attach(ops, "0002")
     assert window.overview.values["people"].text() == "15"
@@ -116,6 +117,7 @@ def test_window_shows_the_office_and_which_database(qtbot, sqlite_db):
 
 def test_exit_when_ready_flag_on_a_demo_database(tmp_path):
     env = {**os.environ, "PEERDESK_DATA_DIR": str(tmp_path), "PEERDESK_DB_PASSPHRASE": "p", "QT_QPA_PLATFORM": "offscreen",
+           "PEERDESK_USER": "coordinator", "PEERDESK_PASSWORD": "demo",
            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     assert subprocess.run([sys.executable, "-m", "peerdesk", "demo"], env=env, cwd=ROOT, capture_output=True, timeout=300).returncode == 0
     for flag in ("--exit-when-painted", "--exit-when-ready"):

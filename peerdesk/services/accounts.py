@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from peerdesk.errors import ValidationError
 from peerdesk.models import Role, User, UserRole
+from peerdesk.services.access import A, operation
 from peerdesk.services.records import create, flush, validates
 from peerdesk.services.validation import require
 
@@ -57,6 +58,7 @@ def _check_user(s: Session, u: User) -> None:
         raise ValidationError("error.duplicate", field="username")
 
 
+@operation(A)
 def create_user(s: Session, username: str, display_name: str, password: str, roles: list[Role | str]) -> User:
     if len(password or "") < MIN_PASSWORD:
         raise ValidationError("error.password_too_short", field="password", n=MIN_PASSWORD)
@@ -72,6 +74,7 @@ def create_user(s: Session, username: str, display_name: str, password: str, rol
     return user
 
 
+@operation(A)
 def create_demo_user(s: Session, username: str, display_name: str, roles: list[Role]) -> User:
     """Demo databases only: the well-known password 'demo' (shorter than a real one may be)."""
     user = create(s, User, username=username, display_name=display_name, password_hash=hash_password("demo"))
@@ -80,5 +83,6 @@ def create_demo_user(s: Session, username: str, display_name: str, roles: list[R
     return user
 
 
+@operation(A)
 def user_roles(s: Session, user_id: int) -> set[Role]:
     return {r for (r,) in s.execute(select(UserRole.role).where(UserRole.user_id == user_id))}

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from peerdesk.errors import ValidationError
 from peerdesk.models import Consent, InformantRole, Manager, PeerSupporter, Study
+from peerdesk.services.access import A, operation
 from peerdesk.services.records import flush, get, update, validates
 from peerdesk.services.validation import check_order, parse_date, require
 
@@ -46,6 +47,7 @@ def _check_consent(s: Session, c: Consent) -> None:
         raise ValidationError("error.study_needs_scope", field="scope_interviews")
 
 
+@operation(A)
 def withdraw(s: Session, consent_id: int, expected_version: int, on: dt.date | str, reason: str | None = None) -> Consent:
     c = get(s, Consent, consent_id)
     if c.withdrawn_on is not None:
@@ -53,6 +55,7 @@ def withdraw(s: Session, consent_id: int, expected_version: int, on: dt.date | s
     return update(s, Consent, consent_id, expected_version, withdrawn_on=parse_date(on, "withdrawn_on"), withdrawal_reason=reason)
 
 
+@operation(A)
 def undo_withdrawal(s: Session, consent_id: int, expected_version: int) -> Consent:
     """Undo a withdrawal registered by mistake; the audit trail keeps both steps."""
     return update(s, Consent, consent_id, expected_version, withdrawn_on=None, withdrawal_reason=None)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from peerdesk import models as m
 from peerdesk.services import accounts, evaluation, supervision, workplaces
+from peerdesk.services.access import A, operation
 from peerdesk.services.records import create
 from peerdesk.services.settings import set_setting
 
@@ -72,6 +73,7 @@ def is_empty(s: Session) -> bool:
     return s.scalar(select(func.count()).select_from(m.PeerSupporter)) == 0 and s.scalar(select(func.count()).select_from(m.Workplace)) == 0
 
 
+@operation(A)
 def load_demo(s: Session, today: dt.date | None = None) -> None:
     """Fill an empty database with the demo office."""
     today = today or dt.date.today()

@@ -22,6 +22,7 @@ from peerdesk.models import (
     Theme,
 )
 from peerdesk.paths import resources_dir
+from peerdesk.services.access import A, E, operation
 from peerdesk.services.records import create, flush, get, validates
 from peerdesk.services.validation import check_order, require
 
@@ -75,6 +76,7 @@ def _check_quote(s: Session, q: Quote) -> None:
     require(q.text, "text")
 
 
+@operation(A, E)
 def load_instrument_file(s: Session, path: Path) -> Instrument:
     """Create or refresh an instrument from its JSON definition (the way to add one without code)."""
     try:
@@ -105,10 +107,12 @@ def load_instrument_file(s: Session, path: Path) -> Instrument:
     return ins
 
 
+@operation(A, E)
 def load_bundled_instruments(s: Session) -> list[Instrument]:
     return [load_instrument_file(s, p) for p in sorted((resources_dir() / "instruments").glob("*.json"))]
 
 
+@operation(A, E)
 def record_response(
     s: Session,
     round_id: int,
@@ -159,6 +163,7 @@ def record_response(
     return resp
 
 
+@operation(A, E)
 def ensure_default_themes(s: Session) -> None:
     if s.scalar(select(Theme.id).limit(1)) is None:
         for sv, en in DEFAULT_THEMES:

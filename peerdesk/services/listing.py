@@ -54,6 +54,9 @@ def _plain(value):
 
 def list_rows(s: Session, kind: str, limit: int | None = None) -> list[dict]:
     """Column rows (not ORM objects) of one kind, ordered by id."""
+    from peerdesk.services.access import authorize_read
+
+    authorize_read(s, kind)
     spec = KINDS[kind]
     cols = [getattr(spec.model, c) for c in spec.columns]
     q = select(*cols).order_by(spec.model.id)
@@ -63,4 +66,12 @@ def list_rows(s: Session, kind: str, limit: int | None = None) -> list[dict]:
 
 
 def counts(s: Session) -> dict[str, int]:
-    return {name: s.scalar(select(func.count()).select_from(spec.model)) for name, spec in KINDS.items()}
+    """How many records of each kind the caller may list (kinds they may not see are left out)."""
+    from peerdesk.services.access import READ_RIGHTS, actor_of
+
+    roles = actor_of(s).roles
+    return {
+        name: s.scalar(select(func.count()).select_from(spec.model))
+        for name, spec in KINDS.items()
+        if READ_RIGHTS[name] & roles
+    }

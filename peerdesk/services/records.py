@@ -140,6 +140,9 @@ def _apply_defaults(obj: Base, given: dict[str, Any]) -> None:
 
 
 def create(s: Session, model: type[M], **fields: Any) -> M:
+    from peerdesk.services.access import authorize_write
+
+    authorize_write(s, model)
     obj = model()
     _apply_defaults(obj, fields)
     _apply(obj, fields)
@@ -179,6 +182,9 @@ def update(
     changed (compared with `original`, the values the user started from) and
     their current values, so the UI can offer reload or re-apply.
     """
+    from peerdesk.services.access import authorize_write
+
+    authorize_write(s, model)
     obj = get(s, model, record_id)
     if obj.version != expected_version:
         current = snapshot(obj)
@@ -194,6 +200,9 @@ def update(
 
 
 def delete(s: Session, model: type[M], record_id: int, expected_version: int | None = None) -> None:
+    from peerdesk.services.access import authorize_write
+
+    authorize_write(s, model)
     obj = get(s, model, record_id)
     if expected_version is not None and obj.version != expected_version:
         raise ConflictError(changes=snapshot(obj), fields="-")

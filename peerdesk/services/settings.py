@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from peerdesk.models import Setting
+from peerdesk.services.access import A, C, E, S, operation
 
 DEFAULTS: dict[str, Any] = {
     "alerts.contact_gap_days": 183,
@@ -26,6 +27,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+@operation(A, C, S, E)
 def get_setting(s: Session, key: str) -> Any:
     row = s.get(Setting, key)
     if row is None:
@@ -33,6 +35,7 @@ def get_setting(s: Session, key: str) -> Any:
     return json.loads(row.value)
 
 
+@operation(A)
 def set_setting(s: Session, key: str, value: Any) -> None:
     if key not in DEFAULTS:
         raise KeyError(key)

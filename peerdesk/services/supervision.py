@@ -18,6 +18,7 @@ from peerdesk.models import (
     SupervisionSession,
     SupervisionTopic,
 )
+from peerdesk.services.access import A, C, S, operation
 from peerdesk.services.records import create, flush, get, validates
 from peerdesk.services.validation import check_range, parse_date, require
 
@@ -45,6 +46,7 @@ def _check_meeting(s: Session, m: CheckInMeeting) -> None:
     require(m.title, "title")
 
 
+@operation(A, S)
 def log_session(
     s: Session,
     held_on: dt.date | str,
@@ -76,6 +78,7 @@ def log_session(
     return ses
 
 
+@operation(A, S)
 def move_session(s: Session, session_id: int, expected_version: int, held_on: dt.date | str) -> SupervisionSession:
     """Change a session's date, keeping the participants' copy of it in step."""
     from peerdesk.services.records import update
@@ -87,6 +90,7 @@ def move_session(s: Session, session_id: int, expected_version: int, held_on: dt
     return ses
 
 
+@operation(A, S)
 def ensure_default_topics(s: Session) -> None:
     if s.scalar(select(SupervisionTopic.id).limit(1)) is None:
         for sv, en in DEFAULT_TOPICS:
@@ -94,10 +98,12 @@ def ensure_default_topics(s: Session) -> None:
         flush(s)
 
 
+@operation(A, C, S)
 def schedule_checkin(s: Session, held_on: dt.date | str, title: str, location: str | None = None, led_by_id: int | None = None) -> CheckInMeeting:
     return create(s, CheckInMeeting, held_on=held_on, title=title, location=location, led_by_id=led_by_id)
 
 
+@operation(A, C, S)
 def record_attendance(s: Session, meeting_id: int, statuses: dict[int, AttendanceStatus | str]) -> CheckInMeeting:
     """Set present / excused / absent per peer supporter; replaces earlier marks for those people."""
     meeting = get(s, CheckInMeeting, meeting_id)
@@ -116,6 +122,7 @@ def record_attendance(s: Session, meeting_id: int, statuses: dict[int, Attendanc
     return meeting
 
 
+@operation(A, C, S)
 def latest_session_dates(s: Session, peer_ids: list[int] | None = None) -> dict[int, dt.date]:
     """Each peer supporter's most recent session date, from the participant index."""
     from sqlalchemy import func

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from peerdesk.errors import ValidationError
 from peerdesk.models import Briefing, BriefingAttendee, ContactKind, Manager, ManagerTenure, Workplace
+from peerdesk.services.access import A, C, S, operation
 from peerdesk.services.records import create, flush, get, run_validators, validates
 from peerdesk.services.validation import check_email, check_order, parse_date, periods_overlap, require
 
@@ -57,6 +58,7 @@ def _check_briefing(s: Session, b: Briefing) -> None:
         raise ValidationError("error.out_of_range", field="staff_count", low=0, high=999)
 
 
+@operation(A, C, S)
 def current_tenure(s: Session, workplace_id: int, on: dt.date | None = None) -> ManagerTenure | None:
     """The ordinary (non-acting) tenure running on `on` (default today)."""
     on = on or dt.date.today()
@@ -73,6 +75,7 @@ def current_tenure(s: Session, workplace_id: int, on: dt.date | None = None) -> 
     )
 
 
+@operation(A, C)
 def change_manager(
     s: Session,
     workplace_id: int,
@@ -110,6 +113,7 @@ def change_manager(
     return create(s, ManagerTenure, workplace_id=workplace_id, manager_id=manager_id, start_date=start, acting=acting)
 
 
+@operation(A, C)
 def log_briefing(
     s: Session,
     workplace_id: int,

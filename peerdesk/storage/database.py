@@ -34,19 +34,26 @@ class Database:
     _factory: sessionmaker = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        from peerdesk.services.audit import install
+
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
+        install(self._factory)  # every change is audited in its own transaction
 
     @property
     def encrypted(self) -> bool:
         return self.target.is_sqlite and self.key is not None
 
-    def session(self) -> Session:
-        return self._factory()
+    def session(self, actor=None) -> Session:
+        """A Session working for `actor` (a services.access.Actor); without one, every service refuses."""
+        s = self._factory()
+        if actor is not None:
+            s.info["actor"] = actor
+        return s
 
     @contextlib.contextmanager
-    def begin(self) -> Iterator[Session]:
-        """One unit of work: commits on success, rolls back on any error."""
-        with self._factory.begin() as s:
+    def begin(self, actor=None) -> Iterator[Session]:
+        """One unit of work for `actor`: commits on success, rolls back on any error."""
+        with self.session(actor) as s, s.begin():
             yield s
 
     def dispose(self) -> None:

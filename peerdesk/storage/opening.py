@@ -31,6 +31,7 @@ class Opened:
     schema: str  # "created", "current" or "upgraded"
     key_source: str | None  # "keyring", "passphrase" or None (PostgreSQL)
     recovery_key: str = ""  # shown once when a new keyring-backed database is created
+    actor: object = None  # set by the first-run flow, which logs its new administrator in
 
 
 def _ask(ask: AskPassphrase | None, new: bool) -> DatabaseKey:

@@ -51,7 +51,10 @@ def _first_run(window, target):
             from peerdesk.services import accounts, demo
             from peerdesk.models import Role
 
-            with opened.db.begin() as s:
+            from peerdesk.services.access import SYSTEM
+
+            # Creating the first administrator is the bootstrap step done before anyone can log in.
+            with opened.db.begin(SYSTEM) as s:
                 accounts.create_user(s, values["username"], values["display_name"], values["password"], [Role.ADMINISTRATOR])
                 if values["demo"]:
                     demo.load_demo(s)
@@ -65,8 +68,29 @@ def _first_run(window, target):
             continue
         if opened.recovery_key:
             QMessageBox.information(window, t("ui.recovery.title"), t("ui.recovery.text", key=opened.recovery_key))
+        from peerdesk.services.auth import login
+
+        opened.actor = login(opened.db, values["username"], values["password"])
         return opened
     return None
+
+
+def log_in(window, db):
+    """The logged-in Actor: from PEERDESK_USER/PEERDESK_PASSWORD (scripts, timing runs) or the login dialog."""
+    import os
+
+    from peerdesk.errors import PeerDeskError
+    from peerdesk.services.auth import login
+    from peerdesk.ui.setup.login_dialog import LoginDialog
+
+    user, password = os.environ.get("PEERDESK_USER"), os.environ.get("PEERDESK_PASSWORD")
+    if user and password:
+        try:
+            return login(db, user, password)
+        except PeerDeskError as exc:
+            _show_error(window, exc.message)
+    dialog = LoginDialog(db, window, username=user or "")
+    return dialog.actor if dialog.exec() else None
 
 
 def open_database_for(window):
@@ -106,9 +130,13 @@ def run(argv: list[str]) -> int:
         if opened is None:
             app.exit(1)
             return
+        actor = getattr(opened, "actor", None) or log_in(window, opened.db)
+        if actor is None:
+            app.exit(1)
+            return
         from peerdesk.ui.operations import Operations
 
-        ops = Operations(opened.db, window)
+        ops = Operations(opened.db, actor, window)
         ops.failed.connect(lambda exc: _show_error(window, str(exc)))
         if exit_when_ready:
             window.overview.loaded.connect(lambda: app.exit(0))

@@ -33,6 +33,7 @@ class MainWindow(QMainWindow):
         parts = [t("ui.status.database", where=db.target.describe()), t("ui.status.schema", rev=schema)]
         if db.encrypted:
             parts.append(t("ui.status.encrypted"))
+        parts.append(t("ui.status.user", user=ops.actor.username))
         self.db_label.setText(" · ".join(parts))
         ops.data_changed.connect(lambda _changes: self.overview.refresh(ops))
         self.overview.refresh(ops)

@@ -45,9 +45,10 @@ class Operations(QObject):
     data_changed = Signal(object)  # the kinds that changed, e.g. {"briefings"}
     failed = Signal(object)  # an error nobody handled
 
-    def __init__(self, db, parent: QObject | None = None) -> None:
+    def __init__(self, db, actor, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self.actor = actor  # every job runs for the logged-in user; the services check the role
         # One worker: operations run in the order they were asked for.
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
@@ -76,14 +77,14 @@ class Operations(QObject):
 
     def query(self, fn: Callable, on_done: Callable | None = None, on_error: Callable | None = None) -> None:
         def work():
-            with self.db.session() as s:
+            with self.db.session(self.actor) as s:
                 return fn(s)
 
         self._start(work, on_done, on_error)
 
     def mutate(self, fn: Callable, changes: set[str], on_done: Callable | None = None, on_error: Callable | None = None) -> None:
         def work():
-            with self.db.begin() as s:
+            with self.db.begin(self.actor) as s:
                 return fn(s)
 
         def done(result):

@@ -201,6 +201,44 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_audit_verify(args) -> int:
+    from peerdesk.services import audit
+    from peerdesk.services.access import A, authorize_any
+
+    db = _open(allow_upgrade=False).db
+    actor = _login(db, args)
+    with db.session(actor) as s:
+        authorize_any(s, {A})
+        result = audit.verify(s)
+    if result.ok:
+        print(t("cli.audit.ok", n=result.checked))
+        return 0
+    print(f"peerdesk: {t('cli.audit.broken', id=result.broken_at, n=result.checked)}", file=sys.stderr)
+    return 4
+
+
+def cmd_audit_export(args) -> int:
+    import csv
+
+    from peerdesk.services import audit
+
+    db = _open(allow_upgrade=False).db
+    actor = _login(db, args)
+    with db.begin(actor) as s:
+        rows = audit.browse(s, action=args.action, username=args.username, limit=None)
+        audit.record(s, "export", "audit_event", None, {"rows": len(rows)})
+    out = open(args.output, "w", newline="", encoding="utf-8") if args.output else sys.stdout
+    try:
+        writer = csv.DictWriter(out, fieldnames=list(audit.COLUMNS))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()})
+    finally:
+        if args.output:
+            out.close()
+    return 0
+
+
 def cmd_gui(args) -> int:
     from peerdesk.ui.app import run
 
@@ -226,6 +264,14 @@ def build_parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help=t("cli.restore.help"))
     restore.add_argument("file")
     restore.set_defaults(func=cmd_restore)
+    aud = sub.add_parser("audit", help=t("cli.audit.help"))
+    audsub = aud.add_subparsers(dest="audit_command", required=True)
+    audsub.add_parser("verify", help=t("cli.audit.verify.help")).set_defaults(func=cmd_audit_verify)
+    exp = audsub.add_parser("export", help=t("cli.audit.export.help"))
+    exp.add_argument("-o", "--output", help=t("cli.output.help"))
+    exp.add_argument("--action")
+    exp.add_argument("--username")
+    exp.set_defaults(func=cmd_audit_export)
     ls = sub.add_parser("list", help=t("cli.list.help"))
     ls.add_argument("kind", choices=sorted(KINDS))
     ls.add_argument("--json", action="store_true", help=t("cli.json.help"))

@@ -115,6 +115,11 @@ def _require(s: Session, roles: frozenset[Role]) -> Actor:
     return actor
 
 
+def authorize_any(s: Session, roles: set[Role] | frozenset[Role]) -> Actor:
+    """For checks that are not a whole operation (maintenance commands, the audit browser)."""
+    return _require(s, frozenset(roles))
+
+
 def authorize(s: Session, operation_name: str) -> Actor:
     roles = OPERATIONS.get(operation_name)
     if roles is None:  # deny by default: an operation nobody declared is nobody's

@@ -62,8 +62,8 @@ def _write(s: Session, rows: list[tuple[str, str | None, int | None, str | None]
 
 
 def _pk(obj) -> int | None:
-    identity = inspect(obj).identity
-    return identity[0] if identity and len(identity) == 1 and isinstance(identity[0], int) else None
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    return key[0] if len(key) == 1 and isinstance(key[0], int) else None
 
 
 def _changed_fields(obj) -> list[str]:
@@ -119,3 +119,28 @@ def verify(s: Session) -> VerifyResult:
         prev = row["hash"]
         checked += 1
     return VerifyResult(checked, None)
+
+
+COLUMNS = ("id", "at", "username", "action", "table_name", "record_id", "fields")
+
+
+def browse(s: Session, *, action: str | None = None, username: str | None = None, table: str | None = None,
+           since: dt.date | None = None, until: dt.date | None = None, limit: int | None = 1000) -> list[dict]:
+    """Audit entries, newest first, filtered; administrators only."""
+    from peerdesk.services.access import A, authorize_any
+
+    authorize_any(s, {A})
+    q = select(*[_AUDIT.c[c] for c in COLUMNS]).order_by(_AUDIT.c.id.desc())
+    if action:
+        q = q.where(_AUDIT.c.action == action)
+    if username:
+        q = q.where(_AUDIT.c.username == username)
+    if table:
+        q = q.where(_AUDIT.c.table_name == table)
+    if since:
+        q = q.where(_AUDIT.c.at >= dt.datetime.combine(since, dt.time()))
+    if until:
+        q = q.where(_AUDIT.c.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
+    if limit:
+        q = q.limit(limit)
+    return [dict(r) for r in s.execute(q).mappings()]

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from peerdesk.errors import ValidationError
 from peerdesk.models import Cohort, PeerStatus, PeerSupporter
-from peerdesk.services.records import create, validates
+from peerdesk.services.records import validates
 from peerdesk.services.validation import check_email, check_order, normalise_personal_number, require
 
 
@@ -48,10 +48,3 @@ def _check_peer(s: Session, p: PeerSupporter) -> None:
         if cohort.start_date and p.certified_on < cohort.start_date:
             raise ValidationError("error.certified_before_cohort", field="certified_on")
 
-
-def add_peer_supporter(s: Session, **fields) -> PeerSupporter:
-    return create(s, PeerSupporter, **fields)
-
-
-def add_cohort(s: Session, **fields) -> Cohort:
-    return create(s, Cohort, **fields)

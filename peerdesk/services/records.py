@@ -118,11 +118,11 @@ def operational_error(exc: OperationalError):
     from peerdesk.errors import StorageError
 
     text = str(exc.orig).lower()
+    if "full" in text:
+        return StorageError("error.disk_full", where="")
     if "locked" in text or "busy" in text:
         # SQLite refuses to write on a snapshot a colleague's commit has overtaken.
         return ConflictError("error.busy")
-    if "full" in text:
-        return StorageError("error.disk_full", where="")
     if "readonly" in text or "read-only" in text:
         return StorageError("error.read_only", where="")
     return StorageError("error.cannot_save")

@@ -18,7 +18,7 @@ from peerdesk.models import (
     SupervisionSession,
     SupervisionTopic,
 )
-from peerdesk.services.access import A, C, S, operation
+from peerdesk.services.access import A, C, S, actor_of, operation
 from peerdesk.services.records import create, flush, get, validates
 from peerdesk.services.validation import check_range, parse_date, require
 
@@ -133,3 +133,31 @@ def latest_session_dates(s: Session, peer_ids: list[int] | None = None) -> dict[
     if peer_ids is not None:
         q = q.where(SessionParticipant.peer_supporter_id.in_(peer_ids))
     return {pid: parse_date(d, "held_on") for pid, d in s.execute(q)}
+
+
+def may_read_notes(s: Session, ses: SupervisionSession) -> bool:
+    """Administrators, and the supervisor currently assigned to a participant (or who wrote it)."""
+    actor = actor_of(s)
+    if actor.has(A):
+        return True
+    if not actor.has(S) or actor.user_id is None:
+        return False
+    if ses.supervisor_id == actor.user_id:
+        return True
+    assigned = s.scalars(
+        select(PeerSupporter.supervisor_id).where(PeerSupporter.id.in_([p.peer_supporter_id for p in ses.participants]))
+    ).all()
+    return actor.user_id in assigned
+
+
+@operation(A, S)
+def read_notes(s: Session, session_id: int) -> str | None:
+    """The confidential notes of one session, for those allowed; every read is audited."""
+    from peerdesk.errors import AccessDenied
+    from peerdesk.services import audit
+
+    ses = get(s, SupervisionSession, session_id)
+    if not may_read_notes(s, ses):
+        raise AccessDenied("error.notes_confidential")
+    audit.record(s, "read_notes", "supervision_session", session_id)
+    return ses.notes

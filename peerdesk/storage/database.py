@@ -52,9 +52,20 @@ class Database:
 
     @contextlib.contextmanager
     def begin(self, actor=None) -> Iterator[Session]:
-        """One unit of work for `actor`: commits on success, rolls back on any error."""
-        with self.session(actor) as s, s.begin():
-            yield s
+        """One unit of work for `actor`: commits on success, rolls back on any error.
+
+        A full disk, a read-only file or a lost server at commit time becomes a readable
+        StorageError; the transaction is rolled back, so nothing is half-saved."""
+        from sqlalchemy.exc import DBAPIError
+
+        with self.session(actor) as s:
+            try:
+                with s.begin():
+                    yield s
+            except DBAPIError as exc:
+                if getattr(exc, "orig", None) is not None and "constraint" not in str(exc.orig).lower():
+                    raise _storage_error_from(exc.orig, self.target.describe()) from None
+                raise
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -177,6 +188,8 @@ def open_database(target: DatabaseTarget, key: DatabaseKey | None = None, *, cre
 def _storage_error_from(exc: Exception, where: str) -> StorageError:
     """A readable message for a low-level database error; the driver text may hold data, so it is not shown."""
     msg = str(exc).lower()
+    if "database or disk is full" in msg or "disk is full" in msg or "no space" in msg:
+        return StorageError("error.disk_full", where=where)
     if "readonly" in msg or "read-only" in msg or "permission denied" in msg:
         return StorageError("error.read_only", where=where)
     if "disk is full" in msg or "no space" in msg:

@@ -1,0 +1,173 @@
+"""Deny by default: every service operation × every role, and the confidential-notes rule."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+from sqlalchemy import select
+
+import peerdesk.services as services_pkg
+from peerdesk import models as m
+from peerdesk.errors import AccessDenied
+from peerdesk.models import Role
+from peerdesk.services import access, audit, supervision
+from peerdesk.services.access import SYSTEM, Actor
+from tests import factories as f
+
+A, C, S, E = Role.ADMINISTRATOR, Role.COORDINATOR, Role.SUPERVISOR, Role.EVALUATOR
+OFFICE = {A, C, S}
+EVERYONE = {A, C, S, E}
+
+# The rule for every declared operation. A new operation without a line here fails the test.
+EXPECTED_OPERATIONS = {
+    "workplaces.current_tenure": OFFICE,
+    "workplaces.change_manager": {A, C},
+    "workplaces.log_briefing": {A, C},
+    "supervision.log_session": {A, S},
+    "supervision.move_session": {A, S},
+    "supervision.ensure_default_topics": {A, S},
+    "supervision.schedule_checkin": {A, C, S},
+    "supervision.record_attendance": {A, C, S},
+    "supervision.latest_session_dates": OFFICE,
+    "supervision.read_notes": {A, S},
+    "consent.withdraw": {A},
+    "consent.undo_withdrawal": {A},
+    "evaluation.load_instrument_file": {A, E},
+    "evaluation.load_bundled_instruments": {A, E},
+    "evaluation.record_response": {A, E},
+    "evaluation.ensure_default_themes": {A, E},
+    "accounts.create_user": {A},
+    "accounts.create_demo_user": {A},
+    "accounts.user_roles": {A},
+    "settings.get_setting": EVERYONE,
+    "settings.set_setting": {A},
+    "demo.load_demo": {A},
+    "auth.change_password": EVERYONE,
+}
+
+# Functions over a Session that are not operations: generic record access (authorised per model),
+# rule helpers, and the audit trail itself.
+NOT_OPERATIONS = {
+    "records.create", "records.update", "records.delete", "records.get", "records.flush", "records.run_validators",
+    "listing.list_rows", "listing.counts", "audit.record", "audit.verify", "demo.is_empty",
+    "supervision.may_read_notes", "access.actor_of", "access.authorize", "access.authorize_write", "access.authorize_read",
+    "access._require", "access.authorize_any", "audit.browse",
+}
+
+
+def _import_all_services():
+    for info in pkgutil.iter_modules(services_pkg.__path__):
+        importlib.import_module(f"peerdesk.services.{info.name}")
+
+
+def test_every_function_over_a_session_is_a_declared_operation():
+    _import_all_services()
+    undeclared = []
+    for info in pkgutil.iter_modules(services_pkg.__path__):
+        module = importlib.import_module(f"peerdesk.services.{info.name}")
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ != module.__name__ or name.startswith("_"):
+                continue
+            params = list(inspect.signature(fn).parameters)
+            if params[:1] != ["s"]:
+                continue
+            qualified = f"{info.name}.{name}"
+            if not hasattr(fn, "operation_name") and qualified not in NOT_OPERATIONS:
+                undeclared.append(qualified)
+    assert not undeclared, f"service functions without a role rule: {undeclared}"
+    assert set(access.OPERATIONS) == set(EXPECTED_OPERATIONS), set(access.OPERATIONS) ^ set(EXPECTED_OPERATIONS)
+
+
+@pytest.mark.parametrize("operation", sorted(EXPECTED_OPERATIONS))
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+def test_operation_allowed_or_denied_for_role(sqlite_db, operation, role):
+    _import_all_services()
+    actor = Actor(1, "someone", frozenset({role}))
+    with sqlite_db.session(actor) as s:
+        if role in EXPECTED_OPERATIONS[operation]:
+            assert access.authorize(s, operation) == actor
+        else:
+            with pytest.raises(AccessDenied):
+                access.authorize(s, operation)
+
+
+@pytest.mark.parametrize("model", sorted(access.WRITE_RIGHTS, key=lambda m_: m_.__name__), ids=lambda m_: m_.__name__)
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+def test_writes_per_model_and_role(sqlite_db, model, role):
+    actor = Actor(1, "someone", frozenset({role}))
+    with sqlite_db.session(actor) as s:
+        if role in access.WRITE_RIGHTS[model]:
+            access.authorize_write(s, model)
+        else:
+            with pytest.raises(AccessDenied):
+                access.authorize_write(s, model)
+
+
+def test_every_table_has_a_write_rule():
+    mapped = {mapper.class_ for mapper in m.Base.registry.mappers}
+    assert mapped <= set(access.WRITE_RIGHTS), mapped - set(access.WRITE_RIGHTS)
+
+
+def test_no_actor_means_no_access(sqlite_db):
+    with pytest.raises(AccessDenied) as info:
+        with sqlite_db.begin() as s:
+            f.workplace(s)
+    assert info.value.key == "error.not_logged_in"
+
+
+def test_role_is_enforced_through_the_real_services(db):
+    coordinator = Actor(None, "coord", frozenset({C}))
+    evaluator = Actor(None, "eval", frozenset({E}))
+    with db.begin(coordinator) as s:
+        ward = f.workplace(s)
+        ward_id = ward.id
+    with pytest.raises(AccessDenied):  # evaluators do not edit wards…
+        with db.begin(evaluator) as s:
+            f.workplace(s, name="Not allowed")
+    with pytest.raises(AccessDenied):  # …nor list people
+        with db.session(evaluator) as s:
+            from peerdesk.services.listing import list_rows
+
+            list_rows(s, "people")
+    with pytest.raises(AccessDenied):  # coordinators do not log supervision
+        with db.begin(coordinator) as s:
+            supervision.log_session(s, "2025-01-01", [f.peer(s).id])
+    with db.session(SYSTEM) as s:
+        assert [w.id for w in s.scalars(select(m.Workplace))] == [ward_id]
+
+
+def _notes_setup(db):
+    with db.begin(SYSTEM) as s:
+        sup1 = f.user(s, "sup1", (S,))
+        sup2 = f.user(s, "sup2", (S,))
+        coord = f.user(s, "coord", (C,))
+        peer = f.peer(s, supervisor_id=sup1.id)
+        ses = supervision.log_session(s, "2025-01-01", [peer.id], supervisor_id=sup1.id, notes="HEMLIGT-42")
+        ids = {u.username: Actor(u.id, u.username, frozenset(r.role for r in u.roles)) for u in (sup1, sup2, coord)}
+        return ids, ses.id, peer.id, sup2.id
+
+
+def test_notes_only_for_the_assigned_supervisor_and_administrators_and_every_read_is_audited(db):
+    actors, session_id, peer_id, sup2_id = _notes_setup(db)
+    with db.begin(actors["sup1"]) as s:
+        assert supervision.read_notes(s, session_id) == "HEMLIGT-42"
+    with db.begin(Actor(None, "admin", frozenset({A}))) as s:
+        assert supervision.read_notes(s, session_id) == "HEMLIGT-42"
+    for who in ("sup2", "coord"):
+        with pytest.raises(AccessDenied):
+            with db.begin(actors[who]) as s:
+                supervision.read_notes(s, session_id)
+    # Reassigning the peer supporter moves access with the assignment; the author keeps theirs.
+    with db.begin(SYSTEM) as s:
+        from peerdesk.services import records
+
+        p = records.get(s, m.PeerSupporter, peer_id)
+        records.update(s, m.PeerSupporter, peer_id, p.version, supervisor_id=sup2_id)
+    with db.begin(actors["sup2"]) as s:
+        assert supervision.read_notes(s, session_id) == "HEMLIGT-42"
+    with db.session(SYSTEM) as s:
+        reads = s.execute(select(m.AuditEvent.action, m.AuditEvent.username).where(m.AuditEvent.table_name == "supervision_session", m.AuditEvent.action.like("read_notes%")).order_by(m.AuditEvent.id)).all()
+    assert [tuple(r) for r in reads] == [("read_notes", "sup1"), ("read_notes", "admin"), ("read_notes", "sup2")]

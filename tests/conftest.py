@@ -218,6 +218,10 @@ def _no_thread_left_running(request):
 
     from peerdesk.ui.operations import ALL_POOLS
 
+    import shiboken6
+
     for pool in [QThreadPool.globalInstance(), *ALL_POOLS]:
+        if not shiboken6.isValid(pool):  # deleted with its window: its threads were joined then
+            continue
         assert pool.activeThreadCount() == 0 or pool.waitForDone(5000), "a background job was left running"
         assert pool.activeThreadCount() == 0, "a background job was left running"

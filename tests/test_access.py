@@ -55,6 +55,7 @@ NOT_OPERATIONS = {
     "listing.list_rows", "listing.counts", "audit.record", "audit.verify", "demo.is_empty",
     "supervision.may_read_notes", "access.actor_of", "access.authorize", "access.authorize_write", "access.authorize_read",
     "access._require", "access.authorize_any", "audit.browse",
+    "supervision.may_read_notes",
 }
 
 

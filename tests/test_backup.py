@@ -94,3 +94,21 @@ def test_cli_backup_and_restore_on_postgresql(pg_databases, pg_template, tmp_pat
     assert result.returncode == 0, result.stderr
     assert run(env, "restore", str(dump)).returncode == 0
     assert len(json.loads(run(env, "list", "workplaces", "--json").stdout)) == 9
+
+
+def test_scheduled_backup_runs_when_due_and_keeps_the_newest(sqlite_db, tmp_path):
+    import datetime as dt
+    import os
+
+    from peerdesk.storage.backup import scheduled_backup
+
+    folder = tmp_path / "sched"
+    first = scheduled_backup(sqlite_db, 24, 3, folder)
+    assert first is not None and check_sqlite_backup(first, TEST_KEY) == "0002"
+    assert scheduled_backup(sqlite_db, 24, 3, folder) is None  # not due yet
+    for i in range(4):  # a day later each time
+        for p in folder.glob("*-scheduled.db"):
+            st = p.stat()
+            os.utime(p, (st.st_atime - 86400 * 2, st.st_mtime - 86400 * 2))
+        assert scheduled_backup(sqlite_db, 24, 3, folder) is not None
+    assert len(list(folder.glob("*-scheduled.db"))) == 3

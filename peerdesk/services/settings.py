@@ -23,6 +23,8 @@ DEFAULTS: dict[str, Any] = {
     "report.min_group_size": 5,
     "report.min_quote_informants": 3,
     "security.lock_after_minutes": 10,
+    "backup.interval_hours": 24,
+    "backup.keep": 14,
     "demo": False,
 }
 

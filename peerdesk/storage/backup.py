@@ -87,6 +87,20 @@ def backup_before_upgrade(db: Database, revision: str | None, override_dir: Path
     return backup_postgresql(db.engine.url.render_as_string(hide_password=False), dest)
 
 
+def scheduled_backup(db: Database, interval_hours: float = 24, keep: int = 14, folder: Path | None = None, now: dt.datetime | None = None) -> Path | None:
+    """Back up if the newest scheduled backup is older than the interval; keep the newest `keep`."""
+    folder = backups_dir(folder)
+    now = now or dt.datetime.now()
+    scheduled = sorted(folder.glob("peerdesk-*-scheduled.db"), key=lambda p: p.stat().st_mtime)
+    made = None
+    if not scheduled or now - dt.datetime.fromtimestamp(scheduled[-1].stat().st_mtime) >= dt.timedelta(hours=interval_hours):
+        made = backup_sqlite(Path(db.target.path), db.key, folder / f"peerdesk-{_stamp()}-scheduled.db")
+        scheduled.append(made)
+    for old in scheduled[: max(len(scheduled) - keep, 0)]:
+        old.unlink(missing_ok=True)
+    return made
+
+
 def backup_now(db: Database, dest: Path | None = None) -> Path:
     folder = backups_dir()
     if db.target.is_sqlite:

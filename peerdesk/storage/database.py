@@ -81,9 +81,11 @@ def _sqlite_connector(path: Path, key: DatabaseKey) -> Callable:
             conn.execute(key.pragma())
             # Reading the schema is the first thing that needs the key: a wrong key fails here.
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlcipher.DatabaseError:
+        except sqlcipher.DatabaseError as exc:
             conn.close()
-            raise StorageError("error.wrong_key") from None
+            if "not a database" in str(exc):  # what SQLCipher says when the key does not decrypt page 1
+                raise StorageError("error.wrong_key") from None
+            raise _storage_error_from(exc, str(path)) from None
         for pragma in (
             "PRAGMA journal_mode = WAL",
             "PRAGMA synchronous = FULL",  # a committed change survives power loss
@@ -190,7 +192,7 @@ def _storage_error_from(exc: Exception, where: str) -> StorageError:
     msg = str(exc).lower()
     if "database or disk is full" in msg or "disk is full" in msg or "no space" in msg:
         return StorageError("error.disk_full", where=where)
-    if "readonly" in msg or "read-only" in msg or "permission denied" in msg:
+    if "readonly" in msg or "read-only" in msg or "permission denied" in msg or "unable to open" in msg:
         return StorageError("error.read_only", where=where)
     if "disk is full" in msg or "no space" in msg:
         return StorageError("error.disk_full", where=where)

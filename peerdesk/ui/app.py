@@ -32,6 +32,46 @@ def _show_error(parent, text: str) -> None:
     QMessageBox.critical(parent, t("ui.error.title"), text)
 
 
+def show_failure(parent, exc: BaseException) -> None:
+    """A readable message for a PeerDesk error; for anything else a reference, details in the local log."""
+    from peerdesk.errors import PeerDeskError
+
+    if isinstance(exc, PeerDeskError):
+        _show_error(parent, exc.message)
+        return
+    from peerdesk.crashlog import record
+
+    QMessageBox.critical(parent, t("ui.crash.title"), t("error.unexpected", ref=record(exc)))
+
+
+def _install_crash_dialog(window) -> None:
+    def hook(exc_type, exc, tb):
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        exc.__traceback__ = tb
+        show_failure(window, exc)
+
+    sys.excepthook = hook
+
+
+def start_session_services(window, ops) -> None:
+    """After login: the inactivity lock and, on SQLite, the scheduled backup."""
+    from peerdesk.services.settings import get_setting
+
+    def with_settings(values):
+        from peerdesk.ui.security.idle_lock import IdleLock
+
+        window.idle_lock = IdleLock(window, ops, values["security.lock_after_minutes"])
+        if ops.db.target.is_sqlite:
+            from peerdesk.storage.backup import scheduled_backup
+
+            ops.run(lambda: scheduled_backup(ops.db, values["backup.interval_hours"], values["backup.keep"]))
+
+    keys = ("security.lock_after_minutes", "backup.interval_hours", "backup.keep")
+    ops.query(lambda s: {k: get_setting(s, k) for k in keys}, with_settings)
+
+
 def _first_run(window, target):
     """Create the database, its administrator and (optionally) the demo office."""
     from peerdesk.errors import PeerDeskError
@@ -137,11 +177,13 @@ def run(argv: list[str]) -> int:
         from peerdesk.ui.operations import Operations
 
         ops = Operations(opened.db, actor, window)
-        ops.failed.connect(lambda exc: _show_error(window, str(exc)))
+        ops.failed.connect(lambda exc: show_failure(window, exc))
         if exit_when_ready:
             window.overview.loaded.connect(lambda: app.exit(0))
-        window.attach(ops, opened.db and _schema_label(opened))
+        window.attach(ops, _schema_label(opened))
+        start_session_services(window, ops)
 
+    _install_crash_dialog(window)
     watcher = _PaintWatcher(after_paint)
     window.installEventFilter(watcher)
     window.show()

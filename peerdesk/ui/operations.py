@@ -75,6 +75,10 @@ class Operations(QObject):
         relay.failed.connect(fail)
         self.pool.start(_Job(work, relay))
 
+    def run(self, fn: Callable[[], Any], on_done: Callable | None = None, on_error: Callable | None = None) -> None:
+        """Work that opens its own transaction (a login, a backup) off the GUI thread."""
+        self._start(fn, on_done, on_error)
+
     def query(self, fn: Callable, on_done: Callable | None = None, on_error: Callable | None = None) -> None:
         def work():
             with self.db.session(self.actor) as s:

@@ -149,8 +149,11 @@ def cmd_list(args) -> int:
 
     db = _open(allow_upgrade=False).db
     actor = _login(db, args)
-    with db.session(actor) as s:
+    from peerdesk.services import audit
+
+    with db.begin(actor) as s:
         rows = list_rows(s, args.kind)
+        audit.record(s, "export", None, None, {"kind": args.kind, "rows": len(rows)})
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0

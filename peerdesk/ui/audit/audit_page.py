@@ -1,0 +1,146 @@
+"""The administrator's view of the audit trail: filter, browse, verify the chain, export as CSV."""
+
+from __future__ import annotations
+
+import csv
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerdesk.i18n import t
+
+COLUMNS = ("id", "at", "username", "action", "table_name", "record_id", "fields")
+ACTIONS = ("", "create", "update", "delete", "login", "login_failed", "login_refused_locked", "read_notes", "export", "backup")
+
+
+class AuditModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.rows: list[dict] = []
+
+    def set_rows(self, rows: list[dict]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        value = self.rows[index.row()][COLUMNS[index.column()]]
+        if hasattr(value, "isoformat"):
+            return value.isoformat(sep=" ", timespec="seconds")
+        return "" if value is None else str(value)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return t(f"ui.audit.col.{COLUMNS[section]}")
+        return None
+
+
+class AuditPage(QWidget):
+    loaded = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops = None
+        layout = QVBoxLayout(self)
+        filters = QHBoxLayout()
+        self.action = QComboBox()
+        for action in ACTIONS:
+            self.action.addItem(t(f"ui.audit.action.{action or 'all'}"), action)
+        self.action.setAccessibleName(t("ui.audit.col.action"))
+        self.username = QLineEdit()
+        self.username.setPlaceholderText(t("ui.audit.col.username"))
+        self.username.setAccessibleName(t("ui.audit.col.username"))
+        self.verify_button = QPushButton(t("ui.audit.verify"))
+        self.export_button = QPushButton(t("ui.audit.export"))
+        for w in (QLabel(t("ui.audit.col.action")), self.action, self.username, self.verify_button, self.export_button):
+            filters.addWidget(w)
+        layout.addLayout(filters)
+        self.status = QLabel()
+        layout.addWidget(self.status)
+        self.model = AuditModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(t("ui.audit.title"))
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        layout.addWidget(self.table)
+        # Filter as you type, without a query per keystroke.
+        self._debounce = QTimer(self, singleShot=True, interval=250)
+        self._debounce.timeout.connect(self.refresh)
+        self.username.textChanged.connect(self._debounce.start)
+        self.action.currentIndexChanged.connect(self.refresh)
+        self.verify_button.clicked.connect(self.verify)
+        self.export_button.clicked.connect(self.export)
+
+    def attach(self, ops) -> None:
+        self.ops = ops
+        self.refresh()
+
+    def _filters(self) -> dict:
+        return {"action": self.action.currentData() or None, "username": self.username.text().strip().lower() or None}
+
+    def refresh(self) -> None:
+        if self.ops is None:
+            return
+        from peerdesk.services import audit
+
+        filters = self._filters()
+        self.ops.query(lambda s: audit.browse(s, **filters), self._show, self._failed)
+
+    def _show(self, rows: list[dict]) -> None:
+        self.model.set_rows(rows)
+        self.status.setText(t("ui.audit.shown", n=len(rows)))
+        self.loaded.emit()
+
+    def _failed(self, exc) -> None:
+        self.status.setText(getattr(exc, "message", t("error.access_denied")))
+
+    def verify(self) -> None:
+        from peerdesk.services import audit
+
+        def shown(result):
+            self.status.setText(t("cli.audit.ok", n=result.checked) if result.ok else t("cli.audit.broken", id=result.broken_at, n=result.checked))
+            self.loaded.emit()
+
+        self.ops.query(audit.verify, shown, self._failed)
+
+    def export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, t("ui.audit.export"), "audit.csv", "CSV (*.csv)")
+        if not path:
+            return
+        from peerdesk.services import audit
+
+        filters = self._filters()
+
+        def work(s):
+            rows = audit.browse(s, limit=None, **filters)
+            audit.record(s, "export", "audit_event", None, {"rows": len(rows)})
+            return rows
+
+        def write(rows):
+            with open(path, "w", newline="", encoding="utf-8") as fh:
+                writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+                writer.writeheader()
+                for row in rows:
+                    writer.writerow({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()})
+            self.status.setText(t("ui.audit.exported", n=len(rows), path=path))
+            self.loaded.emit()
+
+        self.ops.mutate(work, {"audit"}, write, self._failed)

@@ -77,3 +77,27 @@ def test_inactivity_lock_hides_the_data_until_the_password_is_given(qtbot, sqlit
         qtbot.keyClick(lock.cover.password, Qt.Key.Key_Return)
     assert not lock.is_locked
     ops.wait()
+
+
+def test_change_password(qtbot, sqlite_db):
+    from peerdesk.services.auth import login
+    from peerdesk.ui.security.change_password import ChangePasswordDialog
+
+    _user(sqlite_db)
+    actor = login(sqlite_db, "kim", "right password")
+    ops = Operations(sqlite_db, actor)
+    dialog = ChangePasswordDialog(ops)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.old, "not it")
+    qtbot.keyClicks(dialog.new, "a brand new password")
+    qtbot.keyClicks(dialog.repeat, "a brand new password")
+    dialog.save()
+    qtbot.waitUntil(dialog.error.isVisible, timeout=5000)
+    assert "current password is not right" in dialog.error.text()
+    dialog.old.clear()
+    qtbot.keyClicks(dialog.old, "right password")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.save()
+    assert login(sqlite_db, "kim", "a brand new password").username == "kim"
+    ops.wait()

@@ -13,7 +13,7 @@ import peerdesk.services as services_pkg
 from peerdesk import models as m
 from peerdesk.errors import AccessDenied
 from peerdesk.models import Role
-from peerdesk.services import access, audit, supervision
+from peerdesk.services import access, supervision
 from peerdesk.services.access import SYSTEM, Actor
 from tests import factories as f
 
@@ -52,6 +52,7 @@ EXPECTED_OPERATIONS = {
 # rule helpers, and the audit trail itself.
 NOT_OPERATIONS = {
     "records.create", "records.update", "records.delete", "records.get", "records.flush", "records.run_validators",
+    "records.overlapping", "records.ensure_unique",
     "listing.list_rows", "listing.counts", "audit.record", "audit.verify", "demo.is_empty",
     "supervision.may_read_notes", "access.actor_of", "access.authorize", "access.authorize_write", "access.authorize_read",
     "access._require", "access.authorize_any", "audit.browse",

@@ -97,7 +97,6 @@ def test_cli_backup_and_restore_on_postgresql(pg_databases, pg_template, tmp_pat
 
 
 def test_scheduled_backup_runs_when_due_and_keeps_the_newest(sqlite_db, tmp_path):
-    import datetime as dt
     import os
 
     from peerdesk.storage.backup import scheduled_backup

@@ -103,7 +103,7 @@ def test_group_session_logged_once_for_every_participant(db):
         a, b, c = f.peer(s, "A", "A"), f.peer(s, "B", "B"), f.peer(s, "C", "C")
         supervision.ensure_default_topics(s)
         topic = s.scalars(select(m.SupervisionTopic)).first()
-        ses = supervision.log_session(s, "2025-04-02", [a.id, b.id, c.id], form="group", duration_minutes=120, topic_ids=[topic.id], notes="konfidentiellt")
+        supervision.log_session(s, "2025-04-02", [a.id, b.id, c.id], form="group", duration_minutes=120, topic_ids=[topic.id], notes="konfidentiellt")
         ids = (a.id, b.id, c.id)
     with db.session(SYSTEM) as s:
         assert s.scalar(select(func.count()).select_from(m.SupervisionSession)) == 1

@@ -12,7 +12,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from peerdesk.services.access import SYSTEM
-from peerdesk.storage.config import DatabaseTarget
 from peerdesk.ui import app as app_module
 from peerdesk.ui.main_window import MainWindow
 from peerdesk.ui.operations import Operations

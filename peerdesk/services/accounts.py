@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from peerdesk.errors import ValidationError
 from peerdesk.models import Role, User, UserRole
 from peerdesk.services.access import A, operation
-from peerdesk.services.records import create, flush, validates
+from peerdesk.services.records import create, ensure_unique, flush, validates
 from peerdesk.services.validation import require
 
 _N, _R, _P = 2**14, 8, 1
@@ -53,9 +53,7 @@ def _check_user(s: Session, u: User) -> None:
     require(u.display_name, "display_name")
     if not _USERNAME.match(u.username):
         raise ValidationError("error.username_format", field="username")
-    clash = s.scalar(select(User.id).where(User.username == u.username, User.id != u.id if u.id else True))
-    if clash:
-        raise ValidationError("error.duplicate", field="username")
+    ensure_unique(s, u, "username")
 
 
 @operation(A)

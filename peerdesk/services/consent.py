@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from peerdesk.errors import ValidationError
 from peerdesk.models import Consent, InformantRole, Manager, PeerSupporter, Study
 from peerdesk.services.access import A, operation
-from peerdesk.services.records import flush, get, update, validates
+from peerdesk.services.records import get, update, validates
 from peerdesk.services.validation import check_order, parse_date, require
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peerdesk.errors import ValidationError
 from peerdesk.models import ContractPeriod, EmploymentForm, PeerSupporter, Placement, Workplace
-from peerdesk.services.records import validates
-from peerdesk.services.validation import check_order, check_range, periods_overlap, require
+from peerdesk.services.records import overlapping, validates
+from peerdesk.services.validation import check_order, check_range, require
 
 
 @validates(Placement)
@@ -24,16 +23,9 @@ def _check_placement(s: Session, p: Placement) -> None:
         raise ValidationError("error.reference", field="peer_supporter_id")
     if s.get(Workplace, p.workplace_id) is None:
         raise ValidationError("error.reference", field="workplace_id")
-    same_ward = s.scalars(
-        select(Placement).where(
-            Placement.peer_supporter_id == p.peer_supporter_id,
-            Placement.workplace_id == p.workplace_id,
-            Placement.id != p.id if p.id else True,
-        )
-    )
-    for other in same_ward:
-        if other is not p and periods_overlap(p.start_date, p.end_date, other.start_date, other.end_date):
-            raise ValidationError("error.placement_overlap", field="start_date", start=other.start_date.isoformat())
+    other = overlapping(s, p, Placement.peer_supporter_id == p.peer_supporter_id, Placement.workplace_id == p.workplace_id)
+    if other is not None:
+        raise ValidationError("error.placement_overlap", field="start_date", start=other.start_date.isoformat())
 
 
 @validates(ContractPeriod)
@@ -48,17 +40,11 @@ def _check_contract(s: Session, c: ContractPeriod) -> None:
     check_range(c.extent_percent, 1, 100, "extent_percent")
     if s.get(PeerSupporter, c.peer_supporter_id) is None:
         raise ValidationError("error.reference", field="peer_supporter_id")
-    others = s.scalars(
-        select(ContractPeriod).where(
-            ContractPeriod.peer_supporter_id == c.peer_supporter_id,
-            ContractPeriod.id != c.id if c.id else True,
+    other = overlapping(s, c, ContractPeriod.peer_supporter_id == c.peer_supporter_id)
+    if other is not None:
+        raise ValidationError(
+            "error.contract_overlap",
+            field="start_date",
+            start=other.start_date.isoformat(),
+            end=other.end_date.isoformat() if other.end_date else "…",
         )
-    )
-    for other in others:
-        if other is not c and periods_overlap(c.start_date, c.end_date, other.start_date, other.end_date):
-            raise ValidationError(
-                "error.contract_overlap",
-                field="start_date",
-                start=other.start_date.isoformat(),
-                end=other.end_date.isoformat() if other.end_date else "…",
-            )

@@ -23,7 +23,7 @@ from peerdesk.models import (
 )
 from peerdesk.paths import resources_dir
 from peerdesk.services.access import A, E, operation
-from peerdesk.services.records import create, flush, get, validates
+from peerdesk.services.records import create, ensure_unique, flush, get, validates
 from peerdesk.services.validation import check_order, require
 
 DEFAULT_THEMES = [
@@ -41,9 +41,7 @@ def _check_round(s: Session, r: EvaluationRound) -> None:
         raise ValidationError("error.out_of_range", field="number", low=1, high=999)
     require(r.start_date, "start_date")
     check_order(r.start_date, r.end_date)
-    clash = s.scalar(select(EvaluationRound.id).where(EvaluationRound.number == r.number, EvaluationRound.id != r.id if r.id else True))
-    if clash:
-        raise ValidationError("error.duplicate", field="number")
+    ensure_unique(s, r, "number")
 
 
 @validates(Interview)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+
 from sqlalchemy.orm import Session
 
 from peerdesk.errors import ValidationError
 from peerdesk.models import Cohort, PeerStatus, PeerSupporter
-from peerdesk.services.records import validates
+from peerdesk.services.records import ensure_unique, validates
 from peerdesk.services.validation import check_email, check_order, normalise_personal_number, require
 
 
@@ -16,9 +16,7 @@ def _check_cohort(s: Session, c: Cohort) -> None:
     require(c.name, "name")
     require(c.start_date, "start_date")
     check_order(c.start_date, c.end_date)
-    clash = s.scalar(select(Cohort.id).where(Cohort.name == c.name, Cohort.id != c.id if c.id else True))
-    if clash:
-        raise ValidationError("error.duplicate", field="name")
+    ensure_unique(s, c, "name")
 
 
 @validates(PeerSupporter)
@@ -27,13 +25,7 @@ def _check_peer(s: Session, p: PeerSupporter) -> None:
     require(p.last_name, "last_name")
     if p.personal_number:
         p.personal_number = normalise_personal_number(p.personal_number)
-        clash = s.scalar(
-            select(PeerSupporter.id).where(
-                PeerSupporter.personal_number == p.personal_number, PeerSupporter.id != p.id if p.id else True
-            )
-        )
-        if clash:
-            raise ValidationError("error.duplicate", field="personal_number")
+        ensure_unique(s, p, "personal_number")
     check_email(p.email)
     if p.status is None:
         p.status = PeerStatus.IN_TRAINING

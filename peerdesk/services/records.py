@@ -37,6 +37,34 @@ def validates(model: type) -> Callable[[Validator], Validator]:
     return register
 
 
+def overlapping(s: Session, obj: Base, *criteria) -> Base | None:
+    """Another record of obj's kind, matching `criteria`, whose start_date–end_date period overlaps obj's."""
+    from sqlalchemy import select
+
+    from peerdesk.services.validation import periods_overlap
+
+    model = type(obj)
+    q = select(model).where(*criteria)
+    if obj.id is not None:
+        q = q.where(model.id != obj.id)
+    for other in s.scalars(q):
+        if other is not obj and periods_overlap(obj.start_date, obj.end_date, other.start_date, other.end_date):
+            return other
+    return None
+
+
+def ensure_unique(s: Session, obj: Base, field: str) -> None:
+    """A readable error before the database's unique constraint would refuse the value."""
+    from sqlalchemy import select
+
+    model = type(obj)
+    q = select(model.id).where(getattr(model, field) == getattr(obj, field))
+    if obj.id is not None:
+        q = q.where(model.id != obj.id)
+    if s.scalar(q.limit(1)) is not None:
+        raise ValidationError("error.duplicate", field=field)
+
+
 def editable_fields(model: type) -> list[str]:
     return [c.key for c in sa_inspect(model).column_attrs if c.key not in _BOOKKEEPING]
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from peerdesk.errors import ValidationError
 from peerdesk.models import Briefing, BriefingAttendee, ContactKind, Manager, ManagerTenure, Workplace
 from peerdesk.services.access import A, C, S, operation
-from peerdesk.services.records import create, flush, get, run_validators, validates
-from peerdesk.services.validation import check_email, check_order, parse_date, periods_overlap, require
+from peerdesk.services.records import create, flush, get, overlapping, run_validators, validates
+from peerdesk.services.validation import check_email, check_order, parse_date, require
 
 
 @validates(Workplace)
@@ -36,16 +36,9 @@ def _check_tenure(s: Session, t: ManagerTenure) -> None:
     check_order(t.start_date, t.end_date)
     if t.acting:
         return  # an acting (tillförordnad) manager may overlap the ordinary one
-    others = s.scalars(
-        select(ManagerTenure).where(
-            ManagerTenure.workplace_id == t.workplace_id,
-            ManagerTenure.acting.is_(False),
-            ManagerTenure.id != t.id if t.id else True,
-        )
-    )
-    for other in others:
-        if other is not t and periods_overlap(t.start_date, t.end_date, other.start_date, other.end_date):
-            raise ValidationError("error.tenure_overlap", field="start_date", start=other.start_date.isoformat())
+    other = overlapping(s, t, ManagerTenure.workplace_id == t.workplace_id, ManagerTenure.acting.is_(False))
+    if other is not None:
+        raise ValidationError("error.tenure_overlap", field="start_date", start=other.start_date.isoformat())
 
 
 @validates(Briefing)

@@ -43,7 +43,7 @@ def backup_sqlite(source: Path, key: DatabaseKey, dest: Path) -> Path:
         ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
         if ok != "ok":
             raise StorageError("error.backup_failed")
-    except sqlcipher.Error as exc:
+    except sqlcipher.Error:
         raise StorageError("error.backup_failed") from None
     finally:
         dst.close()

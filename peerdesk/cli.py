@@ -242,6 +242,20 @@ def cmd_audit_export(args) -> int:
     return 0
 
 
+def cmd_report_round(args) -> int:
+    from peerdesk.reports.round_report import build
+    from peerdesk.services import audit, round_report
+
+    db = _open(allow_upgrade=False).db
+    actor = _login(db, args)
+    with db.begin(actor) as s:
+        data = round_report.gather(s, args.number, lang=args.lang or __import__("peerdesk.i18n").i18n.language())
+        audit.record(s, "report", "evaluation_round", None, {"round": args.number, "consents": len(data.included_consents)})
+    pages = build(data, args.output)
+    print(t("cli.report.done", path=args.output, pages=pages))
+    return 0
+
+
 def cmd_gui(args) -> int:
     from peerdesk.ui.app import run
 
@@ -275,6 +289,13 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--action")
     exp.add_argument("--username")
     exp.set_defaults(func=cmd_audit_export)
+    rep = sub.add_parser("report", help=t("cli.report.help"))
+    repsub = rep.add_subparsers(dest="report_command", required=True)
+    rr = repsub.add_parser("round", help=t("cli.report.help"))
+    rr.add_argument("number", type=int)
+    rr.add_argument("-o", "--output", required=True, help=t("cli.output.help"))
+    rr.add_argument("--lang", choices=["sv", "en"], help=t("cli.lang.help"))
+    rr.set_defaults(func=cmd_report_round)
     ls = sub.add_parser("list", help=t("cli.list.help"))
     ls.add_argument("kind", choices=sorted(KINDS))
     ls.add_argument("--json", action="store_true", help=t("cli.json.help"))

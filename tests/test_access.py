@@ -46,6 +46,8 @@ EXPECTED_OPERATIONS = {
     "settings.set_setting": {A},
     "demo.load_demo": {A},
     "auth.change_password": EVERYONE,
+    "disclosure.check_quote": {A, E},
+    "round_report.gather": {A, E},
 }
 
 # Functions over a Session that are not operations: generic record access (authorised per model),
@@ -56,7 +58,7 @@ NOT_OPERATIONS = {
     "listing.list_rows", "listing.counts", "audit.record", "audit.verify", "demo.is_empty",
     "supervision.may_read_notes", "access.actor_of", "access.authorize", "access.authorize_write", "access.authorize_read",
     "access._require", "access.authorize_any", "audit.browse",
-    "supervision.may_read_notes",
+    "supervision.may_read_notes", "disclosure.find_in_text",
 }
 
 

@@ -117,3 +117,14 @@ def test_cli_on_postgresql(pg_databases, pg_template, tmp_path):
     info = json.loads(run(env, "db", "info", "--json").stdout)
     assert info["backend"] == "postgresql" and info["schema_current"] and "@" in info["database"]
     assert len(json.loads(run(env, "list", "workplaces", "--json").stdout)) == 9
+
+
+def test_report_round_headless_obeys_the_role(demo_home, tmp_path):
+    out = tmp_path / "round3.pdf"
+    result = run({**demo_home, "PEERDESK_USER": "evaluator"}, "report", "round", "3", "-o", str(out), "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(b"%PDF") and "pages" in result.stdout
+    denied = run({**demo_home, "PEERDESK_USER": "coordinator"}, "report", "round", "3", "-o", str(tmp_path / "x.pdf"))
+    assert denied.returncode == 1 and "not allowed" in denied.stderr and not (tmp_path / "x.pdf").exists()
+    missing = run({**demo_home, "PEERDESK_USER": "evaluator"}, "report", "round", "9", "-o", str(tmp_path / "y.pdf"))
+    assert missing.returncode == 1 and "no round 9" in missing.stderr

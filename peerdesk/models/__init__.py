@@ -34,6 +34,7 @@ from peerdesk.models.evaluation import (
     QuestionnaireResponse,
     Quote,
     QuoteStatus,
+    ReportSection,
     RoundStatus,
     RoundWorkplace,
     Theme,

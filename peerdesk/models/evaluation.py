@@ -157,3 +157,15 @@ class Quote(Versioned, Base):
     consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent.id", ondelete="SET NULL"), index=True)
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[QuoteStatus] = mapped_column(enum_type(QuoteStatus, "quote_status"), default=QuoteStatus.DRAFT)
+
+
+class ReportSection(Versioned, Base):
+    """The evaluator's own text in a round report (analysis, conclusions …), written in the app."""
+
+    __tablename__ = "report_section"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("evaluation_round.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)

@@ -66,6 +66,7 @@ WRITE_RIGHTS: dict[type, frozenset[Role]] = {
     m.Answer: frozenset({A, E}),
     m.Theme: frozenset({A, E}),
     m.Quote: frozenset({A, E}),
+    m.ReportSection: frozenset({A, E}),
     m.User: frozenset({A}),
     m.UserRole: frozenset({A}),
     m.Setting: frozenset({A}),

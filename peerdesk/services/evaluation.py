@@ -19,6 +19,7 @@ from peerdesk.models import (
     InterviewKind,
     QuestionnaireResponse,
     Quote,
+    QuoteStatus,
     Theme,
 )
 from peerdesk.paths import resources_dir
@@ -72,6 +73,17 @@ def _check_quote(s: Session, q: Quote) -> None:
     require(q.round_id, "round_id")
     require(q.informant_role, "informant_role")
     require(q.text, "text")
+    if q.status == QuoteStatus.APPROVED:
+        # An approved quote cannot contain a flagged term. The message counts them and names
+        # none: the words may be people's names (the UI shows them from disclosure.check_quote).
+        from peerdesk.models import Setting
+        from peerdesk.services.disclosure import _name_terms, find_in_text
+
+        row = s.get(Setting, "quotes.marked_terms")
+        marked = {t_.lower() for t_ in json.loads(row.value)} if row else set()
+        findings = find_in_text(q.text, _name_terms(s), marked)
+        if findings:
+            raise ValidationError("error.quote_flagged", field="text", count=len(findings))
 
 
 @operation(A, E)

@@ -22,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "alerts.consent_expiry_days": 30,
     "report.min_group_size": 5,
     "report.min_quote_informants": 3,
+    "quotes.marked_terms": [],
     "security.lock_after_minutes": 10,
     "backup.interval_hours": 24,
     "backup.keep": 14,

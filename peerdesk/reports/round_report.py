@@ -1,0 +1,182 @@
+"""The anonymised round report PDF, built from RoundReportData (no Session, no Qt).
+
+Modelled on the source report: method, instrument tables with means and n per
+group and round, a chart of the overall means, the patient survey, quotes by
+theme attributed only as "role, round N", and the evaluator's own sections.
+Hidden cells show "–" with a footnote. The metadata and file carry no names.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from peerdesk.i18n import t
+from peerdesk.reports.common import Cancelled, escape, footer, styles, table_style
+
+DASH = "–"
+
+
+def _fmt(value: float | None, lang: str) -> str:
+    if value is None:
+        return DASH
+    text = f"{value:.2f}"
+    return text.replace(".", ",") if lang == "sv" else text
+
+
+def build(data, path: str, progress: Callable[[int], None] | None = None, cancelled: Callable[[], bool] | None = None) -> int:
+    """Write the report to `path`; returns the number of pages. Raises Cancelled if asked to stop."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
+
+    lang = data.lang
+    st = styles()
+    tr = lambda key, **kw: t(key, lang=lang, **kw)  # noqa: E731
+    steps = 4 + len(data.instruments)
+    done = 0
+
+    def step():
+        nonlocal done
+        if cancelled and cancelled():
+            raise Cancelled()
+        done += 1
+        if progress:
+            progress(int(100 * done / steps))
+
+    story = [Spacer(1, 40 * mm), Paragraph(escape(tr("report.title", round=data.round_number)), st["title"])]
+    if data.study:
+        story.append(Paragraph(escape(data.study), st["subtitle"]))
+    story += [Spacer(1, 4 * mm), Paragraph(escape(tr("report.period", period=data.period)), st["subtitle"]),
+              Spacer(1, 30 * mm), Paragraph(escape(tr("report.anonymity", k=data.k)), st["body"]), PageBreak()]
+    step()
+
+    # Method: what was collected, by informant role.
+    story.append(Paragraph(escape(tr("report.method")), st["h1"]))
+    story.append(Paragraph(escape(tr("report.method.text")), st["body"]))
+    rows = [[tr("report.col.role"), tr("report.col.individual"), tr("report.col.group_participants"), tr("report.col.questionnaires")]]
+    rows += [[label, str(a), str(b), str(c)] for label, a, b, c in data.method]
+    method_table = Table(rows, colWidths=[60 * mm, 35 * mm, 40 * mm, 35 * mm])
+    method_table.setStyle(table_style())
+    story.append(method_table)
+    step()
+
+    footnote = Paragraph(escape(tr("report.suppressed_note", dash=DASH, k=data.k)), st["small"])
+    for table in data.instruments:
+        story.append(PageBreak())
+        story.append(Paragraph(escape(table.name), st["h1"]))
+        story.append(Paragraph(escape(tr("report.scale", scale=table.scale)), st["body"]))
+        for grid in table.grids:
+            story += [Paragraph(escape(grid.caption), st["h2"]), _grid_table(grid, table.items, lang, st), Spacer(1, 2 * mm), footnote]
+        chart = _chart(table, lang)
+        if chart is not None:
+            story += [Spacer(1, 6 * mm), KeepTogether([Paragraph(escape(tr("report.chart", name=table.name)), st["h2"]), chart])]
+        step()
+
+    if data.patient:
+        story += [PageBreak(), Paragraph(escape(tr("report.patient")), st["h1"])]
+        rows = [[tr("report.col.question"), "n", tr("report.col.mean"), tr("report.col.median"), "7", "6", "5", "4", "3", "2", "1", "0"]]
+        for q in data.patient:
+            row = [Paragraph(f"{q.number}. {escape(q.text)}", st["cell"]), str(q.n) if not q.hidden else DASH,
+                   _fmt(q.mean, lang), _fmt(q.median, lang)]
+            row += [str(q.distribution.get(v, 0)) if not q.hidden else DASH for v in (7, 6, 5, 4, 3, 2, 1, 0)]
+            rows.append(row)
+        grid = Table(rows, colWidths=[64 * mm, 10 * mm, 14 * mm, 14 * mm] + [8.5 * mm] * 8, repeatRows=1)
+        grid.setStyle(table_style())
+        story += [grid, Spacer(1, 2 * mm), Paragraph(escape(tr("report.patient.note")), st["small"]), footnote]
+    step()
+
+    if data.quotes:
+        story += [PageBreak(), Paragraph(escape(tr("report.quotes")), st["h1"])]
+        for theme, quotes in data.quotes.items():
+            story.append(Paragraph(escape(theme), st["h2"]))
+            for text, attribution in quotes:
+                story += [Paragraph(f"”{escape(text)}”", st["quote"]), Paragraph(escape(attribution), st["attribution"])]
+    for title, body in data.sections:
+        story.append(Paragraph(escape(title), st["h1"]))
+        for para in body.split("\n\n"):
+            story.append(Paragraph(escape(para).replace("\n", "<br/>"), st["body"]))
+    step()
+
+    title = tr("report.title", round=data.round_number)
+    doc = SimpleDocTemplate(path, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm, bottomMargin=22 * mm,
+                            title=title, author="PeerDesk", subject=title, creator="PeerDesk", keywords="")
+    decorate = footer(title)
+    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    return doc.page
+
+
+def _grid_table(grid, items, lang, st):
+    """Item rows; a header row of groups spanning their rounds, then a row of rounds."""
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Table
+
+    n = len(grid.columns)
+    spans, row1 = [], [Paragraph(escape(t("report.col.item", lang=lang)), st["cell"])]
+    start = 1
+    for ci, col in enumerate(grid.columns):
+        if ci == 0 or col.group != grid.columns[ci - 1].group:
+            row1.append(Paragraph(f"<b>{escape(col.group)}</b>", st["cell"]))
+            start = ci + 1
+        else:
+            row1.append("")
+            spans.append(("SPAN", (start, 0), (ci + 1, 0)))
+    row2 = [""] + [t("report.round_short", lang=lang, round=c.round_number) for c in grid.columns]
+    rows = [row1, row2]
+    for number, text in items:
+        row = [Paragraph(f"{number}. {escape(text)}", st["cell"])]
+        for ci in range(n):
+            cell = grid.cells[(number, ci)]
+            row.append(DASH if cell.hidden or not cell.n else f"{_fmt(cell.mean, lang)}\nn={cell.n}")
+        rows.append(row)
+    rows.append([Paragraph(f"<b>{escape(t('report.overall', lang=lang))}</b>", st["cell"])]
+                + [DASH if grid.overall[ci].hidden else _fmt(grid.overall[ci].mean, lang) for ci in range(n)])
+    rows.append([Paragraph(escape(t("report.respondents", lang=lang)), st["cell"])]
+                + [DASH if grid.overall[ci].hidden else str(grid.respondents[ci]) for ci in range(n)])
+    other = min(16 * mm, (100 * mm) / max(1, n))
+    first = 170 * mm - other * n
+    table = Table(rows, colWidths=[first] + [other] * n, repeatRows=2)
+    style = table_style(header_rows=2)
+    for span in spans:
+        style.add(*span)
+    style.add("ALIGN", (1, 0), (-1, 0), "CENTER")
+    style.add("FONT", (0, len(rows) - 2), (-1, len(rows) - 1), "Helvetica-Bold", 8)
+    style.add("LINEABOVE", (0, len(rows) - 2), (-1, len(rows) - 2), 0.6, colors.HexColor("#7A8FA6"))
+    table.setStyle(style)
+    return table
+
+
+def _chart(table, lang):
+    """Bars of the overall mean per group, one bar per round (hidden columns left out)."""
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.charts.legends import Legend
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib import colors
+
+    grid = table.grids[0]
+    shown = [(c, grid.overall[ci].mean) for ci, c in enumerate(grid.columns) if not grid.overall[ci].hidden and grid.overall[ci].mean is not None]
+    if not shown:
+        return None
+    groups = list(dict.fromkeys(c.group for c, _ in shown))
+    rounds = sorted({c.round_number for c, _ in shown})
+    values = {(c.group, c.round_number): v for c, v in shown}
+    drawing = Drawing(460, 190)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 40, 30, 300, 140
+    chart.data = [[values.get((g, r), 0) for g in groups] for r in rounds]
+    chart.categoryAxis.categoryNames = groups
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labels.fontSize = 7
+    palette = [colors.HexColor(c) for c in ("#9DB4CC", "#4F7CAC", "#1F3A5F", "#C9A66B", "#7FA37F")]
+    for i in range(len(rounds)):
+        chart.bars[i].fillColor = palette[i % len(palette)]
+        chart.bars[i].strokeColor = None
+    drawing.add(chart)
+    legend = Legend()
+    legend.x, legend.y = 360, 150
+    legend.fontSize = 8
+    legend.colorNamePairs = [(palette[i % len(palette)], t("report.round_short", lang=lang, round=r)) for i, r in enumerate(rounds)]
+    drawing.add(legend)
+    return drawing

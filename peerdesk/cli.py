@@ -256,6 +256,65 @@ def cmd_report_round(args) -> int:
     return 0
 
 
+def cmd_export_round(args) -> int:
+    import csv
+
+    from peerdesk.services import audit, round_report
+
+    db = _open(allow_upgrade=False).db
+    actor = _login(db, args)
+    with db.begin(actor) as s:
+        rows = round_report.deidentified_rows(s, args.number, args.instrument)
+        audit.record(s, "export", "evaluation_round", None, {"round": args.number, "rows": len(rows)})
+    with open(args.output, "w", newline="", encoding="utf-8") as fh:
+        if rows:
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    print(t("cli.export.done", path=args.output, rows=len(rows)))
+    return 0
+
+
+def cmd_import_responses(args) -> int:
+    from pathlib import Path
+
+    from peerdesk.errors import ValidationError
+    from peerdesk.models import EvaluationRound, Instrument
+    from peerdesk.services import response_import
+    from sqlalchemy import select
+
+    db = _open(allow_upgrade=False).db
+    actor = _login(db, args)
+    rows = response_import.read_table(Path(args.file))
+    with db.begin(actor) as s:
+        rnd = s.scalar(select(EvaluationRound).where(EvaluationRound.number == args.round))
+        ins = s.scalar(select(Instrument).where(Instrument.code == args.instrument))
+        if rnd is None or ins is None:
+            raise ValidationError("error.no_such_round", number=args.round)
+        preview = response_import.preview(s, rnd.id, ins.id, rows)
+        for line in response_import.describe(preview.problems):
+            print(line)
+        if not preview.ok:
+            return 1
+        if args.commit:
+            response_import.commit(s, rnd.id, ins.id, rows)
+    print(t("cli.import.done" if args.commit else "cli.import.checked", rows=len(rows)))
+    return 0
+
+
+def cmd_instrument_add(args) -> int:
+    from pathlib import Path
+
+    from peerdesk.services import evaluation
+
+    db = _open(allow_upgrade=False).db
+    actor = _login(db, args)
+    with db.begin(actor) as s:
+        ins = evaluation.load_instrument_file(s, Path(args.file))
+        print(t("cli.instrument.done", code=ins.code, items=len(ins.items)))
+    return 0
+
+
 def cmd_gui(args) -> int:
     from peerdesk.ui.app import run
 
@@ -296,6 +355,20 @@ def build_parser() -> argparse.ArgumentParser:
     rr.add_argument("-o", "--output", required=True, help=t("cli.output.help"))
     rr.add_argument("--lang", choices=["sv", "en"], help=t("cli.lang.help"))
     rr.set_defaults(func=cmd_report_round)
+    exr = sub.add_parser("export-round", help=t("cli.export.help"))
+    exr.add_argument("number", type=int)
+    exr.add_argument("--instrument", required=True)
+    exr.add_argument("-o", "--output", required=True, help=t("cli.output.help"))
+    exr.set_defaults(func=cmd_export_round)
+    imr = sub.add_parser("import-responses", help=t("cli.import.help"))
+    imr.add_argument("file")
+    imr.add_argument("--round", type=int, required=True)
+    imr.add_argument("--instrument", required=True)
+    imr.add_argument("--commit", action="store_true", help=t("cli.import.commit.help"))
+    imr.set_defaults(func=cmd_import_responses)
+    ina = sub.add_parser("instrument-add", help=t("cli.instrument.help"))
+    ina.add_argument("file")
+    ina.set_defaults(func=cmd_instrument_add)
     ls = sub.add_parser("list", help=t("cli.list.help"))
     ls.add_argument("kind", choices=sorted(KINDS))
     ls.add_argument("--json", action="store_true", help=t("cli.json.help"))

@@ -128,3 +128,22 @@ def test_report_round_headless_obeys_the_role(demo_home, tmp_path):
     assert denied.returncode == 1 and "not allowed" in denied.stderr and not (tmp_path / "x.pdf").exists()
     missing = run({**demo_home, "PEERDESK_USER": "evaluator"}, "report", "round", "9", "-o", str(tmp_path / "y.pdf"))
     assert missing.returncode == 1 and "no round 9" in missing.stderr
+
+
+def test_deidentified_export_and_response_import(demo_home, tmp_path):
+    evaluator = {**demo_home, "PEERDESK_USER": "evaluator"}
+    out = tmp_path / "dreem.csv"
+    assert run(evaluator, "export-round", "3", "--instrument", "DREEM-OK", "-o", str(out)).returncode == 0
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("respondent,round,role,group,item_1") and len(lines) > 10
+    text = out.read_text()
+    assert "PS-" not in text and "ST-" not in text and "Avdelning" not in text  # codes and wards replaced
+    answers = tmp_path / "svar.csv"
+    answers.write_text("respondent_code;roll;1;2\nNY-1;personal;1;9\n", encoding="utf-8")
+    bad = run(evaluator, "import-responses", str(answers), "--round", "3", "--instrument", "DREEM-OK", "--commit")
+    assert bad.returncode == 1 and "Row 2" in bad.stdout
+    answers.write_text("respondent_code;roll;1;2\nNY-1;personal;1;4\n", encoding="utf-8")
+    checked = run(evaluator, "import-responses", str(answers), "--round", "3", "--instrument", "DREEM-OK")
+    assert checked.returncode == 0 and "--commit" in checked.stdout
+    done = run(evaluator, "import-responses", str(answers), "--round", "3", "--instrument", "DREEM-OK", "--commit")
+    assert done.returncode == 0 and "1 questionnaires imported" in done.stdout

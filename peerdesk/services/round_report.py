@@ -275,3 +275,33 @@ def _quotes(s: Session, rnd_round, consents, today, kq, lang) -> dict[str, list[
         attribution = t("report.attribution", lang=lang, role=_role_label(q.informant_role, lang, plural=False), round=rnd_round.number)
         out[themes.get(q.theme_id, t("report.no_theme", lang=lang))].append((q.text, attribution))
     return dict(out)
+
+
+@operation(A, E)
+def deidentified_rows(s: Session, round_number: int, instrument_code: str, today: dt.date | None = None, seed: int | None = None) -> list[dict]:
+    """One round's answers for the evaluator's own statistics: respondent codes replaced by
+    pseudonyms new for each export, workplaces by group letters, dates reduced to the round;
+    only informants whose consent covers questionnaires and is not withdrawn."""
+    today = today or dt.date.today()
+    rnd = random.Random(seed) if seed is not None else random.SystemRandom()
+    rnd_round = s.scalar(select(m.EvaluationRound).where(m.EvaluationRound.number == round_number))
+    ins = s.scalar(select(m.Instrument).where(m.Instrument.code == instrument_code))
+    if rnd_round is None or ins is None:
+        raise ValidationError("error.no_such_round", field="round_id", number=round_number)
+    consents = {c.id: c for c in s.scalars(select(m.Consent))}
+    responses = [
+        r for r in s.scalars(select(m.QuestionnaireResponse).where(
+            m.QuestionnaireResponse.round_id == rnd_round.id, m.QuestionnaireResponse.instrument_id == ins.id))
+        if _usable(consents.get(r.consent_id), r.informant_role, "questionnaires", today)
+    ]
+    letters = _letters(sorted({r.workplace_id for r in responses if r.workplace_id}), rnd)
+    rnd.shuffle(responses)  # row order says nothing either
+    items = [it for it in ins.items if not it.open_ended]
+    out = []
+    for i, r in enumerate(responses, start=1):
+        values = {a.item_id: a.value for a in r.answers}
+        row = {"respondent": f"R{i:04d}", "round": round_number, "role": r.informant_role.value,
+               "group": letters.get(r.workplace_id, "")}
+        row.update({f"item_{it.number}": values.get(it.id) for it in items})
+        out.append(row)
+    return out

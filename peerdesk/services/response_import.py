@@ -1,0 +1,137 @@
+"""Importing paper or web questionnaire answers from CSV/XLSX: preview with per-row problems,
+then an all-or-nothing commit.
+
+Each row is tried with exactly the rules of manual entry (evaluation.record_response)
+inside a savepoint, so the preview and the commit can never disagree.
+Columns: respondent_code, role, workplace (id or name, optional), then one column per item
+number ("1", "2", … or "item_1" …). Blank cells are missing answers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from peerdesk import models as m
+from peerdesk.errors import PeerDeskError, ValidationError
+from peerdesk.i18n import t
+from peerdesk.services.access import A, E, operation
+from peerdesk.services.evaluation import record_response
+
+_ITEM = re.compile(r"^(?:item_?|fraga_?|fråga_?)?(\d+)$", re.I)
+ROLE_WORDS = {
+    "peer_supporter": m.InformantRole.PEER_SUPPORTER, "peer supporter": m.InformantRole.PEER_SUPPORTER,
+    "staff": m.InformantRole.STAFF, "personal": m.InformantRole.STAFF,
+    "manager": m.InformantRole.MANAGER, "chef": m.InformantRole.MANAGER,
+    "patient": m.InformantRole.PATIENT,
+}
+
+
+@dataclass
+class RowProblem:
+    row: int  # 1-based row number in the file, the header being row 1
+    message: str
+
+
+@dataclass
+class Preview:
+    rows: int
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def read_table(path: Path) -> list[dict[str, str]]:
+    """Rows of a CSV (UTF-8 or Excel's Windows-1252; comma or semicolon) or XLSX file, as text."""
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(path, read_only=True, data_only=True).active
+        rows = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
+    else:
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252")
+        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
+        rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    if not rows:
+        return []
+    header = [h.strip().lower() for h in rows[0]]
+    return [dict(zip(header, row)) for row in rows[1:] if any(c for c in row)]
+
+
+def _parse_row(s: Session, row: dict[str, str], workplaces: dict[str, int]) -> dict:
+    code = row.get("respondent_code") or row.get("kod") or row.get("code") or ""
+    role_text = (row.get("role") or row.get("roll") or "").strip().lower()
+    role = ROLE_WORDS.get(role_text)
+    if role is None:
+        raise ValidationError("error.invalid_choice", field="informant_role")
+    wp_text = (row.get("workplace") or row.get("arbetsplats") or "").strip()
+    workplace_id = None
+    if wp_text:
+        workplace_id = int(wp_text) if wp_text.isdigit() and int(wp_text) in workplaces.values() else workplaces.get(wp_text.lower())
+        if workplace_id is None:
+            raise ValidationError("error.reference", field="workplace_id")
+    answers: dict[int, int | None] = {}
+    for column, value in row.items():
+        match = _ITEM.match(column or "")
+        if not match:
+            continue
+        number = int(match.group(1))
+        if value in ("", None):
+            answers[number] = None
+            continue
+        try:
+            answers[number] = int(float(value.replace(",", "."))) if float(value.replace(",", ".")).is_integer() else None
+        except ValueError:
+            raise ValidationError("error.not_a_number", field=f"item_{number}") from None
+        if answers[number] is None:
+            raise ValidationError("error.not_a_number", field=f"item_{number}")
+    return {"respondent_code": code, "informant_role": role, "workplace_id": workplace_id, "answers": answers}
+
+
+def _try_rows(s: Session, round_id: int, instrument_id: int, rows: list[dict[str, str]]) -> list[RowProblem]:
+    workplaces = {name.lower(): wid for wid, name in s.execute(select(m.Workplace.id, m.Workplace.name))}
+    problems = []
+    for i, row in enumerate(rows, start=2):
+        try:
+            with s.begin_nested():
+                parsed = _parse_row(s, row, workplaces)
+                record_response(s, round_id, instrument_id, **parsed)
+        except PeerDeskError as exc:
+            problems.append(RowProblem(i, exc.message))
+    return problems
+
+
+@operation(A, E)
+def preview(s: Session, round_id: int, instrument_id: int, rows: list[dict[str, str]]) -> Preview:
+    """Every problem per row; writes nothing."""
+    outer = s.begin_nested()
+    try:
+        return Preview(len(rows), _try_rows(s, round_id, instrument_id, rows))
+    finally:
+        outer.rollback()
+
+
+@operation(A, E)
+def commit(s: Session, round_id: int, instrument_id: int, rows: list[dict[str, str]]) -> int:
+    """Import every row, or none: any problem raises and the caller's transaction rolls back."""
+    problems = _try_rows(s, round_id, instrument_id, rows)
+    if problems:
+        raise ValidationError("error.import_has_problems", count=len(problems), first=problems[0].row)
+    return len(rows)
+
+
+def describe(problems: list[RowProblem]) -> list[str]:
+    return [t("ui.import.row_problem", row=p.row, message=p.message) for p in problems]

@@ -48,7 +48,13 @@ EXPECTED_OPERATIONS = {
     "auth.change_password": EVERYONE,
     "disclosure.check_quote": {A, E},
     "round_report.gather": {A, E},
+    "evaluation.rounds": {A, E},
+    "evaluation.instrument_defs": {A, E},
+    "evaluation.round_workplaces": {A, E},
+    "evaluation.missing_per_item": {A, E},
+    "evaluation.round_quotes": {A, E},
     "round_report.deidentified_rows": {A, E},
+    "round_report.save_section": {A, E},
     "response_import.preview": {A, E},
     "response_import.commit": {A, E},
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -179,3 +180,83 @@ def ensure_default_themes(s: Session) -> None:
         for sv, en in DEFAULT_THEMES:
             s.add(Theme(name_sv=sv, name_en=en))
         flush(s)
+
+
+# ------------------------------------------------------------------ read models for the evaluator's screens
+@dataclass(frozen=True)
+class RoundInfo:
+    id: int
+    number: int
+    period: str
+    status: str
+
+
+@dataclass(frozen=True)
+class InstrumentDef:
+    id: int
+    code: str
+    name: dict  # lang -> name
+    allowed: tuple[int, ...]
+    items: tuple[tuple[int, dict, bool], ...]  # (number, {lang: text}, open-ended)
+
+
+@dataclass(frozen=True)
+class QuoteRow:
+    id: int
+    version: int
+    role: str
+    text: str
+    status: str
+
+
+@operation(A, E)
+def rounds(s: Session) -> list[RoundInfo]:
+    return [
+        RoundInfo(r.id, r.number, f"{r.start_date.isoformat()} – {r.end_date.isoformat() if r.end_date else ''}", r.status.value)
+        for r in s.scalars(select(EvaluationRound).order_by(EvaluationRound.number))
+    ]
+
+
+@operation(A, E)
+def instrument_defs(s: Session) -> list[InstrumentDef]:
+    out = []
+    for ins in s.scalars(select(Instrument).order_by(Instrument.id)):
+        allowed = set(range(ins.scale_min, ins.scale_max + 1)) | ({ins.extra_value} if ins.extra_value is not None else set())
+        items = tuple((it.number, {"sv": it.text_sv, "en": it.text_en}, it.open_ended) for it in ins.items)
+        out.append(InstrumentDef(ins.id, ins.code, {"sv": ins.name_sv, "en": ins.name_en}, tuple(sorted(allowed)), items))
+    return out
+
+
+@operation(A, E)
+def round_workplaces(s: Session, round_id: int) -> list[tuple[int, str]]:
+    """The workplaces of a round, for entering where a paper questionnaire came from."""
+    from peerdesk.models import RoundWorkplace, Workplace
+
+    q = select(Workplace.id, Workplace.name).join(RoundWorkplace, RoundWorkplace.workplace_id == Workplace.id).where(
+        RoundWorkplace.round_id == round_id).order_by(Workplace.name)
+    return [tuple(r) for r in s.execute(q)]
+
+
+@operation(A, E)
+def missing_per_item(s: Session, round_id: int, instrument_id: int) -> tuple[int, dict[int, int]]:
+    """How many questionnaires a round has for an instrument, and per item how many were left blank."""
+    from sqlalchemy import func
+
+    total = s.scalar(select(func.count()).select_from(QuestionnaireResponse).where(
+        QuestionnaireResponse.round_id == round_id, QuestionnaireResponse.instrument_id == instrument_id)) or 0
+    answered = dict(s.execute(
+        select(InstrumentItem.number, func.count(Answer.id))
+        .join(Answer, Answer.item_id == InstrumentItem.id)
+        .join(QuestionnaireResponse, QuestionnaireResponse.id == Answer.response_id)
+        .where(QuestionnaireResponse.round_id == round_id, QuestionnaireResponse.instrument_id == instrument_id,
+               Answer.value.is_not(None))
+        .group_by(InstrumentItem.number)
+    ).all())
+    items = s.scalars(select(InstrumentItem.number).where(InstrumentItem.instrument_id == instrument_id, InstrumentItem.open_ended.is_(False)))
+    return total, {n: total - answered.get(n, 0) for n in items}
+
+
+@operation(A, E)
+def round_quotes(s: Session, round_id: int) -> list[QuoteRow]:
+    return [QuoteRow(q.id, q.version, q.informant_role.value, q.text, q.status.value)
+            for q in s.scalars(select(Quote).where(Quote.round_id == round_id).order_by(Quote.id))]

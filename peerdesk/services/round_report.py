@@ -305,3 +305,15 @@ def deidentified_rows(s: Session, round_number: int, instrument_code: str, today
         row.update({f"item_{it.number}": values.get(it.id) for it in items})
         out.append(row)
     return out
+
+
+@operation(A, E)
+def save_section(s: Session, round_id: int, title: str, body: str) -> m.ReportSection:
+    """The evaluator's text under a heading: replaced when the same heading is saved again."""
+    from peerdesk.services.records import create, update
+
+    existing = s.scalar(select(m.ReportSection).where(m.ReportSection.round_id == round_id, m.ReportSection.title == title))
+    if existing is not None:
+        return update(s, m.ReportSection, existing.id, existing.version, body=body)
+    position = (s.scalar(select(func.max(m.ReportSection.position)).where(m.ReportSection.round_id == round_id)) or 0) + 1
+    return create(s, m.ReportSection, round_id=round_id, position=position, title=title, body=body)

@@ -1,0 +1,187 @@
+"""Fast keyboard-only entry of paper questionnaires: code, role, workplace, then one value per item.
+
+Type a value and press Enter to go to the next item; a value outside the scale is refused
+on the spot (the cell will not take it); a blank cell is a missing answer. Ctrl+Return saves
+and clears the form for the next questionnaire.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QRegularExpressionValidator, QShortcut
+from PySide6.QtCore import QRegularExpression
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyledItemDelegate,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerdesk.errors import PeerDeskError
+from peerdesk.i18n import language, t
+
+ROLES = ("peer_supporter", "staff", "manager", "patient")
+
+
+class _ValueDelegate(QStyledItemDelegate):
+    """An editor that accepts only the instrument's allowed values (or nothing);
+    Enter commits and moves on to the next item."""
+
+    advance = Signal()
+
+    def __init__(self, allowed: tuple[int, ...], parent=None) -> None:
+        super().__init__(parent)
+        self.allowed = allowed
+
+    def eventFilter(self, editor, event) -> bool:
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
+            self.advance.emit()
+            return True
+        return super().eventFilter(editor, event)
+
+    def createEditor(self, parent, option, index):
+        editor = QLineEdit(parent)
+        pattern = "|".join(str(v) for v in self.allowed)
+        editor.setValidator(QRegularExpressionValidator(QRegularExpression(f"^({pattern})?$"), editor))
+        return editor
+
+
+class EntryGrid(QWidget):
+    saved = Signal(str)  # the respondent code just saved
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops = None
+        self.round_id = None
+        self.instrument = None
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.instrument_box = QComboBox()
+        self.code = QLineEdit()
+        self.role = QComboBox()
+        for role in ROLES:
+            self.role.addItem(t(f"report.role.{role}"), role)
+        self.workplace = QComboBox()
+        for key, widget in (("ui.eval.instrument", self.instrument_box), ("field.respondent_code", self.code),
+                            ("field.informant_role", self.role), ("field.workplace_id", self.workplace)):
+            widget.setAccessibleName(t(key))
+            form.addRow(t(key), widget)
+        layout.addLayout(form)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels([t("report.col.item"), t("ui.eval.answer"), t("ui.eval.missing")])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setAccessibleName(t("ui.eval.answers"))
+        self.table.setEditTriggers(QTableWidget.EditTrigger.AllEditTriggers)
+        layout.addWidget(self.table)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self.save_button = QPushButton(t("ui.eval.save"))
+        self.save_button.setToolTip("Ctrl+Return")
+        layout.addWidget(self.save_button)
+        self.save_button.clicked.connect(self.save)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.save)
+        self.instrument_box.currentIndexChanged.connect(self._instrument_chosen)
+        self.defs = []
+
+    def load(self, ops, round_id: int, defs, workplaces) -> None:
+        self.ops, self.round_id, self.defs = ops, round_id, [d for d in defs if any(not it[2] for it in d.items)]
+        self.instrument_box.blockSignals(True)
+        self.instrument_box.clear()
+        for d in self.defs:
+            self.instrument_box.addItem(d.name[language()], d.id)
+        self.instrument_box.blockSignals(False)
+        self.workplace.clear()
+        self.workplace.addItem("–", None)
+        for wid, name in workplaces:
+            self.workplace.addItem(name, wid)
+        self._instrument_chosen()
+
+    def _instrument_chosen(self) -> None:
+        index = self.instrument_box.currentIndex()
+        if index < 0:
+            return
+        self.instrument = self.defs[index]
+        items = [it for it in self.instrument.items if not it[2]]
+        self.table.setRowCount(len(items))
+        delegate = _ValueDelegate(self.instrument.allowed, self.table)
+        delegate.advance.connect(lambda: QTimer.singleShot(0, self._next_item))
+        self.table.setItemDelegateForColumn(1, delegate)
+        for row, (number, text, _open) in enumerate(items):
+            label = QTableWidgetItem(f"{number}. {text[language()]}")
+            label.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            label.setData(Qt.ItemDataRole.UserRole, number)
+            self.table.setItem(row, 0, label)
+            self.table.setItem(row, 1, QTableWidgetItem(""))
+            missing = QTableWidgetItem("")
+            missing.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.table.setItem(row, 2, missing)
+        self._refresh_missing()
+
+    def _refresh_missing(self) -> None:
+        from peerdesk.services.evaluation import missing_per_item
+
+        rid, iid = self.round_id, self.instrument.id
+
+        def show(result):
+            total, missing = result
+            for row in range(self.table.rowCount()):
+                number = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+                self.table.item(row, 2).setText(f"{missing.get(number, 0)} / {total}")
+
+        self.ops.query(lambda s: missing_per_item(s, rid, iid), show)
+
+    def _next_item(self) -> None:
+        row = self.table.currentRow() + 1
+        if row < self.table.rowCount():
+            self.table.setCurrentCell(row, 1)  # the CurrentChanged trigger opens its editor
+        else:
+            self.save_button.setFocus()
+
+    def focus_first_item(self) -> None:
+        self.table.setFocus()
+        self.table.setCurrentCell(0, 1)
+
+    def open_editor(self) -> QLineEdit | None:
+        """The value editor open on the current item, if any."""
+        return next((w for w in self.table.viewport().findChildren(QLineEdit) if w.isVisible()), None)
+
+    def answers(self) -> dict[int, int | None]:
+        out = {}
+        for row in range(self.table.rowCount()):
+            number = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+            text = self.table.item(row, 1).text().strip()
+            out[number] = int(text) if text else None
+        return out
+
+    def save(self) -> None:
+        from peerdesk.services.evaluation import record_response
+
+        self.table.setCurrentCell(0, 0)  # commit an open editor
+        code, role, wid = self.code.text().strip(), self.role.currentData(), self.workplace.currentData()
+        answers, rid, iid = self.answers(), self.round_id, self.instrument.id
+
+        def done(_resp):
+            self.message.setText(t("ui.eval.saved", code=code))
+            self.code.clear()
+            for row in range(self.table.rowCount()):
+                self.table.item(row, 1).setText("")
+            self.code.setFocus()
+            self._refresh_missing()
+            self.saved.emit(code)
+
+        def failed(exc):
+            # The form keeps everything typed; the message says what to fix.
+            self.message.setText(exc.message if isinstance(exc, PeerDeskError) else t("error.cannot_save"))
+
+        self.ops.mutate(lambda s: record_response(s, rid, iid, code, role, answers, workplace_id=wid), {"responses"}, done, failed)

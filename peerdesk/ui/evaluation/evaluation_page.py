@@ -1,0 +1,176 @@
+"""The evaluator's page: pick a round; enter questionnaires, review quotes, build the report."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QThread, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressDialog,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerdesk.errors import PeerDeskError
+from peerdesk.i18n import language, t
+from peerdesk.ui.evaluation.entry_grid import EntryGrid
+from peerdesk.ui.evaluation.quotes_panel import QuotesPanel
+
+
+class _PdfWorker(QObject):
+    """Builds the PDF from already-gathered plain data, off the GUI thread, with progress and cancel."""
+
+    progress = Signal(int)
+    finished = Signal(object)  # pages, or an exception
+
+    def __init__(self, data, path: str) -> None:
+        super().__init__()
+        self.data, self.path, self.cancel = data, path, False
+
+    def run(self) -> None:
+        from peerdesk.reports.round_report import build
+
+        try:
+            self.finished.emit(build(self.data, self.path, self.progress.emit, lambda: self.cancel))
+        except Exception as exc:  # Cancelled too: reported back, the partial file removed
+            import os
+
+            if os.path.exists(self.path):
+                os.remove(self.path)
+            self.finished.emit(exc)
+
+
+class EvaluationPage(QWidget):
+    loaded = Signal()
+    report_opened = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops = None
+        self.rounds = []
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(t("ui.eval.round")))
+        self.round_box = QComboBox()
+        self.round_box.setAccessibleName(t("ui.eval.round"))
+        top.addWidget(self.round_box, 1)
+        layout.addLayout(top)
+        self.tabs = QTabWidget()
+        self.entry = EntryGrid()
+        self.quotes = QuotesPanel()
+        report = QWidget()
+        rl = QVBoxLayout(report)
+        self.section_title = QLineEdit(t("ui.eval.section_default"))
+        self.section_title.setAccessibleName(t("ui.eval.section_title"))
+        self.section_body = QPlainTextEdit()
+        self.section_body.setAccessibleName(t("ui.eval.section_body"))
+        self.report_lang = QComboBox()
+        self.report_lang.addItem("Svenska", "sv")
+        self.report_lang.addItem("English", "en")
+        self.report_lang.setAccessibleName(t("cli.lang.help"))
+        self.build_button = QPushButton(t("ui.eval.build"))
+        self.report_status = QLabel()
+        for w in (QLabel(t("ui.eval.section_title")), self.section_title, QLabel(t("ui.eval.section_body")), self.section_body,
+                  self.report_lang, self.build_button, self.report_status):
+            rl.addWidget(w)
+        self.tabs.addTab(self.entry, t("ui.eval.tab.entry"))
+        self.tabs.addTab(self.quotes, t("ui.eval.tab.quotes"))
+        self.tabs.addTab(report, t("ui.eval.tab.report"))
+        layout.addWidget(self.tabs)
+        self.round_box.currentIndexChanged.connect(self._round_chosen)
+        self.build_button.clicked.connect(self.build_report)
+        self._thread = None
+
+    def attach(self, ops) -> None:
+        from peerdesk.services.evaluation import rounds
+
+        self.ops = ops
+        ops.query(rounds, self._fill_rounds)
+
+    def _fill_rounds(self, rounds) -> None:
+        self.rounds = rounds
+        self.round_box.blockSignals(True)
+        self.round_box.clear()
+        for r in rounds:
+            self.round_box.addItem(t("ui.eval.round_item", number=r.number, period=r.period, status=t(f"ui.eval.round_status.{r.status}")), r.id)
+        if rounds:
+            self.round_box.setCurrentIndex(len(rounds) - 1)  # the latest round, loaded once below
+        self.round_box.blockSignals(False)
+        if rounds:
+            self._round_chosen()
+
+    @property
+    def round(self):
+        return self.rounds[self.round_box.currentIndex()]
+
+    def _round_chosen(self) -> None:
+        from peerdesk.services.evaluation import instrument_defs, round_workplaces
+
+        rid = self.round.id
+        self.ops.query(lambda s: (instrument_defs(s), round_workplaces(s, rid)),
+                       lambda r: (self.entry.load(self.ops, rid, *r), self.quotes.load(self.ops, rid), self.loaded.emit()))
+
+    def build_report(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, t("ui.eval.build"), f"round-{self.round.number}.pdf", "PDF (*.pdf)")
+        if not path:
+            return
+        from peerdesk.services import audit, round_report
+
+        number, rid, lang = self.round.number, self.round.id, self.report_lang.currentData()
+        title, body = self.section_title.text().strip(), self.section_body.toPlainText().strip()
+
+        def gather(s):
+            if title and body:
+                round_report.save_section(s, rid, title, body)
+            data = round_report.gather(s, number, lang=lang)
+            audit.record(s, "report", "evaluation_round", rid, {"round": number, "consents": len(data.included_consents)})
+            return data
+
+        self.build_button.setEnabled(False)
+        self.report_status.setText(t("ui.eval.building"))
+        self.ops.mutate(gather, {"reports"}, lambda data: self._render(data, path), self._failed)
+
+    def _render(self, data, path: str) -> None:
+        self.progress = QProgressDialog(t("ui.eval.building"), t("ui.eval.cancel"), 0, 100, self)
+        self.progress.setMinimumDuration(500)  # only if it takes a while
+        worker = _PdfWorker(data, path)
+        thread = QThread(self)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.progress.connect(self.progress.setValue)
+        self.progress.canceled.connect(lambda: setattr(worker, "cancel", True))
+        worker.finished.connect(lambda result: self._rendered(result, path))
+        worker.finished.connect(thread.quit)
+        thread.finished.connect(worker.deleteLater)
+        self._thread, self._worker = thread, worker
+        thread.start()
+
+    def _rendered(self, result, path: str) -> None:
+        self.progress.reset()
+        self.build_button.setEnabled(True)
+        if isinstance(result, Exception):
+            self._failed(result)
+            return
+        self.report_status.setText(t("cli.report.done", path=path, pages=result))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+        self.report_opened.emit(path)
+
+    def _failed(self, exc) -> None:
+        self.build_button.setEnabled(True)
+        from peerdesk.reports.common import Cancelled
+
+        if isinstance(exc, Cancelled):
+            self.report_status.setText(t("ui.eval.cancelled"))
+        else:
+            self.report_status.setText(exc.message if isinstance(exc, PeerDeskError) else t("error.cannot_save"))
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.wait(30000)

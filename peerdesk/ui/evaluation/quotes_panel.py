@@ -1,0 +1,91 @@
+"""Quotes of a round: edit, check for names and gendered pronouns, approve."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+
+from peerdesk.errors import PeerDeskError
+from peerdesk.i18n import t
+
+
+class QuotesPanel(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops = None
+        self.round_id = None
+        self.rows = []
+        layout = QHBoxLayout(self)
+        self.list = QListWidget()
+        self.list.setAccessibleName(t("ui.eval.quotes"))
+        layout.addWidget(self.list, 1)
+        right = QVBoxLayout()
+        self.text = QPlainTextEdit()
+        self.text.setAccessibleName(t("field.text"))
+        right.addWidget(self.text)
+        self.findings = QLabel()
+        self.findings.setWordWrap(True)
+        right.addWidget(self.findings)
+        buttons = QHBoxLayout()
+        self.check_button = QPushButton(t("ui.eval.check"))
+        self.approve_button = QPushButton(t("ui.eval.approve"))
+        buttons.addWidget(self.check_button)
+        buttons.addWidget(self.approve_button)
+        right.addLayout(buttons)
+        layout.addLayout(right, 2)
+        self.list.currentRowChanged.connect(self._show)
+        self.check_button.clicked.connect(self.check)
+        self.approve_button.clicked.connect(self.approve)
+
+    def load(self, ops, round_id: int) -> None:
+        from peerdesk.services.evaluation import round_quotes
+
+        self.ops, self.round_id = ops, round_id
+        ops.query(lambda s: round_quotes(s, round_id), self._fill)
+
+    def _fill(self, rows) -> None:
+        current = self.list.currentRow()
+        self.rows = rows
+        self.list.clear()
+        for q in rows:
+            item = QListWidgetItem(f"[{t('ui.eval.status.' + q.status)}] {t('report.role.' + q.role)}: {q.text[:60]}")
+            self.list.addItem(item)
+        if rows:
+            self.list.setCurrentRow(max(0, min(current, len(rows) - 1)))
+        self.changed.emit()
+
+    def _show(self, row: int) -> None:
+        if 0 <= row < len(self.rows):
+            self.text.setPlainText(self.rows[row].text)
+            self.findings.clear()
+
+    def check(self) -> None:
+        from peerdesk.services.disclosure import check_quote
+
+        text = self.text.toPlainText()
+
+        def show(findings):
+            if not findings:
+                self.findings.setText(t("ui.eval.no_findings"))
+            else:
+                parts = [f"{f.term} → {f.suggestion}" if f.suggestion else f.term for f in findings]
+                self.findings.setText(t("ui.eval.findings", terms=", ".join(parts)))
+            self.changed.emit()
+
+        self.ops.query(lambda s: check_quote(s, text), show)
+
+    def approve(self) -> None:
+        from peerdesk.models import Quote
+        from peerdesk.services.records import update
+
+        row = self.rows[self.list.currentRow()]
+        text = self.text.toPlainText()
+
+        def failed(exc):
+            self.findings.setText(exc.message if isinstance(exc, PeerDeskError) else t("error.cannot_save"))
+            self.check()
+
+        self.ops.mutate(lambda s: update(s, Quote, row.id, row.version, text=text, status="approved"), {"quotes"},
+                        lambda _q: self.load(self.ops, self.round_id), failed)

@@ -197,11 +197,16 @@ def _instrument_table(ins, items, item_by_id, used, answers, ward_letter, k, lan
             for cell in cells[key].values():
                 cell.hidden, cell.reason = True, cell.reason or "small"
 
-    def grid(caption: str, keys: list[tuple]) -> Grid:
+    def grid(caption: str, keys: list[tuple], total_key: tuple | None = None) -> Grid:
         columns, grid_cells, overall, respondents = [], {}, {}, {}
         for ci, key in enumerate(keys):
             (kind, value), rnum = key
-            label = _role_label(value, lang) if kind == "role" else t("report.group_letter", lang=lang, letter=value)
+            if kind == "ward":
+                label = t("report.group_letter", lang=lang, letter=value)
+            elif key == total_key:
+                label = t("report.total", lang=lang)
+            else:
+                label = _role_label(value, lang)
             columns.append(Column(label, rnum))
             respondents[ci] = len(groups[key])
             col = [cells[key][it.number] for it in items]
@@ -216,7 +221,8 @@ def _instrument_table(ins, items, item_by_id, used, answers, ward_letter, k, lan
     by_role = [(("role", role), r) for role in ROLE_ORDER for r in shown_rounds if (("role", role), r) in groups]
     grids = [grid(t("report.grid.groups", lang=lang), by_role)]
     if ward_keys:
-        grids.append(grid(t("report.grid.staff_groups", lang=lang, round=round_number), ward_keys + ([staff_total] if staff_total in groups else [])))
+        total = [staff_total] if staff_total in groups else []
+        grids.append(grid(t("report.grid.staff_groups", lang=lang, round=round_number), ward_keys + total, staff_total))
     low = getattr(ins, f"anchor_low_{lang}") or ""
     high = getattr(ins, f"anchor_high_{lang}") or ""
     return InstrumentTable(

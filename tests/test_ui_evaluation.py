@@ -94,3 +94,86 @@ def test_evaluator_enters_questionnaires_approves_a_quote_and_builds_the_report(
     assert "Stodet har blivit en del av vardagen" in text
     page.wait()
     ops.wait()
+
+
+def test_evaluator_imports_a_file_and_registers_a_quote_with_a_new_theme(qtbot, sqlite_db, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from peerdesk.ui.evaluation.new_quote import NewQuoteDialog
+
+    with sqlite_db.begin(SYSTEM) as s:
+        demo.load_demo(s)
+    page = EvaluationPage()
+    qtbot.addWidget(page)
+    page.show()
+    ops = Operations(sqlite_db, login(sqlite_db, "evaluator", "demo"), page)
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        page.attach(ops)
+    bad = tmp_path / "svar.csv"
+    bad.write_text("respondent_code;roll;1;2\nF-1;personal;1;2\nF-2;personal;7;2\n", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
+    page.entry.import_button.click()
+    qtbot.waitUntil(lambda: "Row 3" in page.entry.message.text(), timeout=5000)
+    good = tmp_path / "ok.csv"
+    good.write_text("respondent_code;roll;1;2\nF-1;personal;1;2\nF-2;personal;5;2\n", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(good), ""))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    page.entry.import_button.click()
+    qtbot.waitUntil(lambda: "2 questionnaires imported" in page.entry.message.text(), timeout=5000)
+
+    page.tabs.setCurrentWidget(page.quotes)
+    page.quotes.new_button.click()
+    qtbot.waitUntil(lambda: isinstance(getattr(page.quotes, "dialog", None), NewQuoteDialog), timeout=5000)
+    dialog = page.quotes.dialog
+    dialog.theme.setEditText("Anställningens villkor")
+    qtbot.keyClicks(dialog.text, "Det viktigaste var att veta i tid om anstallningen fortsatter.")
+    count = len(page.quotes.rows)
+    with qtbot.waitSignal(page.quotes.changed, timeout=5000):
+        dialog.save()
+    assert len(page.quotes.rows) == count + 1 and page.quotes.rows[-1].status == "draft"
+    with sqlite_db.session(SYSTEM) as s:
+        q = s.get(m.Quote, page.quotes.rows[-1].id)
+        assert s.get(m.Theme, q.theme_id).name_sv == "Anställningens villkor"
+    ops.wait()
+
+
+def test_evaluator_creates_a_round_chooses_wards_and_logs_an_interview(qtbot, sqlite_db):
+    with sqlite_db.begin(SYSTEM) as s:
+        demo.load_demo(s)
+    page = EvaluationPage()
+    qtbot.addWidget(page)
+    page.show()
+    ops = Operations(sqlite_db, login(sqlite_db, "evaluator", "demo"), page)
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        page.attach(ops)
+    panel = page.rounds_panel
+    assert panel.number.value() == 4
+    qtbot.keyClicks(panel.start, "2027-02-30")  # no such date: refused with a message, nothing saved
+    panel.create_button.click()
+    qtbot.waitUntil(lambda: "not a valid date" in panel.message.text(), timeout=5000)
+    panel.start.clear()
+    qtbot.keyClicks(panel.start, "2027-02-01")
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        panel.create_button.click()
+    assert page.round.number == 4 and page.round.status == "planned"
+    unchecked = lambda: panel.wards.count() == 9 and all(  # noqa: E731 — the new round's list: no ward yet
+        panel.wards.item(i).checkState() == Qt.CheckState.Unchecked for i in range(9))
+    qtbot.waitUntil(unchecked, timeout=5000)
+    for i in range(2):
+        panel.wards.item(i).setCheckState(Qt.CheckState.Checked)
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        panel.wards_button.click()
+    qtbot.keyClicks(panel.held_on, "2027-02-03")
+    panel.kind.setCurrentIndex(1)
+    panel.participants.setValue(4)
+    panel.interview_button.click()
+    qtbot.waitUntil(lambda: "logged" in panel.message.text(), timeout=5000)
+    panel.status.setCurrentIndex(1)
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        panel.status_button.click()
+    with sqlite_db.session(SYSTEM) as s:
+        r4 = s.scalar(select(m.EvaluationRound).where(m.EvaluationRound.number == 4))
+        assert r4.status == m.RoundStatus.COLLECTING
+        assert s.query(m.RoundWorkplace).filter_by(round_id=r4.id).count() == 2
+        assert s.query(m.Interview).filter_by(round_id=r4.id, participants=4).count() == 1
+    ops.wait()

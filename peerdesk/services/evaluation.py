@@ -189,6 +189,7 @@ class RoundInfo:
     number: int
     period: str
     status: str
+    version: int = 1
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,7 @@ class QuoteRow:
 @operation(A, E)
 def rounds(s: Session) -> list[RoundInfo]:
     return [
-        RoundInfo(r.id, r.number, f"{r.start_date.isoformat()} – {r.end_date.isoformat() if r.end_date else ''}", r.status.value)
+        RoundInfo(r.id, r.number, f"{r.start_date.isoformat()} – {r.end_date.isoformat() if r.end_date else ''}", r.status.value, r.version)
         for r in s.scalars(select(EvaluationRound).order_by(EvaluationRound.number))
     ]
 
@@ -260,3 +261,51 @@ def missing_per_item(s: Session, round_id: int, instrument_id: int) -> tuple[int
 def round_quotes(s: Session, round_id: int) -> list[QuoteRow]:
     return [QuoteRow(q.id, q.version, q.informant_role.value, q.text, q.status.value)
             for q in s.scalars(select(Quote).where(Quote.round_id == round_id).order_by(Quote.id))]
+
+
+@operation(A, E)
+def themes(s: Session) -> list[tuple[int, str, str]]:
+    return [(th.id, th.name_sv, th.name_en) for th in s.scalars(select(Theme).order_by(Theme.name_sv))]
+
+
+@operation(A, E)
+def add_theme(s: Session, name_sv: str, name_en: str | None = None) -> Theme:
+    """The theme list is the office's own: evaluators add themes as the analysis finds them."""
+    from peerdesk.services.records import create
+
+    require(name_sv, "name_sv")
+    theme = Theme(name_sv=name_sv.strip(), name_en=(name_en or name_sv).strip())
+    existing = s.scalar(select(Theme).where(Theme.name_sv == theme.name_sv))
+    if existing is not None:
+        return existing
+    return create(s, Theme, name_sv=theme.name_sv, name_en=theme.name_en)
+
+
+@operation(A, E)
+def round_interviews(s: Session, round_id: int) -> list[tuple]:
+    """(id, date, kind, role, participants) of a round's interviews, for choosing a quote's source."""
+    return [(i.id, i.held_on.isoformat(), i.kind.value, i.informant_role.value, i.participants)
+            for i in s.scalars(select(Interview).where(Interview.round_id == round_id).order_by(Interview.held_on))]
+
+
+@operation(A, E)
+def workplace_choices(s: Session) -> list[tuple[int, str, bool]]:
+    """(id, name, active) of every workplace, for choosing a round's wards."""
+    from peerdesk.models import Workplace
+
+    return [tuple(r) for r in s.execute(select(Workplace.id, Workplace.name, Workplace.active).order_by(Workplace.name))]
+
+
+@operation(A, E)
+def set_round_workplaces(s: Session, round_id: int, workplace_ids: list[int]) -> None:
+    from peerdesk.models import RoundWorkplace
+
+    get(s, EvaluationRound, round_id)
+    current = {rw.workplace_id: rw for rw in s.scalars(select(RoundWorkplace).where(RoundWorkplace.round_id == round_id))}
+    wanted = set(workplace_ids)
+    for wid, rw in current.items():
+        if wid not in wanted:
+            s.delete(rw)
+    for wid in wanted - set(current):
+        s.add(RoundWorkplace(round_id=round_id, workplace_id=wid))
+    flush(s)

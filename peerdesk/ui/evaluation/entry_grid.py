@@ -88,7 +88,10 @@ class EntryGrid(QWidget):
         layout.addWidget(self.message)
         self.save_button = QPushButton(t("ui.eval.save"))
         self.save_button.setToolTip("Ctrl+Return")
+        self.import_button = QPushButton(t("ui.eval.import"))
         layout.addWidget(self.save_button)
+        layout.addWidget(self.import_button)
+        self.import_button.clicked.connect(self.import_file)
         self.save_button.clicked.connect(self.save)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.save)
         self.instrument_box.currentIndexChanged.connect(self._instrument_chosen)
@@ -185,3 +188,35 @@ class EntryGrid(QWidget):
             self.message.setText(exc.message if isinstance(exc, PeerDeskError) else t("error.cannot_save"))
 
         self.ops.mutate(lambda s: record_response(s, rid, iid, code, role, answers, workplace_id=wid), {"responses"}, done, failed)
+
+    def import_file(self) -> None:
+        """Answers from a CSV/XLSX file: a preview listing every problem by row; import only if none."""
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+        from peerdesk.services import response_import
+
+        path, _ = QFileDialog.getOpenFileName(self, t("ui.eval.import"), "", "CSV/XLSX (*.csv *.xlsx)")
+        if not path:
+            return
+        rid, iid = self.round_id, self.instrument.id
+
+        def check(s):
+            rows = response_import.read_table(path)
+            return rows, response_import.preview(s, rid, iid, rows)
+
+        def previewed(result):
+            rows, preview = result
+            if not preview.ok:
+                box = QMessageBox(QMessageBox.Icon.Warning, t("ui.eval.import"), t("ui.eval.import_problems", n=len(preview.problems)), parent=self)
+                box.setDetailedText("\n".join(response_import.describe(preview.problems)))
+                self.message.setText("\n".join(response_import.describe(preview.problems)[:5]))
+                box.open()
+                self.import_box = box
+                return
+            answer = QMessageBox.question(self, t("ui.eval.import"), t("ui.eval.import_confirm", n=len(rows)))
+            if answer == QMessageBox.StandardButton.Yes:
+                self.ops.mutate(lambda s: response_import.commit(s, rid, iid, rows), {"responses"},
+                                lambda n: (self.message.setText(t("cli.import.done", rows=n)), self._refresh_missing()),
+                                lambda exc: self.message.setText(getattr(exc, "message", t("error.cannot_save"))))
+
+        self.ops.query(check, previewed, lambda exc: self.message.setText(getattr(exc, "message", t("error.cannot_save"))))

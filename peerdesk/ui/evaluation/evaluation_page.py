@@ -22,6 +22,7 @@ from peerdesk.errors import PeerDeskError
 from peerdesk.i18n import language, t
 from peerdesk.ui.evaluation.entry_grid import EntryGrid
 from peerdesk.ui.evaluation.quotes_panel import QuotesPanel
+from peerdesk.ui.evaluation.rounds_panel import RoundsPanel
 
 
 class _PdfWorker(QObject):
@@ -65,6 +66,8 @@ class EvaluationPage(QWidget):
         self.tabs = QTabWidget()
         self.entry = EntryGrid()
         self.quotes = QuotesPanel()
+        self.rounds_panel = RoundsPanel()
+        self.rounds_panel.changed.connect(lambda: self.attach(self.ops))
         report = QWidget()
         rl = QVBoxLayout(report)
         self.section_title = QLineEdit(t("ui.eval.section_default"))
@@ -83,6 +86,7 @@ class EvaluationPage(QWidget):
         self.tabs.addTab(self.entry, t("ui.eval.tab.entry"))
         self.tabs.addTab(self.quotes, t("ui.eval.tab.quotes"))
         self.tabs.addTab(report, t("ui.eval.tab.report"))
+        self.tabs.addTab(self.rounds_panel, t("ui.eval.tab.rounds"))
         layout.addWidget(self.tabs)
         self.round_box.currentIndexChanged.connect(self._round_chosen)
         self.build_button.clicked.connect(self.build_report)
@@ -113,9 +117,11 @@ class EvaluationPage(QWidget):
     def _round_chosen(self) -> None:
         from peerdesk.services.evaluation import instrument_defs, round_workplaces
 
-        rid = self.round.id
+        rid, info = self.round.id, self.round
+        next_number = max(r.number for r in self.rounds) + 1
         self.ops.query(lambda s: (instrument_defs(s), round_workplaces(s, rid)),
-                       lambda r: (self.entry.load(self.ops, rid, *r), self.quotes.load(self.ops, rid), self.loaded.emit()))
+                       lambda r: (self.entry.load(self.ops, rid, *r), self.quotes.load(self.ops, rid),
+                                  self.rounds_panel.load(self.ops, info, next_number), self.loaded.emit()))
 
     def build_report(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, t("ui.eval.build"), f"round-{self.round.number}.pdf", "PDF (*.pdf)")

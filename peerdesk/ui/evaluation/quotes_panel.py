@@ -31,6 +31,8 @@ class QuotesPanel(QWidget):
         buttons = QHBoxLayout()
         self.check_button = QPushButton(t("ui.eval.check"))
         self.approve_button = QPushButton(t("ui.eval.approve"))
+        self.new_button = QPushButton(t("ui.eval.new_quote"))
+        buttons.addWidget(self.new_button)
         buttons.addWidget(self.check_button)
         buttons.addWidget(self.approve_button)
         right.addLayout(buttons)
@@ -38,6 +40,21 @@ class QuotesPanel(QWidget):
         self.list.currentRowChanged.connect(self._show)
         self.check_button.clicked.connect(self.check)
         self.approve_button.clicked.connect(self.approve)
+        self.new_button.clicked.connect(self.new_quote)
+
+    def new_quote(self) -> None:
+        from peerdesk.services.evaluation import round_interviews, themes
+        from peerdesk.ui.evaluation.new_quote import NewQuoteDialog
+
+        rid = self.round_id
+
+        def ask(lists):
+            dialog = NewQuoteDialog(self.ops, rid, *lists, parent=self)
+            dialog.accepted.connect(lambda: self.load(self.ops, rid))
+            dialog.open()
+            self.dialog = dialog
+
+        self.ops.query(lambda s: (themes(s), round_interviews(s, rid)), ask)
 
     def load(self, ops, round_id: int) -> None:
         from peerdesk.services.evaluation import round_quotes

@@ -98,6 +98,16 @@ def _managers() -> Any:
     return select(M.id, M.name.label("name"), M.title.label("title"), M.email.label("email"), M.phone.label("phone"))
 
 
+def _tenures() -> Any:
+    T = m.ManagerTenure
+    return (
+        select(T.id, m.Workplace.name.label("workplace_id"), m.Manager.name.label("manager_id"),
+               T.start_date.label("start_date"), T.end_date.label("end_date"), T.acting.label("acting"))
+        .join(m.Workplace, m.Workplace.id == T.workplace_id)
+        .join(m.Manager, m.Manager.id == T.manager_id)
+    )
+
+
 def _placements() -> Any:
     P, W = m.Placement, m.Workplace
     return (
@@ -184,6 +194,12 @@ REGISTERS: dict[str, Register] = {
     "managers": Register(
         "managers", m.Manager, _managers, ("name", "title", "email", "phone"),
         lambda: (m.Manager.name, m.Manager.title, m.Manager.email),
+    ),
+    "tenures": Register(
+        "tenures", m.ManagerTenure, _tenures,
+        ("workplace_id", "manager_id", "start_date", "end_date", "acting"),
+        lambda: (m.Workplace.name, m.Manager.name),
+        {"running": _running(m.ManagerTenure), "ended": _ended(m.ManagerTenure)},
     ),
     "placements": Register(
         "placements", m.Placement, _placements,

@@ -83,11 +83,21 @@ def wait_loaded(qtbot, lst, n: int | None = None) -> None:
     qtbot.waitUntil(ready, timeout=WAIT)
 
 
+def keys(qtbot, widget, text: str) -> None:
+    """Type `text`: key by key where QTest can (ASCII); å, ä, ö arrive as an input method would deliver them."""
+    widget.setFocus()
+    for part in __import__("re").findall(r"[\x00-\x7f]+|[^\x00-\x7f]+", text):
+        if part.isascii():
+            qtbot.keyClicks(widget, part)
+        else:
+            widget.insert(part)
+
+
 def type_into(qtbot, widget, text: str) -> None:
     widget.setFocus()
     widget.selectAll()
     qtbot.keyClick(widget, Qt.Key.Key_Delete)
-    qtbot.keyClicks(widget, text)
+    keys(qtbot, widget, text)
 
 
 def finish(window) -> None:
@@ -111,7 +121,7 @@ def test_people_register_filter_open_edit_save_invalid_and_cancel(qtbot, demo_db
     wait_loaded(qtbot, panel.list, 15)
 
     # Filter as you type (Å, Ö too), then open the row with Enter.
-    qtbot.keyClicks(panel.list.filter, "öberg")
+    keys(qtbot, panel.list.filter, "öberg")
     wait_loaded(qtbot, panel.list, 1)
     assert panel.list.model.shown(0)[:2] == ("Öberg", "Åsa")
     assert panel.list.count.text() == "1 rows"
@@ -195,7 +205,7 @@ def test_conflict_shows_what_changed_and_reload_or_reapply(qtbot, demo_db):
     window.sidebar.select("people")
     panel = window.pages["people"].people
     wait_loaded(qtbot, panel.list, 15)
-    qtbot.keyClicks(panel.list.filter, "Öberg")
+    keys(qtbot, panel.list.filter, "Öberg")
     wait_loaded(qtbot, panel.list, 1)
     open_row(qtbot, panel)
     form = panel.form
@@ -317,7 +327,7 @@ def test_contract_period_overlap_and_end_before_start(qtbot, demo_db):
     qtbot.waitUntil(lambda: form.widgets["peer_supporter_id"].count() > 10, timeout=WAIT)
     person = form.widgets["peer_supporter_id"]
     person.setCurrentIndex(person.findText("Öberg, Åsa"))
-    qtbot.keyClicks(form.widgets["employer"], "Föreningen Brukarkraft")
+    keys(qtbot, form.widgets["employer"], "Föreningen Brukarkraft")
     qtbot.keyClicks(form.widgets["start_date"], "2025-06-01")
     qtbot.keyClicks(form.widgets["end_date"], "2025-01-01")
     with qtbot.waitSignal(form.failed, timeout=WAIT):
@@ -420,7 +430,9 @@ def test_sorting_and_filtering_happen_in_sql(qtbot, demo_db):
 
 def test_global_search_opens_the_person(qtbot, demo_db):
     window = open_window(qtbot, demo_db)
-    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT)
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     search = window.search
     assert search is not None and search.isVisible()
     qtbot.keyClicks(search.field, "samir")

@@ -166,6 +166,8 @@ class MainWindow(QMainWindow):
 
         def rebuild() -> None:
             set_language(lang)
+            if self.ops is not None:
+                self.ops.wait()  # no answer may arrive for a page that is about to go
             current = next((a for a, p in self.pages.items() if p is self.stack.currentWidget()), "settings")
             for area, page in list(self.pages.items()):
                 self.stack.removeWidget(page)

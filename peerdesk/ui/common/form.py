@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk.i18n import t
+from peerdesk.ui.operations import alive
 from peerdesk.ui.common.style import choice_text, icon, value_text
 
 
@@ -169,7 +170,7 @@ class RecordForm(QWidget):
         self.setEnabled(False)
         refs = {f.ref for f in fields if f.kind == "ref" and f.ref}
         if refs:
-            self.ops.query(_options(refs), self._fill_options, lambda exc: None)
+            self.ops.query(_options(refs), alive(self, self._fill_options), lambda exc: None)
 
     # ------------------------------------------------------------ building
     def _add_field(self, spec: Field) -> None:
@@ -291,7 +292,7 @@ class RecordForm(QWidget):
 
     # ------------------------------------------------------------ open / new
     def open(self, record_id: int) -> None:
-        self.ops.query(_load(self.name, record_id), self._show_record, self._show_error)
+        self.ops.query(_load(self.name, record_id), alive(self, self._show_record), alive(self, self._show_error))
 
     def reload(self) -> None:
         if self.record_id is not None:
@@ -347,7 +348,7 @@ class RecordForm(QWidget):
             values = {k: v for k, v in values.items() if v is not None}
         self.save_button.setEnabled(False)
         self.ops.mutate(_save(self.name, self.record_id, values, self.version, dict(self.original)), {self.name},
-                        self._saved_done, self._show_error)
+                        alive(self, self._saved_done), alive(self, self._show_error))
 
     def _saved_done(self, record) -> None:
         self.save_button.setEnabled(True)
@@ -397,6 +398,7 @@ class RecordForm(QWidget):
         def got(record) -> None:
             self.version = record.version
             self.original = {k: record.values.get(k) for k in self.fields}
+            self._set_values(self.original)  # theirs everywhere, then mine where I changed something
             for name, value in mine.items():
                 self._set_widget(name, value)
             self.banner.hide()
@@ -404,7 +406,7 @@ class RecordForm(QWidget):
             self.save()
 
         if self.record_id is not None:
-            self.ops.query(_load(self.name, self.record_id), got, self._show_error)
+            self.ops.query(_load(self.name, self.record_id), alive(self, got), alive(self, self._show_error))
 
     def cancel(self) -> None:
         """Back to the values as loaded (or as a new record starts)."""

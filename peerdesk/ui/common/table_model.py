@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from peerdesk.i18n import t
+from peerdesk.ui.operations import alive
 from peerdesk.ui.common.style import value_text
 
 PAGE = 200
@@ -106,7 +107,7 @@ class RegisterModel(QAbstractTableModel):
         generation = self._generation
         sort = self.columns[self.sort_column]
         self.ops.query(_ids(self.name, self.text, self.status, sort, self.descending),
-                       lambda ids: self._set_ids(generation, ids))
+                       alive(self, lambda ids: self._set_ids(generation, ids)))
 
     def _set_ids(self, generation: int, ids: list[int]) -> None:
         if generation != self._generation:
@@ -126,7 +127,7 @@ class RegisterModel(QAbstractTableModel):
         self._pending.add(page)
         generation = self._generation
         ids = self.ids[page * PAGE:(page + 1) * PAGE]
-        self.ops.query(_rows(self.name, ids), lambda rows: self._got_rows(generation, page, rows))
+        self.ops.query(_rows(self.name, ids), alive(self, lambda rows: self._got_rows(generation, page, rows)))
 
     def _got_rows(self, generation: int, page: int, rows: dict[int, tuple]) -> None:
         if generation != self._generation:

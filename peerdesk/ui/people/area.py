@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFormLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from peerdesk.i18n import t
+from peerdesk.ui.operations import alive
 from peerdesk.ui.common.form import Field
 from peerdesk.ui.common.history import SmallTable, heading
 from peerdesk.ui.common.panel import RegisterPanel, rights
@@ -86,7 +87,7 @@ class PersonHistory(QWidget):
 
     def show_for(self, person_id: int) -> None:
         self.person_id = person_id
-        self.ops.query(_overview(person_id), self.show_overview, lambda exc: self.clear())
+        self.ops.query(_overview(person_id), alive(self, self.show_overview), alive(self, lambda exc: self.clear()))
 
     def show_overview(self, o) -> None:
         self.cohort.setText(o.cohort or "–")

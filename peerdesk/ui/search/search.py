@@ -6,6 +6,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from peerdesk.i18n import t
+from peerdesk.ui.operations import alive
 from peerdesk.ui.common.style import icon
 
 
@@ -71,7 +72,7 @@ class SearchDialog(QDialog):
             self.results.clear()
             self.status.clear()
             return
-        self.ops.query(_search(text), lambda hits: self._show(generation, hits))
+        self.ops.query(_search(text), alive(self, lambda hits: self._show(generation, hits)))
 
     def _show(self, generation: int, hits) -> None:
         if generation != self._generation:

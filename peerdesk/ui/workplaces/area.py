@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk.i18n import t
+from peerdesk.ui.operations import alive
 from peerdesk.ui.common.form import Field
 from peerdesk.ui.common.history import SmallTable, heading
 from peerdesk.ui.common.panel import RegisterPanel, rights
@@ -117,7 +118,7 @@ class ChangeManagerDialog(QDialog):
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        ops.query(_managers(), self._fill)
+        ops.query(_managers(), alive(self, self._fill))
 
     def _fill(self, managers: list[tuple[int, str]]) -> None:
         for record_id, name in managers:
@@ -134,7 +135,7 @@ class ChangeManagerDialog(QDialog):
         self.ok.setEnabled(False)
         self.ops.mutate(
             _change_manager(self.workplace_id, self.start.text().strip(), manager_id, new_name, self.acting.isChecked()),
-            {"workplaces", "tenures", "managers"}, lambda _id: self.accept(), self._failed)
+            {"workplaces", "tenures", "managers"}, alive(self, lambda _id: self.accept()), alive(self, self._failed))
 
     def _failed(self, exc) -> None:
         from peerdesk.errors import PeerDeskError
@@ -181,7 +182,7 @@ class WorkplaceHistory(QWidget):
 
     def show_for(self, workplace_id: int) -> None:
         self.workplace_id = workplace_id
-        self.ops.query(_history(workplace_id), self.show_history, lambda exc: self.clear())
+        self.ops.query(_history(workplace_id), alive(self, self.show_history), alive(self, lambda exc: self.clear()))
 
     def show_history(self, h) -> None:
         self.tenures.set_rows([(name, a, b or t("ui.workplace.ongoing"), value_text("acting", acting) if acting else "")

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from peerdesk.i18n import t
 from peerdesk.ui.operations import alive
-from peerdesk.ui.common.style import choice_text, icon, value_text
+from peerdesk.ui.common.style import choice_text, error_style, icon, value_text
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ class RecordForm(QWidget):
         self.general_error.setWordWrap(True)
         self.general_error.setAccessibleName(t("ui.form.error"))
         self.general_error.setObjectName("error")
+        error_style(self.general_error)
         self.general_error.hide()
         outer.addWidget(self.general_error)
         self.form = QFormLayout()
@@ -207,7 +209,10 @@ class RecordForm(QWidget):
                 widget.setReadOnly(True)
             else:
                 widget.setEnabled(False)
+        if isinstance(widget, (QComboBox, QSpinBox)):
+            widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         error = QLabel()
+        error_style(error)
         error.setObjectName(f"error-{spec.name}")
         error.setWordWrap(True)
         error.setAccessibleName(t("ui.form.error_for", field=t(f"field.{spec.name}")))

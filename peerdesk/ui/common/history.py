@@ -27,11 +27,17 @@ class SmallTable(QTreeWidget):
         self.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.header().setStretchLastSection(True)
         self.setAccessibleName(t(accessible_key))
-        self.setMinimumHeight(self.fontMetrics().height() * 5)
-        self.setMaximumHeight(self.fontMetrics().height() * 12)
+        self._fit_height(1)
+
+    def _fit_height(self, rows: int) -> None:
+        """As tall as its rows (up to ten, then it scrolls) — no empty boxes in the detail view."""
+        line = self.fontMetrics().height() + 6
+        height = self.header().sizeHint().height() + line * min(max(rows, 1), 10) + 2 * self.frameWidth() + self.horizontalScrollBar().sizeHint().height()
+        self.setFixedHeight(height)
 
     def set_rows(self, rows: list[tuple[str, ...]]) -> None:
         self.clear()
+        self._fit_height(len(rows))
         if not rows:
             item = QTreeWidgetItem([t("ui.history.none")])
             self.addTopLevelItem(item)

@@ -70,6 +70,8 @@ class RegisterPanel(QSplitter):
         state = setting_bytes(f"splitter/{name}")
         if state is not None:
             self.restoreState(state)
+        else:
+            self.setSizes([620, 520])
         self.splitterMoved.connect(lambda *_: set_setting(f"splitter/{name}", self.saveState()))
 
         self.list.opened.connect(lambda record_id: self.form.confirm_leave(lambda: self.open(record_id)))

@@ -91,6 +91,7 @@ class RegisterList(QWidget):
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
         state = setting_bytes(self._state_key())
+        self._fit_columns = state is None  # first time: columns as wide as their content
         if state is not None:
             header.restoreState(state)
         header.setSortIndicator(self.model.sort_column, Qt.SortOrder.AscendingOrder)
@@ -113,6 +114,7 @@ class RegisterList(QWidget):
         self.filter.textChanged.connect(lambda _text: self._typing.start())
         self.status.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.model.reloaded.connect(self._show_count)
+        self.model.page_loaded.connect(self._fit)
         self.table.clicked.connect(lambda index: self._open_row(index.row()))
         self.setFocusProxy(self.filter)
         self._stale = False
@@ -136,6 +138,18 @@ class RegisterList(QWidget):
 
     def _save_layout(self, *_args) -> None:
         set_setting(self._state_key(), self.table.horizontalHeader().saveState())
+
+    def _fit(self) -> None:
+        if not self._fit_columns:
+            return
+        self._fit_columns = False
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        self.table.resizeColumnsToContents()
+        limit = self.table.fontMetrics().averageCharWidth() * 32
+        for column in range(self.model.columnCount()):
+            header.resizeSection(column, min(header.sectionSize(column) + 12, limit))
+        header.blockSignals(False)
 
     def _show_count(self, n: int) -> None:
         self.count.setText(t("ui.list.count", n=n))

@@ -46,6 +46,14 @@ def icon(name: str) -> QIcon:
     return fallback
 
 
+def error_style(widget) -> None:
+    """Error text in a red that reads on light and dark palettes (the palette has no error role)."""
+    from PySide6.QtGui import QPalette
+
+    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    widget.setStyleSheet(f"color: {'#ff8a80' if dark else '#b3261e'};")
+
+
 # ---------------------------------------------------------------- settings
 def setting_str(key: str, default: str = "") -> str:
     value = QSettings().value(key, default)

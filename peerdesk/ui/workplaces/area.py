@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -22,7 +23,7 @@ from peerdesk.ui.operations import alive
 from peerdesk.ui.common.form import Field
 from peerdesk.ui.common.history import SmallTable, heading
 from peerdesk.ui.common.panel import RegisterPanel, rights
-from peerdesk.ui.common.style import icon, value_text
+from peerdesk.ui.common.style import error_style, icon, value_text
 
 WORKPLACE_COLUMNS = ("name", "organisation", "kind", "specialty", "region", "manager_id")
 WORKPLACE_STATUSES = ("active", "inpatient", "outpatient", "municipal", "inactive")
@@ -108,6 +109,7 @@ class ChangeManagerDialog(QDialog):
         form.addRow("", self.acting)
         layout.addLayout(form)
         self.error = QLabel()
+        error_style(self.error)
         self.error.setWordWrap(True)
         self.error.setAccessibleName(t("ui.form.error"))
         self.error.hide()
@@ -163,7 +165,10 @@ class WorkplaceHistory(QWidget):
         self.change_button.setAccessibleName(t("ui.manager.change"))
         self.change_button.setVisible(can_change)
         self.change_button.clicked.connect(self.change_manager)
-        layout.addWidget(self.change_button)
+        row = QHBoxLayout()
+        row.addWidget(self.change_button)
+        row.addStretch(1)
+        layout.addLayout(row)
         self.tenures = SmallTable(("field.manager_id", "field.start_date", "field.end_date", "field.acting"),
                                   "ui.workplace.managers")
         layout.addWidget(self.tenures)

@@ -247,7 +247,7 @@ def _filtered(reg: Register, text: str, status: str | None):
     q = reg.build()
     words = [w for w in (text or "").split() if w]
     cols = reg.search()
-    for word in words:
+    for word in words if cols else ():
         q = q.where(or_(*(_matches(c, word) for c in cols)))
     if status:
         q = q.where(reg.statuses[status]())

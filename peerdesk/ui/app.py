@@ -114,14 +114,14 @@ def _apply_saved_language() -> None:
     """PEERDESK_LANG (scripts) wins; else the language chosen in Settings; else the system's."""
     import os
 
-    from peerdesk.i18n import set_language
+    from peerdesk.i18n import language, set_language
+    from peerdesk.ui.common.style import install_qt_translator
     from peerdesk.ui.settings.area import saved_language
 
-    if os.environ.get("PEERDESK_LANG", "").lower() in ("sv", "en"):
-        return
     lang = saved_language()
-    if lang:
+    if lang and os.environ.get("PEERDESK_LANG", "").lower() not in ("sv", "en"):
         set_language(lang)
+    install_qt_translator(language())
 
 
 def run(argv: list[str]) -> int:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, 
 
 from peerdesk.i18n import t
 from peerdesk.ui.common.sidebar import Sidebar
-from peerdesk.ui.common.style import set_setting, setting_bytes
+from peerdesk.ui.common.style import install_qt_translator, set_setting, setting_bytes
 from peerdesk.ui.today.overview_page import OverviewPage
 
 AREAS = ("today", "people", "workplaces", "supervision", "contracts", "consents", "evaluation", "settings")
@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
 
         def rebuild() -> None:
             set_language(lang)
+            install_qt_translator(lang)
             if self.ops is not None:
                 self.ops.wait()  # no answer may arrive for a page that is about to go
             current = next((a for a, p in self.pages.items() if p is self.stack.currentWidget()), "settings")

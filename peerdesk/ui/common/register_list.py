@@ -49,11 +49,13 @@ class RegisterList(QWidget):
     new_requested = Signal()
 
     def __init__(self, ops, name: str, columns: tuple[str, ...], statuses: tuple[str, ...] = (),
-                 can_create: bool = False, parent: QWidget | None = None) -> None:
+                 can_create: bool = False, filterable: bool = True, descending: bool = False,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.name = name
         self.setObjectName(f"list-{name}")
         self.model = RegisterModel(ops, name, columns, self)
+        self.model.descending = descending
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         bar = QHBoxLayout()
@@ -62,6 +64,7 @@ class RegisterList(QWidget):
         self.filter.setPlaceholderText(t("ui.list.filter"))
         self.filter.setAccessibleName(t("ui.list.filter"))
         bar.addWidget(self.filter, 1)
+        self.filter.setVisible(filterable)
         self.status = QComboBox()
         self.status.setAccessibleName(t("ui.list.status"))
         self.status.addItem(t("ui.list.all"), None)
@@ -94,7 +97,8 @@ class RegisterList(QWidget):
         self._fit_columns = state is None  # first time: columns as wide as their content
         if state is not None:
             header.restoreState(state)
-        header.setSortIndicator(self.model.sort_column, Qt.SortOrder.AscendingOrder)
+        header.setSortIndicator(self.model.sort_column,
+                                Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         for signal in (header.sectionResized, header.sectionMoved, header.sortIndicatorChanged):
             signal.connect(self._save_layout)

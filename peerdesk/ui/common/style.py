@@ -54,6 +54,27 @@ def error_style(widget) -> None:
     widget.setStyleSheet(f"color: {'#ff8a80' if dark else '#b3261e'};")
 
 
+_qt_translator = None
+
+
+def install_qt_translator(lang: str) -> None:
+    """Qt's own texts (standard buttons such as Cancel/Save/Discard, context menus) in the same language."""
+    global _qt_translator
+    from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+
+    app = QCoreApplication.instance()
+    if app is None:
+        return
+    if _qt_translator is not None:
+        app.removeTranslator(_qt_translator)
+    translator = QTranslator(app)
+    if translator.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+        _qt_translator = translator
+    else:
+        _qt_translator = None
+
+
 # ---------------------------------------------------------------- settings
 def setting_str(key: str, default: str = "") -> str:
     value = QSettings().value(key, default)

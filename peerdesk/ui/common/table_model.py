@@ -15,7 +15,6 @@ from peerdesk.ui.operations import alive
 from peerdesk.ui.common.style import value_text
 
 PAGE = 200
-_DATE_COLUMNS = ("start_date", "end_date", "held_on", "signed_on", "valid_until", "withdrawn_on", "certified_on", "intro_end")
 
 
 def _ids(name, text, status, sort, descending):
@@ -92,8 +91,8 @@ class RegisterModel(QAbstractTableModel):
         if not 0 <= column < len(self.columns):
             return
         descending = order == Qt.SortOrder.DescendingOrder
-        if (column, descending) == (self.sort_column, self.descending) and self.ids:
-            return
+        if (column, descending) == (self.sort_column, self.descending):
+            return  # already so (the first load comes from reload())
         self.sort_column, self.descending = column, descending
         self.reload()
 

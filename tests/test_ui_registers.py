@@ -483,3 +483,37 @@ def test_badges_and_accessible_names(qtbot, demo_db):
                 assert widget.accessibleName() or (isinstance(widget, QAbstractButton) and widget.text()), \
                     (type(widget).__name__, widget.objectName())
     finish(window)
+
+
+def test_closing_with_unsaved_changes_asks_first(qtbot, demo_db, monkeypatch):
+    window = open_window(qtbot, demo_db)
+    window.sidebar.select("workplaces")
+    panel = window.pages["workplaces"].workplaces
+    wait_loaded(qtbot, panel.list, 9)
+    open_row(qtbot, panel)
+    type_into(qtbot, panel.form.widgets["specialty"], "ny inriktning")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)
+    window.close()
+    assert window.isVisible()  # Cancel: the window stays with the typing
+    assert panel.form.widgets["specialty"].text() == "ny inriktning"
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Save)
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=WAIT)  # saved, then closed
+    from peerdesk import models as m
+
+    with demo_db.session(SYSTEM) as s:
+        assert s.query(m.Workplace).filter_by(specialty="ny inriktning").count() == 1
+
+
+def test_column_layout_and_window_geometry_are_kept(qtbot, demo_db):
+    window = open_window(qtbot, demo_db)
+    window.sidebar.select("people")
+    lst = window.pages["people"].people.list
+    wait_loaded(qtbot, lst, 15)
+    lst.table.horizontalHeader().resizeSection(1, 321)
+    window.resize(701, 555)
+    window.close()
+    again = open_window(qtbot, demo_db)
+    assert again.pages["people"].people.list.table.horizontalHeader().sectionSize(1) == 321
+    assert (again.width(), again.height()) == (701, 555)
+    finish(again)

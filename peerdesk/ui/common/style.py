@@ -40,6 +40,11 @@ def icon(name: str) -> QIcon:
         QDir.addSearchPath("icons", str(resources_dir() / "icons"))
         _search_path_added = True
     fallback = QIcon(f"icons:{name}.svg")
+    selected = resources_dir() / "icons" / "selected" / f"{name}.svg"
+    if selected.exists():  # white on the highlight colour of a selected sidebar entry
+        from PySide6.QtCore import QSize
+
+        fallback.addFile(str(selected), QSize(), QIcon.Mode.Selected)
     theme = THEME_NAMES.get(name)
     if theme and QIcon.hasThemeIcon(theme):
         return QIcon.fromTheme(theme, fallback)

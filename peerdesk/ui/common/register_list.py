@@ -133,6 +133,7 @@ class RegisterList(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self._fit()
         if self._stale:
             self._stale = False
             self.reload()
@@ -144,8 +145,8 @@ class RegisterList(QWidget):
         set_setting(self._state_key(), self.table.horizontalHeader().saveState())
 
     def _fit(self) -> None:
-        if not self._fit_columns:
-            return
+        if not self._fit_columns or not self.isVisible() or self.model.shown(0) is None:
+            return  # a hidden list (another tab) is fitted when it is first shown
         self._fit_columns = False
         header = self.table.horizontalHeader()
         header.blockSignals(True)

@@ -517,3 +517,23 @@ def test_column_layout_and_window_geometry_are_kept(qtbot, demo_db):
     assert again.pages["people"].people.list.table.horizontalHeader().sectionSize(1) == 321
     assert (again.width(), again.height()) == (701, 555)
     finish(again)
+
+
+def test_keyboard_only_filter_down_enter_and_area_shortcuts(qtbot, demo_db):
+    window = open_window(qtbot, demo_db)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT)
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)  # Ctrl+3: Workplaces
+    area = window.pages["workplaces"]
+    assert window.stack.currentWidget() is area
+    panel = area.workplaces
+    wait_loaded(qtbot, panel.list, 9)
+    panel.list.filter.setFocus()
+    qtbot.keyClicks(panel.list.filter, "bostad")
+    wait_loaded(qtbot, panel.list, 1)
+    qtbot.keyClick(panel.list.filter, Qt.Key.Key_Down)
+    assert panel.list.table.hasFocus() and panel.list.table.currentIndex().row() == 0
+    with qtbot.waitSignal(panel.form.loaded, timeout=WAIT):
+        qtbot.keyClick(panel.list.table, Qt.Key.Key_Return)
+    assert panel.form.widgets["name"].text() == "Bostad Först Älvstaden"
+    finish(window)

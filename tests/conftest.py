@@ -213,14 +213,12 @@ def _no_thread_left_running(request):
     yield
     if "qtbot" not in request.fixturenames:
         return
+    import shiboken6
     from PySide6.QtCore import QThreadPool
 
     from peerdesk.ui.operations import ALL_POOLS
 
-    import shiboken6
-
-    for pool in [QThreadPool.globalInstance(), *ALL_POOLS]:
-        if not shiboken6.isValid(pool):  # deleted with its window: its threads were joined then
-            continue
+    # A pool whose window was already deleted finished its jobs (Qt waits for them on destruction).
+    for pool in [p for p in [QThreadPool.globalInstance(), *ALL_POOLS] if shiboken6.isValid(p)]:
         assert pool.activeThreadCount() == 0 or pool.waitForDone(5000), "a background job was left running"
         assert pool.activeThreadCount() == 0, "a background job was left running"

@@ -150,6 +150,20 @@ def open_database_for(window):
         return None
 
 
+def _apply_saved_language() -> None:
+    """PEERDESK_LANG (scripts) wins; else the language chosen in Settings; else the system's."""
+    import os
+
+    from peerdesk.i18n import language, set_language
+    from peerdesk.ui.common.style import install_qt_translator
+    from peerdesk.ui.settings.area import saved_language
+
+    lang = saved_language()
+    if lang and os.environ.get("PEERDESK_LANG", "").lower() not in ("sv", "en"):
+        set_language(lang)
+    install_qt_translator(language())
+
+
 def run(argv: list[str]) -> int:
     exit_when_painted = "--exit-when-painted" in argv
     exit_when_ready = "--exit-when-ready" in argv
@@ -157,6 +171,7 @@ def run(argv: list[str]) -> int:
     QCoreApplication.setOrganizationName("PeerDesk")
     QCoreApplication.setApplicationName("PeerDesk")
     app = QApplication.instance() or QApplication(qt_argv)
+    _apply_saved_language()
 
     from peerdesk.ui.main_window import MainWindow
 

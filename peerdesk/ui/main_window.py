@@ -1,45 +1,207 @@
-"""The main window: only wires the areas together."""
+"""The main window: only wires the areas together (sidebar, pages, search, status bar, language)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QLabel, QMainWindow
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QWidget
 
 from peerdesk.i18n import t
+from peerdesk.ui.common.sidebar import Sidebar
+from peerdesk.ui.common.style import install_qt_translator, set_setting, setting_bytes
 from peerdesk.ui.today.overview_page import OverviewPage
+
+AREAS = ("today", "people", "workplaces", "supervision", "contracts", "consents", "evaluation", "settings")
+# Which register kind an area needs to be readable for the area to show.
+AREA_NEEDS = {"people": ("people",), "workplaces": ("workplaces",), "supervision": ("sessions",),
+              "contracts": ("placements", "contracts"), "consents": ("consents",), "evaluation": ("rounds",)}
+
+
+def _build_area(area: str, ops):
+    if area == "people":
+        from peerdesk.ui.people.area import PeopleArea
+        return PeopleArea(ops)
+    if area == "workplaces":
+        from peerdesk.ui.workplaces.area import WorkplacesArea
+        return WorkplacesArea(ops)
+    if area == "contracts":
+        from peerdesk.ui.contracts.area import ContractsArea
+        return ContractsArea(ops)
+    if area == "settings":
+        from peerdesk.ui.settings.area import SettingsArea
+        return SettingsArea(ops)
+    if area == "evaluation":
+        from peerdesk.ui.evaluation.evaluation_page import EvaluationPage
+        return EvaluationPage(ops=ops)
+    from peerdesk.ui.readonly.area import ReadOnlyArea
+    return ReadOnlyArea(ops, area)
+
+
+def confirm_all(forms, proceed) -> None:
+    """Ask each form with unsaved changes in turn; `proceed()` once all agreed."""
+    if not forms:
+        proceed()
+        return
+    forms[0].confirm_leave(lambda: confirm_all(forms[1:], proceed))
 
 
 class MainWindow(QMainWindow):
     def __init__(self) -> None:
         super().__init__()
-        self.setWindowTitle(t("app.title"))
         self.setObjectName("MainWindow")
         self.ops = None
+        self.schema = ""
+        self.pages: dict[str, QWidget] = {}
+        self.search = None
+        self._may_close = False
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        self.sidebar = Sidebar(AREAS)
+        self.stack = QStackedWidget()
+        row.addWidget(self.sidebar)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self.overview = OverviewPage(self)
-        self.setCentralWidget(self.overview)
+        self._add_page("today", self.overview)
+        self.sidebar.area_chosen.connect(self.show_area)
+        self.sidebar.select("today")
         self.db_label = QLabel()
         self.statusBar().addPermanentWidget(self.db_label)
-        settings = QSettings()
-        geometry = settings.value("main/geometry")
+        for keys in ("Ctrl+K", "Ctrl+F"):
+            QShortcut(QKeySequence(keys), self, self.open_search, context=Qt.ShortcutContext.WindowShortcut)
+        for i, area in enumerate(AREAS, start=1):
+            QShortcut(QKeySequence(f"Ctrl+{i}"), self, lambda a=area: self.sidebar.select(a))
+        self.translateUI()
+        geometry = setting_bytes("main/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1000, 680)
+            self.resize(1200, 760)
+
+    # ------------------------------------------------------------ wiring
+    def _add_page(self, area: str, widget: QWidget) -> None:
+        self.pages[area] = widget
+        self.stack.addWidget(widget)
 
     def attach(self, ops, schema: str) -> None:
-        """Connect to an opened database: the status bar says which, then pages load."""
+        """Connect to an opened database: the status bar says which, then the areas load."""
         self.ops = ops
-        db = ops.db
-        parts = [t("ui.status.database", where=db.target.describe()), t("ui.status.schema", rev=schema)]
-        if db.encrypted:
-            parts.append(t("ui.status.encrypted"))
-        parts.append(t("ui.status.user", user=ops.actor.username))
-        self.db_label.setText(" · ".join(parts))
+        self.schema = schema
         ops.data_changed.connect(lambda _changes: self.overview.refresh(ops))
-        self.overview.refresh(ops)
+        self._load()
 
+    def _load(self) -> None:
+        counts = getattr(self.overview, "counts_changed", None)
+        if counts is not None:  # the alert Today page reports what needs attention per area
+            counts.connect(self.set_badges)
+        self._build_areas()
+        self.translateUI()
+        self.overview.refresh(self.ops)
+
+    def _build_areas(self) -> None:
+        from peerdesk.services.access import READ_RIGHTS
+
+        roles = self.ops.actor.roles
+        visible = {"today", "settings"}
+        for area, kinds in AREA_NEEDS.items():
+            if any(roles & READ_RIGHTS[k] for k in kinds):
+                visible.add(area)
+        self.sidebar.set_visible_areas(visible)
+        for area in AREAS:
+            if area == "today" or area not in visible:
+                continue
+            page = _build_area(area, self.ops)
+            self._add_page(area, page)
+            page.start()
+            if area == "settings":
+                page.language_changed.connect(self.change_language)
+
+    def show_area(self, area: str) -> None:
+        page = self.pages.get(area)
+        if page is not None:
+            self.stack.setCurrentWidget(page)
+            page.setFocus()
+
+    def set_badge(self, area: str, n: int) -> None:
+        self.sidebar.set_badge(area, n)
+
+    def set_badges(self, counts: dict) -> None:
+        for area, n in counts.items():
+            self.set_badge(area, n)
+
+    def forms(self) -> list:
+        return [panel.form for page in self.pages.values() for panel in getattr(page, "panels", [])]
+
+    # ------------------------------------------------------------ search
+    def open_search(self) -> None:
+        if self.ops is None:
+            return
+        if self.search is None:
+            from peerdesk.ui.search.search import SearchDialog
+
+            self.search = SearchDialog(self.ops, self)
+            self.search.chosen.connect(self.open_record)
+        self.search.start()
+
+    def open_record(self, area: str, record_id: int) -> None:
+        page = self.pages.get(area)
+        if page is not None and hasattr(page, "open_record"):
+            self.sidebar.select(area)
+            page.open_record(record_id)
+
+    # ------------------------------------------------------------ language
+    def translateUI(self) -> None:
+        self.setWindowTitle(t("app.title"))
+        self.sidebar.translateUI()
+        if self.ops is not None:
+            db = self.ops.db
+            parts = [t("ui.status.database", where=db.target.describe()), t("ui.status.schema", rev=self.schema)]
+            if db.encrypted:
+                parts.append(t("ui.status.encrypted"))
+            parts.append(t("ui.status.user", user=self.ops.actor.username))
+            self.db_label.setText(" · ".join(parts))
+
+    def change_language(self, lang: str) -> None:
+        """Switch live: the areas are rebuilt in the new language (after unsaved changes are dealt with)."""
+        from peerdesk.i18n import set_language
+
+        def rebuild() -> None:
+            set_language(lang)
+            install_qt_translator(lang)
+            if self.ops is not None:
+                self.ops.wait()  # no answer may arrive for a page that is about to go
+            current = next((a for a, p in self.pages.items() if p is self.stack.currentWidget()), "settings")
+            for area, page in list(self.pages.items()):
+                self.stack.removeWidget(page)
+                page.deleteLater()
+            self.pages.clear()
+            if self.search is not None:
+                self.search.deleteLater()
+                self.search = None
+            self.overview = OverviewPage(self)
+            self._add_page("today", self.overview)
+            if self.ops is not None:
+                self._load()
+            self.translateUI()
+            self.sidebar.select(current)
+            self.show_area(current)
+
+        confirm_all(self.forms(), rebuild)
+
+    # ------------------------------------------------------------ closing
     def closeEvent(self, event) -> None:
-        QSettings().setValue("main/geometry", self.saveGeometry())
+        if not self._may_close and any(form.is_dirty() for form in self.forms()):
+            event.ignore()
+
+            def close_now() -> None:
+                self._may_close = True
+                self.close()
+
+            confirm_all(self.forms(), close_now)
+            return
+        set_setting("main/geometry", self.saveGeometry())
         if self.ops is not None:
             self.ops.wait()
         super().closeEvent(event)

@@ -102,5 +102,19 @@ class Operations(QObject):
         return self.pool.waitForDone(msecs)
 
 
+def alive(owner: QObject, fn: Callable | None) -> Callable | None:
+    """`fn`, but dropped if `owner` was deleted meanwhile (a page rebuilt or closed while its job ran)."""
+    if fn is None:
+        return None
+    import shiboken6
+
+    def call(*args):
+        if shiboken6.isValid(owner):
+            return fn(*args)
+        return None
+
+    return call
+
+
 def is_user_error(exc: BaseException) -> bool:
     return isinstance(exc, PeerDeskError)

@@ -52,9 +52,10 @@ class EvaluationPage(QWidget):
     loaded = Signal()
     report_opened = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, ops=None) -> None:
         super().__init__(parent)
-        self.ops = None
+        self.setObjectName("area-evaluation")
+        self.ops = ops
         self.rounds = []
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -91,6 +92,10 @@ class EvaluationPage(QWidget):
         self.round_box.currentIndexChanged.connect(self._round_chosen)
         self.build_button.clicked.connect(self.build_report)
         self._thread = None
+
+    def start(self) -> None:
+        """Called by the main window once the page is in place."""
+        self.attach(self.ops)
 
     def attach(self, ops) -> None:
         from peerdesk.services.evaluation import rounds

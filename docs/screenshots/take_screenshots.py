@@ -1,0 +1,105 @@
+"""Screenshots of each screen with the demo data and the Swedish UI (run under Xvfb).
+
+    Xvfb :98 -screen 0 1280x800x24 &
+    PEERDESK_DATA_DIR=/tmp/regdemo PEERDESK_DB_PASSPHRASE=p python -m peerdesk demo
+    DISPLAY=:98 PEERDESK_DATA_DIR=/tmp/regdemo PEERDESK_DB_PASSPHRASE=p PEERDESK_LANG=sv \
+        python docs/screenshots/take_screenshots.py docs/screenshots
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+
+def settle(ms: int = 400) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def main(out: Path) -> None:
+    QCoreApplication.setOrganizationName("PeerDeskScreenshots")
+    QCoreApplication.setApplicationName("PeerDeskScreenshots")
+    app = QApplication(sys.argv)
+    from peerdesk.services.auth import login
+    from peerdesk.storage.opening import open_current
+    from peerdesk.ui.main_window import MainWindow
+    from peerdesk.ui.operations import Operations
+
+    opened = open_current()
+    window = MainWindow()
+    window.resize(1240, 760)
+    window.show()
+    ops = Operations(opened.db, login(opened.db, "coordinator", "demo"), window)
+    window.attach(ops, "0002")
+    settle(1200)
+
+    def shot(name: str) -> None:
+        ops.wait()
+        settle(500)
+        window.grab().save(str(out / name))
+        print("saved", name)
+
+    shot("today.png")
+    window.sidebar.select("people")
+    people = window.pages["people"].people
+    shot("people.png")
+    people.list.select_row(people.list.model.row_of(1) if people.list.model.row_of(1) >= 0 else 0)
+    people.list.open_current()
+    settle(600)
+    shot("person-detail.png")
+    people.form.widgets["personal_number"].setText("19900101-1234")
+    people.form.save()
+    shot("person-invalid.png")
+    people.form.cancel()
+    window.pages["people"].setCurrentWidget(window.pages["people"].cohorts)
+    shot("cohorts.png")
+
+    window.sidebar.select("workplaces")
+    wp = window.pages["workplaces"].workplaces
+    shot("workplaces.png")
+    wp.list.select_row(0)
+    wp.list.open_current()
+    settle(600)
+    shot("workplace-detail.png")
+    history = window.pages["workplaces"].history
+    history.change_manager()
+    settle(600)
+    history.dialog.grab().save(str(out / "change-manager.png"))
+    history.dialog.reject()
+    window.pages["workplaces"].setCurrentWidget(window.pages["workplaces"].tenures)
+    shot("tenures.png")
+
+    window.sidebar.select("contracts")
+    contracts = window.pages["contracts"].contracts
+    contracts.list.select_row(0)
+    contracts.list.open_current()
+    settle(600)
+    shot("contracts.png")
+    window.pages["contracts"].setCurrentWidget(window.pages["contracts"].placements)
+    shot("placements.png")
+
+    window.sidebar.select("supervision")
+    shot("supervision.png")
+    window.sidebar.select("settings")
+    shot("settings.png")
+    window.set_badge("workplaces", 2)
+    window.set_badge("contracts", 1)
+    window.sidebar.select("today")
+    window.open_search()
+    window.search.field.setText("avd")
+    settle(800)
+    shot("search.png")
+    window.search.grab().save(str(out / "search-dialog.png"))
+    window.search.hide()
+    ops.wait()
+    window.close()
+    app.quit()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"))

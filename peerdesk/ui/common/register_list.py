@@ -1,0 +1,204 @@
+"""A register's list: filter-as-you-type, a status filter, a sortable lazy table, keyboard first.
+
+Typing filters after a short pause (the database does the work); Down moves
+from the filter into the table; Enter or a double-click opens a row; the
+column layout is kept in QSettings per register.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerdesk.i18n import t
+from peerdesk.ui.common.style import icon, set_setting, setting_bytes
+from peerdesk.ui.common.table_model import RegisterModel
+
+
+class _Keys(QObject):
+    """Down in the filter goes to the table; Enter in the table opens the row."""
+
+    def __init__(self, owner: "RegisterList") -> None:
+        super().__init__(owner)
+        self.owner = owner
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if obj is self.owner.filter and key == Qt.Key.Key_Down:
+                self.owner.focus_table()
+                return True
+            if obj is self.owner.table and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.owner.open_current()
+                return True
+        return False
+
+
+class RegisterList(QWidget):
+    opened = Signal(int)  # a record id to show
+    new_requested = Signal()
+
+    def __init__(self, ops, name: str, columns: tuple[str, ...], statuses: tuple[str, ...] = (),
+                 can_create: bool = False, filterable: bool = True, descending: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.setObjectName(f"list-{name}")
+        self.model = RegisterModel(ops, name, columns, self)
+        self.model.descending = descending
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        self.filter = QLineEdit()
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setPlaceholderText(t("ui.list.filter"))
+        self.filter.setAccessibleName(t("ui.list.filter"))
+        bar.addWidget(self.filter, 1)
+        self.filter.setVisible(filterable)
+        self.status = QComboBox()
+        self.status.setAccessibleName(t("ui.list.status"))
+        self.status.addItem(t("ui.list.all"), None)
+        for status in statuses:
+            self.status.addItem(t(f"ui.filter.{status}"), status)
+        self.status.setVisible(bool(statuses))
+        bar.addWidget(self.status)
+        self.new_button = QPushButton(icon("new"), t("ui.list.new"))
+        self.new_button.setAccessibleName(t("ui.list.new"))
+        self.new_button.setVisible(can_create)
+        self.new_button.clicked.connect(self.new_requested)
+        bar.addWidget(self.new_button)
+        layout.addLayout(bar)
+
+        self.table = QTableView()
+        self.table.setAccessibleName(t(f"kind.{name}"))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        state = setting_bytes(self._state_key())
+        self._fit_columns = state is None  # first time: columns as wide as their content
+        if state is not None:
+            header.restoreState(state)
+        header.setSortIndicator(self.model.sort_column,
+                                Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        for signal in (header.sectionResized, header.sectionMoved, header.sortIndicatorChanged):
+            signal.connect(self._save_layout)
+        self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
+        layout.addWidget(self.table, 1)
+        self.count = QLabel()
+        self.count.setAccessibleName(t("ui.list.count_name"))
+        layout.addWidget(self.count)
+
+        keys = _Keys(self)
+        self.filter.installEventFilter(keys)
+        self.table.installEventFilter(keys)
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(200)
+        self._typing.timeout.connect(self.apply_filter)
+        self.filter.textChanged.connect(lambda _text: self._typing.start())
+        self.status.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.model.reloaded.connect(self._show_count)
+        self.model.page_loaded.connect(self._fit)
+        self.table.clicked.connect(lambda index: self._open_row(index.row()))
+        self.setFocusProxy(self.filter)
+        self._stale = False
+        self._keep: int | None = None
+
+    def on_data_changed(self, _changes) -> None:
+        """Anki's rule: a visible list re-queries now, a hidden one when it is shown again."""
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit()
+        if self._stale:
+            self._stale = False
+            self.reload()
+
+    def _state_key(self) -> str:
+        return f"columns/{self.name}"
+
+    def _save_layout(self, *_args) -> None:
+        set_setting(self._state_key(), self.table.horizontalHeader().saveState())
+
+    def _fit(self) -> None:
+        if not self._fit_columns or not self.isVisible() or self.model.shown(0) is None:
+            return  # a hidden list (another tab) is fitted when it is first shown
+        self._fit_columns = False
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        self.table.resizeColumnsToContents()
+        limit = self.table.fontMetrics().averageCharWidth() * 32
+        for column in range(self.model.columnCount()):
+            header.resizeSection(column, min(header.sectionSize(column) + 12, limit))
+        header.blockSignals(False)
+
+    def _show_count(self, n: int) -> None:
+        self.count.setText(t("ui.list.count", n=n))
+        keep, self._keep = self._keep, None
+        if keep is not None:
+            self.select_id(keep)
+
+    def apply_filter(self) -> None:
+        self._typing.stop()
+        self.model.set_filter(self.filter.text().strip(), self.status.currentData())
+
+    def reload(self, keep: int | None = None) -> None:
+        """Re-query; the selected record (or `keep`) stays selected if it still matches."""
+        current = self.table.currentIndex()
+        self._keep = keep if keep is not None else (self.model.id_at(current.row()) if current.isValid() else None)
+        self.model.reload()
+
+    def set_status(self, status: str | None) -> None:
+        index = self.status.findData(status)
+        if index >= 0:
+            self.status.setCurrentIndex(index)
+
+    def focus_table(self) -> None:
+        self.table.setFocus()
+        if self.model.rowCount() and not self.table.currentIndex().isValid():
+            self.select_row(0)
+
+    def select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+
+    def select_id(self, record_id: int) -> None:
+        row = self.model.row_of(record_id)
+        if row >= 0:
+            self.select_row(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def open_current(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            self._open_row(index.row())
+
+    def _open_row(self, row: int) -> None:
+        record_id = self.model.id_at(row)
+        if record_id is not None:
+            self.opened.emit(record_id)

@@ -1,0 +1,79 @@
+"""Settings kept on this computer: the language of the window (stored in QSettings)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from peerdesk.i18n import language, t
+from peerdesk.ui.common.panel import title_label
+from peerdesk.ui.common.style import set_setting, setting_str
+
+LANGUAGE_KEY = "ui/language"
+
+
+def saved_language() -> str | None:
+    """The language chosen in Settings, if any (else the system's decides)."""
+    value = setting_str(LANGUAGE_KEY)
+    return value if value in ("sv", "en") else None
+
+
+class SettingsArea(QWidget):
+    language_changed = Signal(str)
+
+    def __init__(self, ops=None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("area-settings")
+        layout = QVBoxLayout(self)
+        layout.addWidget(title_label(t("ui.nav.settings")))
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        self.language = QComboBox()
+        self.language.setAccessibleName(t("ui.settings.language"))
+        self.language.addItem("Svenska", "sv")
+        self.language.addItem("English", "en")
+        self.language.setCurrentIndex(self.language.findData(language()))
+        self.language.setMinimumContentsLength(16)
+        self.language.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        label = QLabel(t("ui.settings.language"))
+        label.setBuddy(self.language)
+        form.addRow(label, self.language)
+        layout.addLayout(form)
+        hint = QLabel(t("ui.settings.language_hint"))
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        if ops is not None:
+            who = QLabel(t("ui.settings.user", user=ops.actor.username,
+                           roles=", ".join(sorted(t(f"ui.role.{r.value}") for r in ops.actor.roles))))
+            who.setWordWrap(True)
+            layout.addWidget(who)
+            self.password_button = QPushButton(t("ui.password.title"))
+            self.password_button.clicked.connect(lambda: self._change_password(ops))
+            layout.addWidget(self.password_button)
+            from peerdesk.models import Role
+
+            if ops.actor.has(Role.ADMINISTRATOR):  # the audit trail is the administrator's
+                from peerdesk.ui.audit.audit_page import AuditPage
+
+                layout.addWidget(title_label(t("ui.audit.title")))
+                self.audit = AuditPage(self)
+                layout.addWidget(self.audit, 1)
+                self._ops = ops
+        layout.addStretch(1)
+        self.language.currentIndexChanged.connect(self._changed)
+
+    def _changed(self, _index: int) -> None:
+        lang = self.language.currentData()
+        if lang and lang != language():
+            set_setting(LANGUAGE_KEY, lang)
+            self.language_changed.emit(lang)
+
+    def _change_password(self, ops) -> None:
+        from peerdesk.ui.security.change_password import ChangePasswordDialog
+
+        self.password_dialog = ChangePasswordDialog(ops, self)
+        self.password_dialog.open()
+
+    def start(self) -> None:
+        if getattr(self, "audit", None) is not None:
+            self.audit.attach(self._ops)

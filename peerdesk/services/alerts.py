@@ -18,11 +18,12 @@ Who sees what (rules a role may not see are not even computed):
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+from collections import namedtuple
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Callable, Iterable
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import Date, Enum, String, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from peerdesk import models as m
@@ -89,7 +90,44 @@ class Alert:
 
 
 def _fp(*facts: object) -> str:
-    return hashlib.sha256("|".join("" if f is None else str(f) for f in facts).encode()).hexdigest()[:32]
+    """The fact an alert was raised from, as dates and ids only (no personal data)."""
+    return "|".join("" if f is None else str(f) for f in facts)[:64]
+
+
+@lru_cache(maxsize=64)
+def _row_type(fields: tuple[str, ...]):
+    return namedtuple("Row", fields, rename=True)
+
+
+def _q(s: Session, stmt) -> list:
+    """Run a SELECT of columns on the Session's connection as namedtuples, without the ORM's loading
+    machinery. Dates and enums are fetched as plain text (dates parsed with the C `fromisoformat`,
+    enums left as their str values, which compare equal to the StrEnum members) instead of going
+    through SQLAlchemy's per-value result processors, and namedtuple attribute access is ~10x cheaper
+    than a SQLAlchemy row's. Over thousands of placements and contracts this is most of the time."""
+    cols, date_at = [], []
+    for i, col in enumerate(stmt.selected_columns):
+        if isinstance(col.type, (Date, Enum)):
+            cols.append(type_coerce(col, String).label(col.key or f"c{i}"))
+            if isinstance(col.type, Date):
+                date_at.append(i)
+        else:
+            cols.append(col)
+    result = s.connection().execute(stmt.with_only_columns(*cols))
+    make = _row_type(tuple(result.keys()))._make
+    rows = result.fetchall()
+    if not date_at:
+        return [make(r) for r in rows]
+    iso = dt.date.fromisoformat
+    out = []
+    for r in rows:
+        r = list(r)
+        for i in date_at:
+            v = r[i]
+            if v is not None and v.__class__ is str:
+                r[i] = iso(v[:10])
+        out.append(make(r))
+    return out
 
 
 def _d(value) -> dt.date | None:
@@ -116,7 +154,7 @@ class Thresholds:
     def load(cls, s: Session) -> "Thresholds":
         from peerdesk.services.settings import DEFAULTS
 
-        stored = {row.key: row.value for row in s.execute(select(m.Setting.key, m.Setting.value).where(m.Setting.key.like("alerts.%")))}
+        stored = {row.key: row.value for row in _q(s, select(m.Setting.key, m.Setting.value).where(m.Setting.key.like("alerts.%")))}
         import json
 
         values = {}
@@ -140,15 +178,15 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 # ------------------------------------------------------------------ wards and managers
 def _ward_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Alert]:
     W, T, Mg = m.Workplace, m.ManagerTenure, m.Manager
-    wards = {wid: name for wid, name in s.execute(select(W.id, W.name).where(W.active.is_(True)))}
+    wards = {wid: name for wid, name in _q(s, select(W.id, W.name).where(W.active.is_(True)))}
     horizon = today + dt.timedelta(days=th.tenure_notice_days)
     # Tenures that run today or end not long ago / start soon: enough to tell who manages on `today` and the day after an end.
-    tenures = s.execute(
+    tenures = _q(s, 
         select(T.id, T.workplace_id, T.manager_id, T.start_date, T.end_date, T.acting, Mg.name)
         .join(Mg, Mg.id == T.manager_id)
         .where(T.start_date <= horizon + DAY)
         .order_by(T.workplace_id, T.start_date)
-    ).all()
+    )
     by_ward: dict[int, list] = {}
     for t in tenures:
         by_ward.setdefault(t.workplace_id, []).append(t)
@@ -162,7 +200,7 @@ def _ward_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Alert]:
     manager_ids = sorted({t.manager_id for t in running})
     briefed: dict[int, list[dt.date]] = {}
     if manager_ids:
-        for mid, held_on in s.execute(
+        for mid, held_on in _q(s, 
             select(BA.manager_id, B.held_on).join(B, B.id == BA.briefing_id).where(BA.manager_id.in_(manager_ids), B.held_on <= today)
         ):
             briefed.setdefault(mid, []).append(_d(held_on))
@@ -204,7 +242,7 @@ def _ward_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Alert]:
     # Contact gap: the latest briefing or follow-up per ward (index on briefing(workplace_id, held_on)).
     latest = {
         wid: _d(day)
-        for wid, day in s.execute(select(B.workplace_id, func.max(B.held_on)).where(B.held_on <= today).group_by(B.workplace_id))
+        for wid, day in _q(s, select(B.workplace_id, func.max(B.held_on)).where(B.held_on <= today).group_by(B.workplace_id))
     }
     for wid, name in wards.items():
         last = latest.get(wid)
@@ -232,13 +270,13 @@ def _supervision_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[A
         .correlate(P)
         .scalar_subquery()
     )
-    rows = s.execute(
+    rows = _q(s, 
         select(P.id, P.peer_supporter_id, P.workplace_id, P.start_date, P.intro_end, PS.first_name, PS.last_name, W.name, last_session)
         .join(PS, PS.id == P.peer_supporter_id)
         .join(W, W.id == P.workplace_id)
         .where(P.start_date <= today, or_(P.end_date.is_(None), P.end_date >= today))
         .order_by(P.peer_supporter_id, P.start_date)
-    ).all()
+    )
     per_person: dict[int, Alert] = {}
     for r in rows:
         last = _d(r[-1])
@@ -265,27 +303,25 @@ def _supervision_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[A
 def _employment_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Alert]:
     CP, P, PS, W = m.ContractPeriod, m.Placement, m.PeerSupporter, m.Workplace
     window_start = _years_before(today + dt.timedelta(days=th.fixed_term_warn_days), th.fixed_term_window_years)
-    contracts = s.execute(
-        select(CP.id, CP.peer_supporter_id, CP.form, CP.start_date, CP.end_date)
+    contracts = _q(s, 
+        select(CP.id, CP.peer_supporter_id, CP.form, CP.start_date, CP.end_date, PS.first_name, PS.last_name)
+        .join(PS, PS.id == CP.peer_supporter_id)
         .where(or_(CP.end_date.is_(None), CP.end_date >= window_start))
         .order_by(CP.peer_supporter_id, CP.start_date)
-    ).all()
+    )
     by_peer: dict[int, list] = {}
     for c in contracts:
         by_peer.setdefault(c.peer_supporter_id, []).append(c)
-    placements = s.execute(
-        select(P.id, P.peer_supporter_id, P.workplace_id, P.start_date, P.end_date, W.name)
+    placements = _q(s, 
+        select(P.id, P.peer_supporter_id, P.workplace_id, P.start_date, P.end_date, W.name, PS.first_name, PS.last_name)
         .join(W, W.id == P.workplace_id)
+        .join(PS, PS.id == P.peer_supporter_id)
         .where(or_(P.end_date.is_(None), P.end_date >= window_start))
-    ).all()
+    )
     places_by_peer: dict[int, list] = {}
     for p in placements:
         places_by_peer.setdefault(p.peer_supporter_id, []).append(p)
-    peer_ids = set(by_peer) | set(places_by_peer)
-    names = {
-        pid: f"{first} {last}"
-        for pid, first, last in s.execute(select(PS.id, PS.first_name, PS.last_name).where(PS.id.in_(sorted(peer_ids))))
-    } if peer_ids else {}
+    names = {r.peer_supporter_id: f"{r.first_name} {r.last_name}" for r in (*contracts, *placements)}
 
     notice_end = today + dt.timedelta(days=th.contract_notice_days)
     for c in contracts:
@@ -390,21 +426,21 @@ def _consent_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Alert
             person_name=who(r), manager_id=r.manager_id, workplace_id=r.workplace_id, record_id=r.id,
         )
 
-    withdrawn = s.execute(
+    withdrawn = _q(s, 
         base.where(Co.withdrawn_on.is_not(None), Co.withdrawn_on <= today,
                    or_(used(m.QuestionnaireResponse), used(m.Quote), used(m.Interview)))
-    ).all()
+    )
     for r in withdrawn:
         yield alert("consent_withdrawn_in_use", r, r.withdrawn_on, "high", _fp(r.withdrawn_on))
 
     soon = today + dt.timedelta(days=th.consent_expiry_days)
     running_study = or_(St.end_date.is_(None), St.end_date >= today)
-    rows = s.execute(
+    rows = _q(s, 
         base.join(St, St.id == Co.study_id).where(
             Co.valid_until.is_not(None), Co.valid_until <= soon, Co.signed_on.is_not(None),
             or_(Co.withdrawn_on.is_(None), Co.withdrawn_on > today), running_study,
         )
-    ).all()
+    )
     for r in rows:
         if r.valid_until >= today:
             yield alert("consent_expiring", r, r.valid_until, "medium", _fp(r.valid_until))
@@ -439,7 +475,7 @@ def _compute(s: Session, today: dt.date) -> list[Alert]:
     # Acknowledgements that still hold: same key, same fact, snooze not over.
     if out:
         acks = {}
-        for key, fp, until, reason in s.execute(
+        for key, fp, until, reason in _q(s, 
             select(m.AlertAck.alert_key, m.AlertAck.fingerprint, m.AlertAck.until, m.AlertAck.reason)
             .where(m.AlertAck.until >= today)
             .order_by(m.AlertAck.id)

@@ -365,9 +365,9 @@ def _employment_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Al
             fingerprint=_fp(crossing, last.id, last.end_date), peer_supporter_id=pid, person_name=names.get(pid), record_id=last.id,
         )
 
-    # Placements (running or ahead) whose dates no contract covers.
+    # Placements running now or starting within the notice window whose dates no contract covers.
     for p in placements:
-        if p.end_date is not None and p.end_date < today:
+        if (p.end_date is not None and p.end_date < today) or p.start_date > notice_end:
             continue
         until = p.end_date or max(p.start_date, today)
         day = max(p.start_date, window_start)

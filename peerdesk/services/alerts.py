@@ -529,3 +529,13 @@ def acknowledge(s: Session, key: str, reason: str, until: dt.date | str, today: 
     s.add(ack)
     flush(s)
     return ack
+
+
+@operation(A, C)
+def contract_for_follow_up(s: Session, contract_id: int) -> dict:
+    """What a follow-up period starts from: the ending period's end, employer, extent and funding (plain values)."""
+    from peerdesk.services.records import get
+
+    c = get(s, m.ContractPeriod, contract_id)
+    return {"id": c.id, "peer_supporter_id": c.peer_supporter_id, "end_date": c.end_date, "employer": c.employer,
+            "extent_percent": c.extent_percent, "funding_source": c.funding_source, "form": c.form.value}

@@ -139,7 +139,7 @@ def run(argv: list[str]) -> int:
         ops = Operations(opened.db, actor, window)
         ops.failed.connect(lambda exc: _show_error(window, str(exc)))
         if exit_when_ready:
-            window.overview.loaded.connect(lambda: app.exit(0))
+            window.today.loaded.connect(lambda: app.exit(0))
         window.attach(ops, opened.db and _schema_label(opened))
 
     watcher = _PaintWatcher(after_paint)

@@ -6,7 +6,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 from peerdesk.i18n import t
-from peerdesk.ui.today.overview_page import OverviewPage
+from peerdesk.ui.today.today_page import TodayPage
 
 
 class MainWindow(QMainWindow):
@@ -15,8 +15,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(t("app.title"))
         self.setObjectName("MainWindow")
         self.ops = None
-        self.overview = OverviewPage(self)
-        self.setCentralWidget(self.overview)
+        self.today = TodayPage(self)
+        self.overview = self.today.overview  # the register counts, shown on the Today page
+        self.setCentralWidget(self.today)
         self.db_label = QLabel()
         self.statusBar().addPermanentWidget(self.db_label)
         settings = QSettings()
@@ -35,8 +36,8 @@ class MainWindow(QMainWindow):
             parts.append(t("ui.status.encrypted"))
         parts.append(t("ui.status.user", user=ops.actor.username))
         self.db_label.setText(" · ".join(parts))
-        ops.data_changed.connect(lambda _changes: self.overview.refresh(ops))
-        self.overview.refresh(ops)
+        ops.data_changed.connect(lambda _changes: self.today.refresh(ops))
+        self.today.refresh(ops)
 
     def closeEvent(self, event) -> None:
         QSettings().setValue("main/geometry", self.saveGeometry())

@@ -25,7 +25,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1000, 680)
+            self.resize(1180, 720)
 
     def attach(self, ops, schema: str) -> None:
         """Connect to an opened database: the status bar says which, then pages load."""

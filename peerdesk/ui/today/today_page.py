@@ -110,6 +110,8 @@ class TodayPage(QWidget):
         for col in range(1, len(COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
+        header.setMinimumSectionSize(60)
+        self.tree.setMinimumWidth(640)
         self.tree.itemActivated.connect(self._activated)
         main.addWidget(self.tree, 1)
         self.empty = QLabel(t("ui.today.empty"))
@@ -119,7 +121,7 @@ class TodayPage(QWidget):
         # The registers at a glance (the former start page), beside the alerts.
         self.overview = OverviewPage(self)
         self.overview.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        outer.addWidget(self.overview, 1)
+        outer.addWidget(self.overview, 0)
 
     # ------------------------------------------------------------------ loading
     def today(self) -> dt.date:
@@ -190,9 +192,9 @@ class TodayPage(QWidget):
             f = group.font(0)
             f.setBold(True)
             group.setFont(0, f)
-            group.setFirstColumnSpanned(True)
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.tree.addTopLevelItem(group)
+            group.setFirstColumnSpanned(True)  # only takes effect once the item is in the tree
             for a in items:
                 row = QTreeWidgetItem([_what(a), a.concerns.isoformat(), _status(a.overdue_days), t(f"ui.alerts.severity.{a.severity}"), ""])
                 row.setData(0, Qt.ItemDataRole.UserRole, a.key)
@@ -222,7 +224,8 @@ class TodayPage(QWidget):
             button.clicked.connect(lambda _=False, key=a.key: self.act(key))
             lay.addWidget(button)
             self.action_buttons[a.key] = button
-        ack = QPushButton(t("ui.today.action.ack"))
+        ack = QPushButton(t("ui.today.action.ack_short"))
+        ack.setToolTip(t("ui.today.action.ack"))
         ack.setAccessibleName(f"{t('ui.today.action.ack')}: {_what(a)}")
         ack.clicked.connect(lambda _=False, key=a.key: self.acknowledge(key))
         lay.addWidget(ack)

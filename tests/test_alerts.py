@@ -335,3 +335,28 @@ def test_a_supervisor_cannot_acknowledge_a_ward_alert(db):
     with db.begin(Actor(None, "sup", frozenset({Role.SUPERVISOR}))) as s:
         with pytest.raises(NotFoundError):
             alerts.acknowledge(s, f"no_manager:{ward_id}", "inte min sak", day(3), today=day(0))
+
+
+def test_every_kind_and_severity_reads_in_both_languages():
+    from peerdesk.i18n import catalogue
+
+    for lang in ("sv", "en"):
+        texts = catalogue(lang)
+        for kind in alerts.KINDS:
+            assert f"ui.alerts.kind.{kind}" in texts, (lang, kind)
+        for severity in alerts.SEVERITIES:
+            assert f"ui.alerts.severity.{severity}" in texts, (lang, severity)
+        for role in m.InformantRole:
+            assert f"ui.alerts.informant.{role.value}" in texts, (lang, role)
+    assert set(alerts.KINDS.values()) == set(alerts.AREA_ROLES) == set(alerts.RULES)
+
+
+def test_a_placement_far_ahead_does_not_alert_yet(db):
+    with db.begin(SYSTEM) as s:
+        ward = f.workplace(s)
+        peer = f.peer(s)
+        p = create(s, m.Placement, peer_supporter_id=peer.id, workplace_id=ward.id, start_date=day(61))
+        pid = p.id
+    with db.session(SYSTEM) as s:
+        assert keys(s, day(0), "placement_without_contract") == set()  # 61 days ahead: beyond the 60-day notice window
+        assert keys(s, day(1), "placement_without_contract") == {f"placement_without_contract:{pid}"}

@@ -89,14 +89,18 @@ def test_all_rules_at_national_scale_are_fast_and_indexed(db):
         found = alerts.compute_alerts(s, today=TODAY)  # warm caches once
         assert {a.area for a in found} == {"workplaces", "supervision", "employment", "consent"}
         assert sum(a.kind == "supervision_overdue" for a in found) > 100
-        timings = []
+        timings, cpu = [], []
         for _ in range(5):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             alerts.compute_alerts(s, today=TODAY)
             timings.append(time.perf_counter() - start)
-    best = min(timings)
-    print(f"\nall alert rules, {db.target.kind}: best {best * 1000:.1f} ms of {[round(t * 1000, 1) for t in timings]}")
-    assert best < 0.4, timings  # ≈0.1–0.2 s on the shared 2-core test machine; generous so a loaded CI run does not flake
+            cpu.append(time.process_time() - start_cpu)
+    print(f"\nall alert rules, {db.target.kind}: wall best {min(timings) * 1000:.1f} ms {[round(t * 1000, 1) for t in timings]},"
+          f" cpu best {min(cpu) * 1000:.1f} ms")
+    # CPU time of this process (SQLCipher runs in it; PostgreSQL's own work is in the server): other
+    # jobs on a shared machine stretch the wall clock, not this. Measured here: ≈0.1–0.15 s wall on an
+    # idle 2-core VM. The bound is generous so CI does not flake; the plan check below is the sharp one.
+    assert min(cpu) < 0.3, cpu
 
     if db.target.kind != "sqlite":
         return

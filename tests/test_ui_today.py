@@ -163,4 +163,10 @@ def test_everything_on_the_page_has_an_accessible_name_and_takes_focus(qtbot, de
     qtbot.keyClick(page.tree, Qt.Key.Key_Return)
     assert isinstance(page.form, BriefingForm)
     page.form.reject()
+    # The Menu key offers the same two things for the current row.
+    menu = page.menu_for(key)
+    assert [a.text() for a in menu.actions()] == ["Log briefing", "Acknowledge/snooze…"]
+    menu.actions()[1].trigger()
+    assert isinstance(page.form, AcknowledgeForm)
+    page.form.reject()
     ops.wait()

@@ -113,6 +113,9 @@ class TodayPage(QWidget):
         header.setMinimumSectionSize(60)
         self.tree.setMinimumWidth(640)
         self.tree.itemActivated.connect(self._activated)
+        # The Menu key (or a right click) offers both things that can be done with an alert.
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
         main.addWidget(self.tree, 1)
         self.empty = QLabel(t("ui.today.empty"))
         self.empty.hide()
@@ -243,6 +246,23 @@ class TodayPage(QWidget):
             self.act(key)
         elif key in self.ack_buttons:
             self.acknowledge(key)
+
+    def menu_for(self, key: str):
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self.tree)
+        menu.setAccessibleName(t("ui.today.list"))
+        if key in self.action_buttons:
+            menu.addAction(self.action_buttons[key].text(), lambda: self.act(key))
+        menu.addAction(t("ui.today.action.ack"), lambda: self.acknowledge(key))
+        return menu
+
+    def _context_menu(self, pos) -> None:
+        item = self.tree.itemAt(pos) if pos is not None else None
+        item = item or self.tree.currentItem()
+        key = item.data(0, Qt.ItemDataRole.UserRole) if item else None
+        if key:
+            self.menu_for(key).exec(self.tree.viewport().mapToGlobal(self.tree.visualItemRect(item).center()))
 
     def act(self, key: str) -> None:
         a = self.alert(key)

@@ -106,9 +106,10 @@ def test_contact_gap_exactly_at_the_threshold_and_one_day_over(db):
         workplaces.log_briefing(s, ward.id, day(-300), manager_ids=[boss.id])
         workplaces.log_briefing(s, ward.id, day(0), kind=m.ContactKind.FOLLOW_UP)
         ward_id = ward.id
-        inactive = f.workplace(s, "Avslutad", active=False)  # no alerts for wards the office left
+        inactive_id = f.workplace(s, "Avslutad", active=False).id  # no alerts for wards the office left
     with db.session(SYSTEM) as s:
         assert keys(s, day(183), "contact_gap") == set()
+        assert not any(a.workplace_id == inactive_id for a in alerts.compute_alerts(s, today=day(400)))
         a = one(s, day(184), "contact_gap")
         assert (a.key, a.overdue_days, a.concerns) == (f"contact_gap:{ward_id}", 1, day(183))
         assert keys(s, day(-1), "contact_gap") == {f"contact_gap:{ward_id}"}  # the day before the follow-up: 299 days

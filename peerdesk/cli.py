@@ -168,6 +168,45 @@ def cmd_list(args) -> int:
     return 0
 
 
+EXIT_ALERTS = 3  # `peerdesk alerts --fail-on KIND`: such alerts exist (for schedulers)
+
+
+def cmd_alerts(args) -> int:
+    import datetime as dt
+
+    from peerdesk.services import alerts
+    from peerdesk.services.validation import parse_date
+
+    fail_on = {k.strip() for k in (args.fail_on or "").split(",") if k.strip()}
+    unknown = sorted(fail_on - set(alerts.KINDS))
+    if unknown:
+        print(f"peerdesk: {t('cli.alerts.unknown_kind', kinds=', '.join(unknown), known=', '.join(alerts.KINDS))}", file=sys.stderr)
+        return 2
+    today = parse_date(args.today, "today") if args.today else dt.date.today()
+    db = _open(allow_upgrade=False).db
+    actor = _login(db, args)
+    with db.session(actor) as s:
+        found = alerts.compute_alerts(s, today=today, include_snoozed=args.all)
+    if args.json:
+        print(json.dumps({"today": today.isoformat(), "alerts": [a.as_json() for a in found]}, ensure_ascii=False, indent=1))
+    elif not found:
+        print(t("cli.alerts.none", today=today.isoformat()))
+    else:
+        head = [t("cli.alerts.col.kind"), t("cli.alerts.col.severity"), t("cli.alerts.col.concerns"), t("cli.alerts.col.overdue"),
+                t("cli.alerts.col.ward"), t("cli.alerts.col.person"), t("cli.alerts.col.key")]
+        rows = [
+            [t(f"ui.alerts.kind.{a.kind}"), t(f"ui.alerts.severity.{a.severity}"), a.concerns.isoformat(), str(a.overdue_days),
+             a.workplace_name or "", a.person_name or a.manager_name or "", a.key + (f" ({t('cli.alerts.snoozed', until=a.snoozed_until.isoformat())})" if a.snoozed_until else "")]
+            for a in found
+        ]
+        widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+        for r in [head, *rows]:
+            print("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip())
+    if fail_on and any(a.open and a.kind in fail_on for a in found):
+        return EXIT_ALERTS
+    return 0
+
+
 def cmd_backup(args) -> int:
     from pathlib import Path
 
@@ -334,6 +373,12 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--json", action="store_true", help=t("cli.json.help"))
     info.set_defaults(func=cmd_db_info)
     dbsub.add_parser("upgrade", help=t("cli.db.upgrade.help")).set_defaults(func=cmd_db_upgrade)
+    al = sub.add_parser("alerts", help=t("cli.alerts.help"))
+    al.add_argument("--json", action="store_true", help=t("cli.json.help"))
+    al.add_argument("--fail-on", metavar="KIND[,KIND]", help=t("cli.alerts.fail_on.help"))
+    al.add_argument("--today", metavar="YYYY-MM-DD", help=t("cli.alerts.today.help"))
+    al.add_argument("--all", action="store_true", help=t("cli.alerts.all.help"))
+    al.set_defaults(func=cmd_alerts)
     backup = sub.add_parser("backup", help=t("cli.backup.help"))
     backup.add_argument("-o", "--output", help=t("cli.output.help"))
     backup.set_defaults(func=cmd_backup)

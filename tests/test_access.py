@@ -46,6 +46,9 @@ EXPECTED_OPERATIONS = {
     "settings.set_setting": {A},
     "demo.load_demo": {A},
     "auth.change_password": EVERYONE,
+    "alerts.compute_alerts": EVERYONE,  # each role gets only its own areas' alerts
+    "alerts.acknowledge": EVERYONE,
+    "alerts.contract_for_follow_up": {A, C},
     "disclosure.check_quote": {A, E},
     "round_report.gather": {A, E},
     "evaluation.rounds": {A, E},
@@ -69,6 +72,9 @@ EXPECTED_OPERATIONS = {
 NOT_OPERATIONS = {
     "records.create", "records.update", "records.delete", "records.get", "records.flush", "records.run_validators",
     "records.overlapping", "records.ensure_unique",
+    # The register lists and forms: authorised per register kind (READ_RIGHTS) and per model (WRITE_RIGHTS).
+    "registers.can_read", "registers.can_write", "registers.list_ids", "registers.list_rows", "registers.load_record",
+    "registers.options", "registers.person_overview", "registers.save_record", "registers.search", "registers.workplace_history",
     "listing.list_rows", "listing.counts", "audit.record", "audit.verify", "demo.is_empty",
     "supervision.may_read_notes", "access.actor_of", "access.authorize", "access.authorize_write", "access.authorize_read",
     "access._require", "access.authorize_any", "audit.browse",

@@ -15,6 +15,7 @@ from peerdesk.storage.schema import HEAD_REVISION
 from peerdesk.storage.backup import backup_sqlite, check_sqlite_backup, restore_sqlite
 from peerdesk.storage.keys import DatabaseKey
 from tests import factories as f
+from peerdesk.storage.schema import HEAD_REVISION
 from tests.conftest import TEST_KEY
 from tests.test_cli import run
 

@@ -24,6 +24,7 @@ from peerdesk.models.supervision import (
     session_topic,
 )
 from peerdesk.models.consent import Consent, InformantRole, Study
+from peerdesk.models.alerts import AlertAck
 from peerdesk.models.evaluation import (
     Answer,
     EvaluationRound,

@@ -70,6 +70,7 @@ WRITE_RIGHTS: dict[type, frozenset[Role]] = {
     m.User: frozenset({A}),
     m.UserRole: frozenset({A}),
     m.Setting: frozenset({A}),
+    m.AlertAck: frozenset({A}),  # written by alerts.acknowledge, which checks that the person sees the alert
     m.AuditEvent: frozenset(),  # written only by the audit trail itself
 }
 

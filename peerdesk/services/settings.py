@@ -20,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "alerts.fixed_term_window_years": 5,
     "alerts.fixed_term_warn_days": 60,
     "alerts.consent_expiry_days": 30,
+    "alerts.tenure_notice_days": 30,
     "report.min_group_size": 5,
     "report.min_quote_informants": 3,
     "quotes.marked_terms": [],

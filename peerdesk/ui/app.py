@@ -194,7 +194,7 @@ def run(argv: list[str]) -> int:
         ops = Operations(opened.db, actor, window)
         ops.failed.connect(lambda exc: show_failure(window, exc))
         if exit_when_ready:
-            window.overview.loaded.connect(lambda: app.exit(0))
+            window.today.loaded.connect(lambda: app.exit(0))
         window.attach(ops, _schema_label(opened))
         start_session_services(window, ops)
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, 
 from peerdesk.i18n import t
 from peerdesk.ui.common.sidebar import Sidebar
 from peerdesk.ui.common.style import install_qt_translator, set_setting, setting_bytes
-from peerdesk.ui.today.overview_page import OverviewPage
+from peerdesk.ui.today.today_page import TodayPage
 
 AREAS = ("today", "people", "workplaces", "supervision", "contracts", "consents", "evaluation", "settings")
 # Which register kind an area needs to be readable for the area to show.
@@ -63,8 +63,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.sidebar)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.overview = OverviewPage(self)
-        self._add_page("today", self.overview)
+        self._new_today()
         self.sidebar.area_chosen.connect(self.show_area)
         self.sidebar.select("today")
         self.db_label = QLabel()
@@ -81,6 +80,18 @@ class MainWindow(QMainWindow):
             self.resize(1200, 760)
 
     # ------------------------------------------------------------ wiring
+    def _new_today(self) -> None:
+        """The start page: open alerts with their actions, and the register counts below them."""
+        from PySide6.QtWidgets import QFrame, QScrollArea
+
+        self.today = TodayPage(self)
+        self.overview = self.today.overview
+        scroll = QScrollArea()  # the window may be made narrower than the page's natural width
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.today)
+        self._add_page("today", scroll)
+
     def _add_page(self, area: str, widget: QWidget) -> None:
         self.pages[area] = widget
         self.stack.addWidget(widget)
@@ -89,16 +100,14 @@ class MainWindow(QMainWindow):
         """Connect to an opened database: the status bar says which, then the areas load."""
         self.ops = ops
         self.schema = schema
-        ops.data_changed.connect(lambda _changes: self.overview.refresh(ops))
+        ops.data_changed.connect(lambda _changes: self.today.refresh(ops))
         self._load()
 
     def _load(self) -> None:
-        counts = getattr(self.overview, "counts_changed", None)
-        if counts is not None:  # the alert Today page reports what needs attention per area
-            counts.connect(self.set_badges)
+        self.today.counts_changed.connect(self.set_badges)  # open alerts per area become sidebar badges
         self._build_areas()
         self.translateUI()
-        self.overview.refresh(self.ops)
+        self.today.refresh(self.ops)
 
     def _build_areas(self) -> None:
         from peerdesk.services.access import READ_RIGHTS
@@ -180,8 +189,7 @@ class MainWindow(QMainWindow):
             if self.search is not None:
                 self.search.deleteLater()
                 self.search = None
-            self.overview = OverviewPage(self)
-            self._add_page("today", self.overview)
+            self._new_today()
             if self.ops is not None:
                 self._load()
             self.translateUI()

@@ -47,7 +47,11 @@ class OverviewPage(QWidget):
         ops.query(load_counts, self.show_counts)
 
     def show_counts(self, counts: dict[str, int]) -> None:
-        for kind, label in self.values.items():
+        for row, (kind, label) in enumerate(self.values.items()):
             label.setText(str(counts.get(kind, 0)))
+            # Kinds the person may not list are left out of `counts`: hide them rather than show a false 0.
+            visible = kind in counts
+            label.setVisible(visible)
+            self.grid.itemAtPosition(row, 0).widget().setVisible(visible)
         self.status.hide()
         self.loaded.emit()

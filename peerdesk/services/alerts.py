@@ -1,0 +1,541 @@
+"""The alert engine: what needs doing, computed from the data every time (never a stored flag).
+
+Each rule reads the current facts with indexed queries and yields `Alert`s.
+An alert has a stable `key` (kind + record id) so an acknowledgement can find
+it again, and a `fingerprint` of the fact it was raised from: when the fact
+changes (a new tenure start, a moved contract end …) the acknowledgement no
+longer matches and the alert is back. Thresholds are office settings
+(`alerts.*` in services/settings.py). `today` is injectable everywhere, for
+tests and for "what if" runs from the CLI.
+
+Who sees what (rules a role may not see are not even computed):
+- ward alerts (new manager, no manager, tenure ending, contact gap): administrator, coordinator
+- supervision overdue: administrator, coordinator, supervisor
+- employment alerts (contract ending, fixed-term limit, placement/contract mismatch): administrator, coordinator
+- consent alerts: administrator, evaluator (the evaluator must keep withdrawn data out of a round)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import namedtuple
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Callable, Iterable
+
+from sqlalchemy import Date, Enum, String, exists, func, or_, select, type_coerce
+from sqlalchemy.orm import Session
+
+from peerdesk import models as m
+from peerdesk.errors import NotFoundError, ValidationError
+from peerdesk.models import Role
+from peerdesk.services.access import A, C, E, S, actor_of, operation
+from peerdesk.services.records import flush
+
+DAY = dt.timedelta(days=1)
+
+# kind -> area (for badges in a sidebar)
+KINDS: dict[str, str] = {
+    "new_manager": "workplaces",
+    "no_manager": "workplaces",
+    "tenure_ending": "workplaces",
+    "contact_gap": "workplaces",
+    "supervision_overdue": "supervision",
+    "contract_ending": "employment",
+    "fixed_term_limit": "employment",
+    "placement_without_contract": "employment",
+    "contract_without_placement": "employment",
+    "consent_expiring": "consent",
+    "consent_expired": "consent",
+    "consent_withdrawn_in_use": "consent",
+}
+AREA_ROLES: dict[str, frozenset[Role]] = {
+    "workplaces": frozenset({A, C}),
+    "supervision": frozenset({A, C, S}),
+    "employment": frozenset({A, C}),
+    "consent": frozenset({A, E}),
+}
+SEVERITIES = ("high", "medium", "low")
+
+
+@dataclass(frozen=True)
+class Alert:
+    key: str  # kind:record_id — stable, what an acknowledgement refers to
+    kind: str
+    area: str
+    severity: str  # high / medium / low
+    concerns: dt.date  # the date the alert is about (due date, start, end …)
+    overdue_days: int  # today - concerns; negative: that many days left
+    fingerprint: str  # hash of the fact; an acknowledgement holds only while it matches
+    workplace_id: int | None = None
+    workplace_name: str | None = None
+    peer_supporter_id: int | None = None
+    person_name: str | None = None
+    manager_id: int | None = None
+    manager_name: str | None = None
+    record_id: int | None = None  # the tenure, contract, placement or consent the alert is about
+    snoozed_until: dt.date | None = None  # set when an acknowledgement currently hides it
+    snooze_reason: str | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.snoozed_until is None
+
+    def as_json(self) -> dict:
+        out = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            out[name] = value.isoformat() if isinstance(value, dt.date) else value
+        return out
+
+
+def _fp(*facts: object) -> str:
+    """The fact an alert was raised from, as dates and ids only (no personal data)."""
+    return "|".join("" if f is None else str(f) for f in facts)[:64]
+
+
+@lru_cache(maxsize=64)
+def _row_type(fields: tuple[str, ...]):
+    return namedtuple("Row", fields, rename=True)
+
+
+def _q(s: Session, stmt) -> list:
+    """Run a SELECT of columns on the Session's connection as namedtuples, without the ORM's loading
+    machinery. Dates and enums are fetched as plain text (dates parsed with the C `fromisoformat`,
+    enums left as their str values, which compare equal to the StrEnum members) instead of going
+    through SQLAlchemy's per-value result processors, and namedtuple attribute access is ~10x cheaper
+    than a SQLAlchemy row's. Over thousands of placements and contracts this is most of the time."""
+    cols, date_at = [], []
+    for i, col in enumerate(stmt.selected_columns):
+        if isinstance(col.type, (Date, Enum)):
+            cols.append(type_coerce(col, String).label(col.key or f"c{i}"))
+            if isinstance(col.type, Date):
+                date_at.append(i)
+        else:
+            cols.append(col)
+    result = s.connection().execute(stmt.with_only_columns(*cols))
+    make = _row_type(tuple(result.keys()))._make
+    rows = result.fetchall()
+    if not date_at:
+        return [make(r) for r in rows]
+    iso = dt.date.fromisoformat
+    out = []
+    for r in rows:
+        r = list(r)
+        for i in date_at:
+            v = r[i]
+            if v is not None and v.__class__ is str:
+                r[i] = iso(v[:10])
+        out.append(make(r))
+    return out
+
+
+def _d(value) -> dt.date | None:
+    """Aggregates over dates come back as text on SQLite."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    contact_gap_days: int
+    supervision_intro_days: int
+    supervision_intro_interval_days: int
+    supervision_interval_days: int
+    contract_notice_days: int
+    fixed_term_limit_days: int
+    fixed_term_window_years: int
+    fixed_term_warn_days: int
+    consent_expiry_days: int
+    tenure_notice_days: int
+
+    @classmethod
+    def load(cls, s: Session) -> "Thresholds":
+        from peerdesk.services.settings import DEFAULTS
+
+        stored = {row.key: row.value for row in _q(s, select(m.Setting.key, m.Setting.value).where(m.Setting.key.like("alerts.%")))}
+        import json
+
+        values = {}
+        for name in cls.__dataclass_fields__:
+            key = f"alerts.{name}"
+            values[name] = int(json.loads(stored[key])) if key in stored else int(DEFAULTS[key])
+        return cls(**values)
+
+
+def _severity(overdue: int, high_after: int) -> str:
+    return "high" if overdue > high_after else "medium"
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+# ------------------------------------------------------------------ wards and managers
+def _ward_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Alert]:
+    W, T, Mg = m.Workplace, m.ManagerTenure, m.Manager
+    wards = {wid: name for wid, name in _q(s, select(W.id, W.name).where(W.active.is_(True)))}
+    horizon = today + dt.timedelta(days=th.tenure_notice_days)
+    # Tenures that run today or end not long ago / start soon: enough to tell who manages on `today` and the day after an end.
+    tenures = _q(s, 
+        select(T.id, T.workplace_id, T.manager_id, T.start_date, T.end_date, T.acting, Mg.name)
+        .join(Mg, Mg.id == T.manager_id)
+        .where(T.start_date <= horizon + DAY)
+        .order_by(T.workplace_id, T.start_date)
+    )
+    by_ward: dict[int, list] = {}
+    for t in tenures:
+        by_ward.setdefault(t.workplace_id, []).append(t)
+
+    def covered(wid: int, day: dt.date, but: int | None = None) -> bool:
+        return any(t.id != but and t.start_date <= day and (t.end_date is None or t.end_date >= day) for t in by_ward.get(wid, ()))
+
+    # Each running tenure's manager: the latest contact they attended, up to today (index on attendee.manager_id).
+    BA, B = m.BriefingAttendee, m.Briefing
+    running = [t for t in tenures if t.workplace_id in wards and t.start_date <= today and (t.end_date is None or t.end_date >= today)]
+    manager_ids = sorted({t.manager_id for t in running})
+    briefed: dict[int, list[dt.date]] = {}
+    if manager_ids:
+        for mid, held_on in _q(s, 
+            select(BA.manager_id, B.held_on).join(B, B.id == BA.briefing_id).where(BA.manager_id.in_(manager_ids), B.held_on <= today)
+        ):
+            briefed.setdefault(mid, []).append(_d(held_on))
+
+    for t in running:
+        if any(day >= t.start_date for day in briefed.get(t.manager_id, ())):
+            continue
+        overdue = (today - t.start_date).days
+        yield Alert(
+            key=f"new_manager:{t.id}", kind="new_manager", area="workplaces",
+            severity="medium" if t.acting else _severity(overdue, 30), concerns=t.start_date, overdue_days=overdue,
+            fingerprint=_fp(t.manager_id, t.start_date), workplace_id=t.workplace_id, workplace_name=wards[t.workplace_id],
+            manager_id=t.manager_id, manager_name=t.name, record_id=t.id,
+        )
+
+    for wid, name in wards.items():
+        if covered(wid, today):
+            continue
+        before = [t for t in by_ward.get(wid, ()) if t.end_date is not None and t.end_date < today]
+        last = max(before, key=lambda t: t.end_date, default=None)
+        since = last.end_date + DAY if last else today
+        yield Alert(
+            key=f"no_manager:{wid}", kind="no_manager", area="workplaces", severity="high",
+            concerns=since, overdue_days=(today - since).days, fingerprint=_fp(last.id if last else None, since),
+            workplace_id=wid, workplace_name=name, manager_id=last.manager_id if last else None,
+            manager_name=last.name if last else None, record_id=last.id if last else None,
+        )
+
+    for t in running:
+        if t.end_date is None or t.end_date > horizon or covered(t.workplace_id, t.end_date + DAY, but=t.id):
+            continue
+        yield Alert(
+            key=f"tenure_ending:{t.id}", kind="tenure_ending", area="workplaces", severity="medium",
+            concerns=t.end_date, overdue_days=(today - t.end_date).days, fingerprint=_fp(t.end_date),
+            workplace_id=t.workplace_id, workplace_name=wards[t.workplace_id], manager_id=t.manager_id,
+            manager_name=t.name, record_id=t.id,
+        )
+
+    # Contact gap: the latest briefing or follow-up per ward (index on briefing(workplace_id, held_on)).
+    latest = {
+        wid: _d(day)
+        for wid, day in _q(s, select(B.workplace_id, func.max(B.held_on)).where(B.held_on <= today).group_by(B.workplace_id))
+    }
+    for wid, name in wards.items():
+        last = latest.get(wid)
+        if last is None:
+            due = today  # never contacted: due now
+        else:
+            due = last + dt.timedelta(days=th.contact_gap_days)
+            if today <= due:
+                continue
+        overdue = (today - due).days
+        yield Alert(
+            key=f"contact_gap:{wid}", kind="contact_gap", area="workplaces", severity=_severity(overdue, 60),
+            concerns=due, overdue_days=overdue, fingerprint=_fp(last), workplace_id=wid, workplace_name=name,
+        )
+
+
+# ------------------------------------------------------------------ supervision
+def _supervision_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Alert]:
+    P, PS, SP, W = m.Placement, m.PeerSupporter, m.SessionParticipant, m.Workplace
+    # Each active placement with its person's latest session up to today: a correlated MAX
+    # answered from the (peer_supporter_id, held_on) index, one seek per placement.
+    last_session = (
+        select(func.max(SP.held_on))
+        .where(SP.peer_supporter_id == P.peer_supporter_id, SP.held_on <= today)
+        .correlate(P)
+        .scalar_subquery()
+    )
+    rows = _q(s, 
+        select(P.id, P.peer_supporter_id, P.workplace_id, P.start_date, P.intro_end, PS.first_name, PS.last_name, W.name, last_session)
+        .join(PS, PS.id == P.peer_supporter_id)
+        .join(W, W.id == P.workplace_id)
+        .where(P.start_date <= today, or_(P.end_date.is_(None), P.end_date >= today))
+        .order_by(P.peer_supporter_id, P.start_date)
+    )
+    per_person: dict[int, Alert] = {}
+    for r in rows:
+        last = _d(r[-1])
+        base = max(last, r.start_date) if last else r.start_date  # never supervised: counts from the start
+        intro_end = r.intro_end or (r.start_date + dt.timedelta(days=th.supervision_intro_days))
+        interval = th.supervision_intro_interval_days if base < intro_end else th.supervision_interval_days
+        due = base + dt.timedelta(days=interval)
+        if today <= due:
+            continue
+        overdue = (today - due).days
+        alert = Alert(
+            key=f"supervision_overdue:{r.peer_supporter_id}", kind="supervision_overdue", area="supervision",
+            severity=_severity(overdue, interval), concerns=due, overdue_days=overdue, fingerprint=_fp(last, r.id),
+            workplace_id=r.workplace_id, workplace_name=r.name, peer_supporter_id=r.peer_supporter_id,
+            person_name=f"{r.first_name} {r.last_name}", record_id=r.id,
+        )
+        known = per_person.get(r.peer_supporter_id)
+        if known is None or alert.overdue_days > known.overdue_days:  # two placements: the stricter cadence counts
+            per_person[r.peer_supporter_id] = alert
+    yield from per_person.values()
+
+
+# ------------------------------------------------------------------ employment
+def _employment_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Alert]:
+    CP, P, PS, W = m.ContractPeriod, m.Placement, m.PeerSupporter, m.Workplace
+    window_start = _years_before(today + dt.timedelta(days=th.fixed_term_warn_days), th.fixed_term_window_years)
+    contracts = _q(s, 
+        select(CP.id, CP.peer_supporter_id, CP.form, CP.start_date, CP.end_date, PS.first_name, PS.last_name)
+        .join(PS, PS.id == CP.peer_supporter_id)
+        .where(or_(CP.end_date.is_(None), CP.end_date >= window_start))
+        .order_by(CP.peer_supporter_id, CP.start_date)
+    )
+    by_peer: dict[int, list] = {}
+    for c in contracts:
+        by_peer.setdefault(c.peer_supporter_id, []).append(c)
+    placements = _q(s, 
+        select(P.id, P.peer_supporter_id, P.workplace_id, P.start_date, P.end_date, W.name, PS.first_name, PS.last_name)
+        .join(W, W.id == P.workplace_id)
+        .join(PS, PS.id == P.peer_supporter_id)
+        .where(or_(P.end_date.is_(None), P.end_date >= window_start))
+    )
+    places_by_peer: dict[int, list] = {}
+    for p in placements:
+        places_by_peer.setdefault(p.peer_supporter_id, []).append(p)
+    names = {r.peer_supporter_id: f"{r.first_name} {r.last_name}" for r in (*contracts, *placements)}
+
+    notice_end = today + dt.timedelta(days=th.contract_notice_days)
+    for c in contracts:
+        if c.end_date is None or not today <= c.end_date <= notice_end:
+            continue
+        follows = any(o.id != c.id and o.start_date > c.start_date for o in by_peer[c.peer_supporter_id])
+        if follows:
+            continue
+        overdue = (today - c.end_date).days
+        yield Alert(
+            key=f"contract_ending:{c.id}", kind="contract_ending", area="employment",
+            severity="high" if -overdue <= 30 else "medium", concerns=c.end_date, overdue_days=overdue,
+            fingerprint=_fp(c.end_date), peer_supporter_id=c.peer_supporter_id, person_name=names.get(c.peer_supporter_id),
+            record_id=c.id,
+        )
+
+    # Fixed-term limit: fixed-term days inside the window ending `warn` days ahead, as recorded.
+    horizon = today + dt.timedelta(days=th.fixed_term_warn_days)
+    for pid, periods in by_peer.items():
+        fixed = [c for c in periods if c.form == m.EmploymentForm.FIXED_TERM and c.start_date <= horizon]
+        if not fixed or not any(c.end_date >= today for c in fixed):
+            continue  # no fixed-term employment now or ahead: nothing to warn about
+        if any(c.form == m.EmploymentForm.PERMANENT and c.start_date <= today and (c.end_date is None or c.end_date >= today) for c in periods):
+            continue
+        total, crossing = 0, None
+        for c in fixed:
+            start, end = max(c.start_date, window_start), min(c.end_date, horizon)
+            if end < start:
+                continue
+            days = (end - start).days + 1
+            if crossing is None and total + days > th.fixed_term_limit_days:
+                crossing = start + dt.timedelta(days=th.fixed_term_limit_days - total)  # the first day over the limit
+            total += days
+        if crossing is None:
+            continue
+        overdue = (today - crossing).days
+        last = max(fixed, key=lambda c: c.end_date)
+        yield Alert(
+            key=f"fixed_term_limit:{pid}", kind="fixed_term_limit", area="employment",
+            severity="high" if overdue >= 0 else "medium", concerns=crossing, overdue_days=overdue,
+            fingerprint=_fp(crossing, last.id, last.end_date), peer_supporter_id=pid, person_name=names.get(pid), record_id=last.id,
+        )
+
+    # Placements running now or starting within the notice window whose dates no contract covers.
+    for p in placements:
+        if (p.end_date is not None and p.end_date < today) or p.start_date > notice_end:
+            continue
+        until = p.end_date or max(p.start_date, today)
+        day = max(p.start_date, window_start)
+        for c in by_peer.get(p.peer_supporter_id, ()):  # ordered by start
+            if c.start_date <= day and (c.end_date is None or c.end_date >= day):
+                day = c.end_date + DAY if c.end_date else None
+                if day is None or day > until:
+                    break
+        if day is None or day > until:
+            continue
+        yield Alert(
+            key=f"placement_without_contract:{p.id}", kind="placement_without_contract", area="employment",
+            severity="high", concerns=day, overdue_days=(today - day).days, fingerprint=_fp(day, until),
+            workplace_id=p.workplace_id, workplace_name=p.name, peer_supporter_id=p.peer_supporter_id,
+            person_name=names.get(p.peer_supporter_id), record_id=p.id,
+        )
+
+    # Contracts running today with no placement running today or starting within the contract.
+    for c in contracts:
+        if c.start_date > today or (c.end_date is not None and c.end_date < today):
+            continue
+        places = places_by_peer.get(c.peer_supporter_id, [])
+        if any((p.end_date is None or p.end_date >= today) and (c.end_date is None or p.start_date <= c.end_date) for p in places):
+            continue
+        ended = [p.end_date for p in places if p.end_date is not None and p.end_date >= c.start_date]
+        since = max(ended) + DAY if ended else c.start_date
+        yield Alert(
+            key=f"contract_without_placement:{c.id}", kind="contract_without_placement", area="employment",
+            severity="medium", concerns=since, overdue_days=(today - since).days, fingerprint=_fp(since),
+            peer_supporter_id=c.peer_supporter_id, person_name=names.get(c.peer_supporter_id), record_id=c.id,
+        )
+
+
+# ------------------------------------------------------------------ consent
+def _consent_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Alert]:
+    Co, St, PS, Mg = m.Consent, m.Study, m.PeerSupporter, m.Manager
+    R = m.EvaluationRound
+    unfinished = R.status != m.RoundStatus.REPORTED
+
+    def used(model):
+        return exists().where(model.consent_id == Co.id, model.round_id == R.id, unfinished)
+
+    cols = (Co.id, Co.informant_role, Co.informant_code, Co.valid_until, Co.withdrawn_on, Co.peer_supporter_id, Co.manager_id,
+            Co.workplace_id, PS.first_name, PS.last_name, Mg.name)
+    base = select(*cols).outerjoin(PS, PS.id == Co.peer_supporter_id).outerjoin(Mg, Mg.id == Co.manager_id)
+
+    def who(r) -> str:
+        if r.first_name:
+            return f"{r.first_name} {r.last_name}"
+        return r.name or r.informant_code or t_role(r.informant_role)  # staff and patients: by code
+
+    def alert(kind, r, concerns, severity, fingerprint) -> Alert:
+        return Alert(
+            key=f"{kind}:{r.id}", kind=kind, area="consent", severity=severity, concerns=concerns,
+            overdue_days=(today - concerns).days, fingerprint=fingerprint, peer_supporter_id=r.peer_supporter_id,
+            person_name=who(r), manager_id=r.manager_id, workplace_id=r.workplace_id, record_id=r.id,
+        )
+
+    withdrawn = _q(s, 
+        base.where(Co.withdrawn_on.is_not(None), Co.withdrawn_on <= today,
+                   or_(used(m.QuestionnaireResponse), used(m.Quote), used(m.Interview)))
+    )
+    for r in withdrawn:
+        yield alert("consent_withdrawn_in_use", r, r.withdrawn_on, "high", _fp(r.withdrawn_on))
+
+    soon = today + dt.timedelta(days=th.consent_expiry_days)
+    running_study = or_(St.end_date.is_(None), St.end_date >= today)
+    rows = _q(s, 
+        base.join(St, St.id == Co.study_id).where(
+            Co.valid_until.is_not(None), Co.valid_until <= soon, Co.signed_on.is_not(None),
+            or_(Co.withdrawn_on.is_(None), Co.withdrawn_on > today), running_study,
+        )
+    )
+    for r in rows:
+        if r.valid_until >= today:
+            yield alert("consent_expiring", r, r.valid_until, "medium", _fp(r.valid_until))
+        else:
+            yield alert("consent_expired", r, r.valid_until, "high", _fp(r.valid_until))
+
+
+def t_role(role) -> str:
+    from peerdesk.i18n import t
+
+    return t(f"ui.alerts.informant.{getattr(role, 'value', role)}")
+
+
+RULES: dict[str, Callable[[Session, dt.date, Thresholds], Iterable[Alert]]] = {
+    "workplaces": _ward_rules,
+    "supervision": _supervision_rules,
+    "employment": _employment_rules,
+    "consent": _consent_rules,
+}
+
+
+def visible_areas(roles: frozenset[Role]) -> list[str]:
+    return [area for area, allowed in AREA_ROLES.items() if allowed & roles]
+
+
+def _compute(s: Session, today: dt.date) -> list[Alert]:
+    actor = actor_of(s)
+    th = Thresholds.load(s)
+    out: list[Alert] = []
+    for area in visible_areas(actor.roles):
+        out.extend(RULES[area](s, today, th))
+    # Acknowledgements that still hold: same key, same fact, snooze not over.
+    if out:
+        acks = {}
+        for key, fp, until, reason in _q(s, 
+            select(m.AlertAck.alert_key, m.AlertAck.fingerprint, m.AlertAck.until, m.AlertAck.reason)
+            .where(m.AlertAck.until >= today)
+            .order_by(m.AlertAck.id)
+        ):
+            acks[(key, fp)] = (_d(until), reason)
+        out = [replace(a, snoozed_until=acks[(a.key, a.fingerprint)][0], snooze_reason=acks[(a.key, a.fingerprint)][1])
+               if (a.key, a.fingerprint) in acks else a for a in out]
+    order = {k: i for i, k in enumerate(KINDS)}
+    out.sort(key=lambda a: (order[a.kind], -a.overdue_days, a.key))
+    return out
+
+
+@operation(A, C, S, E)
+def compute_alerts(s: Session, today: dt.date | None = None, include_snoozed: bool = False) -> list[Alert]:
+    """The alerts the logged-in person may see, open ones only unless `include_snoozed`."""
+    alerts = _compute(s, today or dt.date.today())
+    return alerts if include_snoozed else [a for a in alerts if a.open]
+
+
+def count_by(alerts: Iterable[Alert]) -> dict[str, dict[str, int]]:
+    """{"kinds": {kind: n}, "areas": {area: n}} of open alerts (for the Today page and sidebar badges)."""
+    kinds: dict[str, int] = {}
+    areas: dict[str, int] = {}
+    for a in alerts:
+        if a.open:
+            kinds[a.kind] = kinds.get(a.kind, 0) + 1
+            areas[a.area] = areas.get(a.area, 0) + 1
+    return {"kinds": kinds, "areas": areas}
+
+
+@operation(A, C, S, E)
+def acknowledge(s: Session, key: str, reason: str, until: dt.date | str, today: dt.date | None = None) -> m.AlertAck:
+    """Put an alert aside with a reason until a date (inclusive). It comes back the day after,
+    or as soon as the fact behind it changes. Only an alert the person can see can be acknowledged."""
+    from peerdesk.services.validation import parse_date
+
+    today = today or dt.date.today()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("error.required", field="reason")
+    until_day = parse_date(until, "until")
+    if until_day < today:
+        raise ValidationError("error.ack_until_past", field="until")
+    current = {a.key: a for a in _compute(s, today)}
+    alert = current.get(key)
+    if alert is None:
+        raise NotFoundError("error.alert_gone")
+    actor = actor_of(s)
+    ack = m.AlertAck(alert_key=key, kind=alert.kind, fingerprint=alert.fingerprint, reason=reason[:300], until=until_day,
+                     acknowledged_on=today, user_id=actor.user_id, version=1)
+    s.add(ack)
+    flush(s)
+    return ack
+
+
+@operation(A, C)
+def contract_for_follow_up(s: Session, contract_id: int) -> dict:
+    """What a follow-up period starts from: the ending period's end, employer, extent and funding (plain values)."""
+    from peerdesk.services.records import get
+
+    c = get(s, m.ContractPeriod, contract_id)
+    return {"id": c.id, "peer_supporter_id": c.peer_supporter_id, "end_date": c.end_date, "employer": c.employer,
+            "extent_percent": c.extent_percent, "funding_source": c.funding_source, "form": c.form.value}

@@ -1,0 +1,358 @@
+"""The Today page, the start screen: what needs doing, with the action right beside each alert.
+
+Counts per rule, then the open alerts grouped by kind (who/where, the date,
+how overdue) with a button for the action that clears the alert — log a
+briefing, log a session, add the follow-up contract period — and one to
+acknowledge or snooze it. Everything runs through `ops`; only `Alert`
+dataclasses and plain dicts reach this thread. `counts_changed(dict)` gives
+the open alerts per area, for badges in a sidebar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerdesk.i18n import t
+from peerdesk.ui.today.forms import AcknowledgeForm, BriefingForm, FollowUpForm, SessionForm
+from peerdesk.ui.today.overview_page import OverviewPage
+
+# Which kinds' action each role may take (the services check again).
+ACTIONS = {
+    "new_manager": "briefing",
+    "contact_gap": "followup_contact",
+    "supervision_overdue": "session",
+    "contract_ending": "contract",
+}
+COLUMNS = ("what", "date", "status", "severity", "actions")
+
+
+def load_alerts(s, today: dt.date):
+    from peerdesk.services import alerts
+
+    found = alerts.compute_alerts(s, today=today)
+    return found, alerts.visible_areas(alerts.actor_of(s).roles)
+
+
+def _status(days: int) -> str:
+    if days > 0:
+        return t("ui.today.days_ago", n=days)
+    if days < 0:
+        return t("ui.today.days_left", n=-days)
+    return t("ui.today.today")
+
+
+def _what(a) -> str:
+    parts = [p for p in (a.person_name, a.workplace_name) if p]
+    if a.manager_name and not a.person_name:
+        parts.append(a.manager_name)
+    return " – ".join(parts) or a.key
+
+
+class TodayPage(QWidget):
+    loaded = Signal()
+    counts_changed = Signal(dict)  # {"workplaces": 3, "supervision": 2, …} open alerts per area
+
+    def __init__(self, parent: QWidget | None = None, today=dt.date.today) -> None:
+        super().__init__(parent)
+        self.setObjectName("TodayPage")
+        self._today = today  # a callable, so tests and long-running windows see the right day
+        self.ops = None
+        self.alerts: list = []
+        self.counts: dict[str, int] = {}
+        self.action_buttons: dict[str, QPushButton] = {}
+        self.ack_buttons: dict[str, QPushButton] = {}
+        self.form = None
+
+        outer = QHBoxLayout(self)
+        main = QVBoxLayout()
+        outer.addLayout(main, 3)
+        self.title = QLabel(t("ui.today.title"))
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.title.setFont(font)
+        main.addWidget(self.title)
+        self.status = QLabel(t("ui.overview.loading"))
+        self.status.setAccessibleName(t("ui.today.status"))
+        main.addWidget(self.status)
+
+        self.summary_box = QGroupBox(t("ui.today.counts"))
+        self.summary = QGridLayout(self.summary_box)
+        self.summary.setColumnStretch(1, 1)
+        self.summary.setColumnStretch(3, 1)
+        self.count_labels: dict[str, QLabel] = {}
+        main.addWidget(self.summary_box)
+
+        self.tree = QTreeWidget()
+        self.tree.setAccessibleName(t("ui.today.list"))
+        self.tree.setColumnCount(len(COLUMNS))
+        self.tree.setHeaderLabels([t(f"ui.today.col.{c}") for c in COLUMNS])
+        self.tree.setRootIsDecorated(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setAlternatingRowColors(True)
+        header = self.tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, len(COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(60)
+        self.tree.setMinimumWidth(640)
+        self.tree.itemActivated.connect(self._activated)
+        # The Menu key (or a right click) offers both things that can be done with an alert.
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+        main.addWidget(self.tree, 1)
+        self.empty = QLabel(t("ui.today.empty"))
+        self.empty.hide()
+        main.addWidget(self.empty)
+
+        # The registers at a glance (the former start page), beside the alerts.
+        self.overview = OverviewPage(self)
+        self.overview.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        outer.addWidget(self.overview, 0)
+
+    # ------------------------------------------------------------------ loading
+    def today(self) -> dt.date:
+        return self._today()
+
+    def refresh(self, ops) -> None:
+        self.ops = ops
+        today = self.today()
+        self.overview.refresh(ops)  # one worker runs jobs in order: the register counts are shown before the alerts
+        ops.query(lambda s: load_alerts(s, today), self.show_alerts, self._load_failed)
+
+    def _load_failed(self, exc) -> None:
+        self.status.setText(str(exc))
+        self.status.show()
+
+    def show_alerts(self, result) -> None:
+        from peerdesk.services.alerts import KINDS
+
+        alerts, areas = result
+        self.alerts = alerts
+        kinds = [k for k, area in KINDS.items() if area in areas]
+        self.counts = {k: 0 for k in kinds}
+        per_area = {area: 0 for area in areas}
+        for a in alerts:
+            self.counts[a.kind] = self.counts.get(a.kind, 0) + 1
+            per_area[a.area] = per_area.get(a.area, 0) + 1
+        self._fill_counts(kinds)
+        self._fill_tree(kinds)
+        total = len(alerts)
+        self.status.setText(t("ui.today.summary", n=total, date=self.today().isoformat()))
+        self.empty.setVisible(total == 0)
+        self.tree.setVisible(total > 0)
+        self.counts_changed.emit(per_area)
+        self.loaded.emit()
+
+    def _fill_counts(self, kinds: list[str]) -> None:
+        while self.summary.count():
+            item = self.summary.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.count_labels = {}
+        for i, kind in enumerate(kinds):
+            row, col = divmod(i, 2)
+            name = QLabel(t(f"ui.alerts.kind.{kind}"))
+            value = QLabel(str(self.counts[kind]))
+            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            value.setAccessibleName(t(f"ui.alerts.kind.{kind}"))
+            if self.counts[kind]:
+                f = value.font()
+                f.setBold(True)
+                value.setFont(f)
+            else:
+                name.setEnabled(False)
+                value.setEnabled(False)
+            self.summary.addWidget(value, row, col * 2)
+            self.summary.addWidget(name, row, col * 2 + 1)
+            self.count_labels[kind] = value
+
+    def _fill_tree(self, kinds: list[str]) -> None:
+        self.tree.clear()
+        self.action_buttons, self.ack_buttons = {}, {}
+        roles = self.ops.actor.roles if self.ops else frozenset()
+        for kind in kinds:
+            items = [a for a in self.alerts if a.kind == kind]
+            if not items:
+                continue
+            group = QTreeWidgetItem([f"{t(f'ui.alerts.kind.{kind}')} ({len(items)})"])
+            f = group.font(0)
+            f.setBold(True)
+            group.setFont(0, f)
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.tree.addTopLevelItem(group)
+            group.setFirstColumnSpanned(True)  # only takes effect once the item is in the tree
+            for a in items:
+                row = QTreeWidgetItem([_what(a), a.concerns.isoformat(), _status(a.overdue_days), t(f"ui.alerts.severity.{a.severity}"), ""])
+                row.setData(0, Qt.ItemDataRole.UserRole, a.key)
+                row.setToolTip(0, _what(a))
+                if a.severity == "high":
+                    row.setForeground(3, Qt.GlobalColor.darkRed)
+                group.addChild(row)
+                self.tree.setItemWidget(row, 4, self._buttons(a, roles))
+            group.setExpanded(True)
+
+    def _buttons(self, a, roles) -> QWidget:
+        from peerdesk.models import Role
+
+        box = QWidget()
+        lay = QHBoxLayout(box)
+        lay.setContentsMargins(2, 1, 2, 1)
+        action = ACTIONS.get(a.kind)
+        allowed = {
+            "briefing": {Role.ADMINISTRATOR, Role.COORDINATOR},
+            "followup_contact": {Role.ADMINISTRATOR, Role.COORDINATOR},
+            "session": {Role.ADMINISTRATOR, Role.SUPERVISOR},
+            "contract": {Role.ADMINISTRATOR, Role.COORDINATOR},
+        }
+        if action and set(roles) & allowed[action]:
+            button = QPushButton(t(f"ui.today.action.{action}"))
+            button.setAccessibleName(f"{t(f'ui.today.action.{action}')}: {_what(a)}")
+            button.clicked.connect(lambda _=False, key=a.key: self.act(key))
+            lay.addWidget(button)
+            self.action_buttons[a.key] = button
+        ack = QPushButton(t("ui.today.action.ack_short"))
+        ack.setToolTip(t("ui.today.action.ack"))
+        ack.setAccessibleName(f"{t('ui.today.action.ack')}: {_what(a)}")
+        ack.clicked.connect(lambda _=False, key=a.key: self.acknowledge(key))
+        lay.addWidget(ack)
+        self.ack_buttons[a.key] = ack
+        lay.addStretch(1)
+        return box
+
+    # ------------------------------------------------------------------ actions
+    def alert(self, key: str):
+        return next((a for a in self.alerts if a.key == key), None)
+
+    def _activated(self, item, _column) -> None:
+        key = item.data(0, Qt.ItemDataRole.UserRole)
+        if key in self.action_buttons:
+            self.act(key)
+        elif key in self.ack_buttons:
+            self.acknowledge(key)
+
+    def menu_for(self, key: str):
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self.tree)
+        menu.setAccessibleName(t("ui.today.list"))
+        if key in self.action_buttons:
+            menu.addAction(self.action_buttons[key].text(), lambda: self.act(key))
+        menu.addAction(t("ui.today.action.ack"), lambda: self.acknowledge(key))
+        return menu
+
+    def _context_menu(self, pos) -> None:
+        item = self.tree.itemAt(pos) if pos is not None else None
+        item = item or self.tree.currentItem()
+        key = item.data(0, Qt.ItemDataRole.UserRole) if item else None
+        if key:
+            self.menu_for(key).exec(self.tree.viewport().mapToGlobal(self.tree.visualItemRect(item).center()))
+
+    def act(self, key: str) -> None:
+        a = self.alert(key)
+        if a is None or self.ops is None:
+            return
+        action = ACTIONS.get(a.kind)
+        if action in ("briefing", "followup_contact"):
+            form = BriefingForm(a.workplace_name or "", a.manager_name, self.today(),
+                                kind="briefing" if action == "briefing" else "follow_up", parent=self)
+            self._open(form, lambda v: self._log_briefing(a, v), {"briefings"})
+        elif action == "session":
+            form = SessionForm(a.person_name or "", self.today(), parent=self)
+            self._open(form, lambda v: self._log_session(a, v), {"sessions"})
+        elif action == "contract":
+            from peerdesk.services.alerts import contract_for_follow_up
+
+            self.ops.query(lambda s: contract_for_follow_up(s, a.record_id),
+                           lambda contract: self._open(FollowUpForm(a.person_name or "", contract, parent=self),
+                                                       lambda v: self._add_period(a, contract, v), {"contracts"}))
+
+    def acknowledge(self, key: str) -> None:
+        a = self.alert(key)
+        if a is None or self.ops is None:
+            return
+        today = self.today()
+        what = f"{t(f'ui.alerts.kind.{a.kind}')}: {_what(a)}"
+
+        def work(values):
+            def run(s):
+                from peerdesk.services import alerts
+
+                alerts.acknowledge(s, key, values["reason"], values["until"], today=today)
+
+            return run
+
+        self._open(AcknowledgeForm(what, today, parent=self), work, {"alerts"})
+
+    def _open(self, form, make_work, changes: set[str]) -> None:
+        """Show `form`; on save run the work it describes, close it on success, keep it open with the error otherwise."""
+        from peerdesk.ui.operations import is_user_error
+
+        self.form = form
+
+        def save(values):
+            def failed(exc):
+                if is_user_error(exc):
+                    form.show_error(str(exc))
+                else:
+                    form.show_error(t("ui.today.form.failed"))
+                    self.ops.failed.emit(exc)
+
+            self.ops.mutate(make_work(values), changes, lambda _r: form.finish(), failed)
+
+        form.submitted.connect(save)
+        form.finished.connect(lambda _r: setattr(self, "form", None) if self.form is form else None)
+        form.open()
+
+    def _log_briefing(self, a, v):
+        manager_ids = [a.manager_id] if a.manager_id and a.kind == "new_manager" else []
+        user_id = self.ops.actor.user_id
+
+        def work(s):
+            from peerdesk.services import workplaces
+
+            if a.kind == "contact_gap":  # a follow-up with whoever manages the ward now
+                tenure = workplaces.current_tenure(s, a.workplace_id, v["held_on"])
+                ids = [tenure.manager_id] if tenure else []
+            else:
+                ids = manager_ids
+            workplaces.log_briefing(s, a.workplace_id, v["held_on"], manager_ids=ids, kind=v["kind"], held_by_id=user_id,
+                                    staff_count=v["staff_count"], summary=v["summary"])
+
+        return work
+
+    def _log_session(self, a, v):
+        user_id = self.ops.actor.user_id
+
+        def work(s):
+            from peerdesk.services import supervision
+
+            supervision.log_session(s, v["held_on"], [a.peer_supporter_id], duration_minutes=v["duration_minutes"], form=v["form"],
+                                    supervisor_id=user_id)
+
+        return work
+
+    def _add_period(self, a, contract, v):
+        def work(s):
+            from peerdesk.models import ContractPeriod
+            from peerdesk.services import records
+
+            records.create(s, ContractPeriod, peer_supporter_id=a.peer_supporter_id, **v)
+
+        return work

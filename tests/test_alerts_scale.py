@@ -1,0 +1,122 @@
+"""All alert rules at national scale: ≈600 wards, ≈2,000 peer supporters, ≈120,000 supervision
+sessions — fast, and answered from indexes (no scan of the supervision tables)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+
+from sqlalchemy import event, insert
+
+from peerdesk import models as m
+from peerdesk.services import alerts
+from peerdesk.services.access import SYSTEM
+
+TODAY = dt.date(2026, 6, 1)
+WARDS, PEOPLE, SESSIONS = 600, 2000, 120_000
+
+
+def build_national_office(db) -> None:
+    """Bulk rows straight into the tables (the services would take minutes for 120k sessions)."""
+    rnd = random.Random(4)
+    d = lambda n: TODAY - dt.timedelta(days=n)  # noqa: E731
+    common = {"version": 1}
+    with db.engine.begin() as conn:
+        conn.execute(insert(m.Workplace), [dict(id=i, name=f"Avdelning {i}", organisation="Klinik", kind="inpatient", active=True, **common)
+                                           for i in range(1, WARDS + 1)])
+        conn.execute(insert(m.Manager), [dict(id=i, name=f"Chef {i}", **common) for i in range(1, 2 * WARDS + 1)])
+        tenures, briefings, attendees = [], [], []
+        for w in range(1, WARDS + 1):
+            change = rnd.randint(10, 700)
+            tenures.append(dict(workplace_id=w, manager_id=w, start_date=d(1500), end_date=d(change + 1), acting=False, **common))
+            tenures.append(dict(workplace_id=w, manager_id=WARDS + w, start_date=d(change), end_date=None, acting=False, **common))
+            for k in range(3):
+                bid = len(briefings) + 1
+                briefings.append(dict(id=bid, workplace_id=w, held_on=d(rnd.randint(0, 900)), kind="briefing", staff_count=5, **common))
+                attendees.append(dict(briefing_id=bid, manager_id=w if k == 0 else WARDS + w, role="manager"))
+        conn.execute(insert(m.ManagerTenure), tenures)
+        conn.execute(insert(m.Briefing), briefings)
+        conn.execute(insert(m.BriefingAttendee), attendees)
+        conn.execute(insert(m.PeerSupporter), [dict(id=i, first_name="Peer", last_name=str(i), status="placed", **common)
+                                               for i in range(1, PEOPLE + 1)])
+        placements, contracts = [], []
+        for p in range(1, PEOPLE + 1):
+            # Most people are placed and employed as they should be; alerts are the exceptions.
+            start = rnd.randint(0, 1000)
+            ended = p % 5 == 0
+            end = d(rnd.randint(0, start)) if ended else None
+            placements.append(dict(peer_supporter_id=p, workplace_id=rnd.randint(1, WARDS), start_date=d(start), end_date=end,
+                                   extent_percent=50, intro_end=d(start - 90), **common))
+            if ended or p % 3:
+                contracts.append(dict(peer_supporter_id=p, employer="Föreningen", form="permanent", start_date=d(start), end_date=end,
+                                      extent_percent=50, continuation_informed=False, **common))
+            else:  # fixed-term, a year at a time
+                contracts.append(dict(peer_supporter_id=p, employer="Föreningen", form="fixed_term", start_date=d(start),
+                                      end_date=TODAY + dt.timedelta(days=rnd.randint(20, 365)), extent_percent=50,
+                                      continuation_informed=False, **common))
+        conn.execute(insert(m.Placement), placements)
+        conn.execute(insert(m.ContractPeriod), contracts)
+        sessions, parts = [], []
+        for sid in range(1, SESSIONS + 1):
+            held = d(rnd.randint(0, 1000))
+            sessions.append(dict(id=sid, held_on=held, duration_minutes=60, form="individual", **common))
+            parts.append(dict(session_id=sid, peer_supporter_id=rnd.randint(1, PEOPLE), held_on=held))
+        conn.execute(insert(m.SupervisionSession), sessions)
+        conn.execute(insert(m.SessionParticipant), parts)
+        conn.execute(insert(m.Study), [dict(id=1, name="Studie", organisation="Föreningen", start_date=d(900), scope_interviews=True,
+                                            scope_focus_groups=True, scope_questionnaires=True, **common)])
+        conn.execute(insert(m.Consent), [dict(study_id=1, informant_role="staff", informant_code=f"P{i}", signed_on=d(800),
+                                              valid_until=TODAY + dt.timedelta(days=rnd.randint(-100, 400)),
+                                              withdrawn_on=d(10) if i % 50 == 0 else None, scope_interviews=True, scope_focus_groups=True,
+                                              scope_questionnaires=True, **common) for i in range(1, 3001)])
+        if db.target.kind == "postgresql":
+            for table in ("workplace", "manager", "briefing", "peer_supporter", "supervision_session", "study"):
+                conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+            conn.exec_driver_sql("ANALYZE")
+        else:
+            conn.exec_driver_sql("ANALYZE")
+
+
+def test_all_rules_at_national_scale_are_fast_and_indexed(db):
+    build_national_office(db)
+    statements: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    with db.session(SYSTEM) as s:
+        found = alerts.compute_alerts(s, today=TODAY)  # warm caches once
+        assert {a.area for a in found} == {"workplaces", "supervision", "employment", "consent"}
+        assert sum(a.kind == "supervision_overdue" for a in found) > 100
+        timings, cpu = [], []
+        for _ in range(5):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            alerts.compute_alerts(s, today=TODAY)
+            timings.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+    print(f"\nall alert rules, {db.target.kind}: wall best {min(timings) * 1000:.1f} ms {[round(t * 1000, 1) for t in timings]},"
+          f" cpu best {min(cpu) * 1000:.1f} ms")
+    # CPU time of this process (SQLCipher runs in it; PostgreSQL's own work is in the server): other
+    # jobs on a shared machine stretch the wall clock, not this. Measured here: ≈0.1–0.15 s wall on an
+    # idle 2-core VM. The bound is generous so CI does not flake; the plan check below is the sharp one.
+    assert min(cpu) < 0.3, cpu
+
+    if db.target.kind != "sqlite":
+        return
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        with db.session(SYSTEM) as s:
+            alerts.compute_alerts(s, today=TODAY)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    touching = [(sql, params) for sql, params in statements if "supervision_" in sql]
+    assert touching, "the supervision rule ran no query?"
+    with db.engine.connect() as conn:
+        for sql, params in touching:
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            plan = [row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()]
+            for line in plan:
+                if "supervision_session" in line or "supervision_participant" in line:
+                    assert line.startswith("SEARCH") and "INDEX" in line, (line, plan)

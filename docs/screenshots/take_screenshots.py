@@ -35,7 +35,9 @@ def main(out: Path) -> None:
     window.resize(1240, 760)
     window.show()
     ops = Operations(opened.db, login(opened.db, "coordinator", "demo"), window)
-    window.attach(ops, "0002")
+    from peerdesk.storage.schema import HEAD_REVISION
+
+    window.attach(ops, HEAD_REVISION)
     settle(1200)
 
     def shot(name: str) -> None:
@@ -87,8 +89,6 @@ def main(out: Path) -> None:
     shot("supervision.png")
     window.sidebar.select("settings")
     shot("settings.png")
-    window.set_badge("workplaces", 2)
-    window.set_badge("contracts", 1)
     window.sidebar.select("today")
     window.open_search()
     window.search.field.setText("avd")
@@ -98,6 +98,26 @@ def main(out: Path) -> None:
     window.search.hide()
     ops.wait()
     window.close()
+
+    # The evaluator's page and the administrator's settings (with the audit trail).
+    for user, area, name in (("evaluator", "evaluation", "evaluation"), ("admin", "settings", "settings-admin")):
+        window = MainWindow()
+        window.resize(1240, 760)
+        window.show()
+        ops = Operations(opened.db, login(opened.db, user, "demo"), window)
+        window.attach(ops, HEAD_REVISION)
+        settle(1200)
+        window.sidebar.select(area)
+        settle(800)
+        shot(f"{name}.png")
+        if area == "evaluation":
+            page = window.pages["evaluation"]
+            page.tabs.setCurrentIndex(1)
+            shot("evaluation-quotes.png")
+            page.tabs.setCurrentIndex(3)
+            shot("evaluation-rounds.png")
+        ops.wait()
+        window.close()
     app.quit()
 
 

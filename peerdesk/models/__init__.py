@@ -23,7 +23,7 @@ from peerdesk.models.supervision import (
     SupervisionTopic,
     session_topic,
 )
-from peerdesk.models.consent import Consent, InformantRole, Study
+from peerdesk.models.consent import Consent, ConsentForm, InformantRole, ReportRun, ReportRunConsent, Study
 from peerdesk.models.evaluation import (
     Answer,
     EvaluationRound,

@@ -48,6 +48,11 @@ EXPECTED_OPERATIONS = {
     "consent_use.record_report_run": {A, E},
     "consent_use.reports_affected_by": {A, E},
     "consent_use.withdrawn_consents_in_reports": {A, E},
+    "data_rights.register_extract": {A},
+    "data_rights.erasure_plan": {A},
+    "data_rights.erase_person": {A},
+    "retention.due_for_deletion": {A},
+    "retention.delete_due": {A},
     "evaluation.load_instrument_file": {A, E},
     "evaluation.load_bundled_instruments": {A, E},
     "evaluation.record_response": {A, E},
@@ -68,7 +73,7 @@ NOT_OPERATIONS = {
     "listing.list_rows", "listing.counts", "audit.record", "audit.verify", "demo.is_empty",
     "supervision.may_read_notes", "access.actor_of", "access.authorize", "access.authorize_write", "access.authorize_read",
     "access._require", "access.authorize_any", "audit.browse",
-    "supervision.may_read_notes",
+    "supervision.may_read_notes", "retention.retention_days",
 }
 
 

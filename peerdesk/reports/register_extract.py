@@ -70,7 +70,18 @@ def build_register_extract(extract, path: str | Path, lang: str) -> int:
         head.append(Paragraph(escape(kept), small))
         head.append(Spacer(1, 2 * mm))
         blocks = []
-        for row in sec.rows:
+        rows = [{k: v for k, v in row.items() if k != "version"} for row in sec.rows]
+        keys = list(rows[0]) if rows else []
+        if rows and len(keys) <= 7:  # narrow records: one line each, under a header
+            data = [[Paragraph(escape(_label(f"field.{k}", k, lang)), cell) for k in keys]]
+            data += [[Paragraph(escape("" if r[k] is None else str(r[k])), cell) for k in keys] for r in rows]
+            table = Table(data, colWidths=[width / len(keys)] * len(keys), repeatRows=1)
+            table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#999999")),
+                                       ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE")),
+                                       ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+            blocks += [table, Spacer(1, 2 * mm)]
+            rows = []
+        for row in rows:
             data = [[Paragraph(escape(_label(f"field.{k}", k, lang)), cell), Paragraph(escape("" if v is None else str(v)).replace("\n", "<br/>"), cell)]
                     for k, v in row.items()]
             table = Table(data, colWidths=[45 * mm, width - 45 * mm])

@@ -282,7 +282,7 @@ def cmd_consent_register(args) -> int:
 def cmd_extract(args) -> int:
     """The register extract (registerutdrag) for one person: a PDF and/or a JSON copy."""
     from peerdesk.errors import ValidationError
-    from peerdesk.services import audit, data_rights
+    from peerdesk.services import data_rights
 
     if not (args.output or args.json):
         raise ValidationError("error.required", field="output")
@@ -292,16 +292,7 @@ def cmd_extract(args) -> int:
     db = _open(allow_upgrade=False).db
     actor = _login(db, args)
     with db.begin(actor) as s:
-        extract = data_rights.register_extract(s, table, person_id)
-        if args.output:
-            from peerdesk.reports.register_extract import build_register_extract
-
-            build_register_extract(extract, args.output, args.lang or __import__("peerdesk.i18n", fromlist=["language"]).language())
-            audit.record(s, "print_register_extract", table, person_id, {"sections": len(extract.sections)})
-        if args.json:
-            with open(args.json, "w", encoding="utf-8") as fh:
-                json.dump(extract.as_json(), fh, ensure_ascii=False, indent=1)
-            audit.record(s, "export", table, person_id, {"kind": "register_extract", "sections": len(extract.sections)})
+        extract = data_rights.write_register_extract(s, table, person_id, pdf_path=args.output, json_path=args.json, lang=args.lang)
     print(t("cli.extract.done", tables=len(extract.sections), path=args.output or args.json))
     return 0
 

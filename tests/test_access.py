@@ -51,6 +51,8 @@ EXPECTED_OPERATIONS = {
     "data_rights.register_extract": {A},
     "data_rights.erasure_plan": {A},
     "data_rights.erase_person": {A},
+    "data_rights.write_register_extract": {A},
+    "data_rights.person_choices": {A},
     "retention.due_for_deletion": {A},
     "retention.delete_due": {A},
     "evaluation.load_instrument_file": {A, E},

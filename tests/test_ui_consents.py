@@ -123,3 +123,53 @@ def test_cancelling_a_large_batch_records_nothing(qtbot, sqlite_db, tmp_path, mo
     with sqlite_db.session(SYSTEM) as s:
         assert s.scalar(select(m.ConsentForm.id)) is None
     ops.wait()
+
+
+def test_admin_erases_a_manager_after_reading_exactly_what_goes(qtbot, sqlite_db, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from peerdesk.services.records import create
+    from peerdesk.ui.consents.data_rights_page import DataRightsPage
+
+    study_id, ward_id = _setup(sqlite_db)
+    with sqlite_db.begin(SYSTEM) as s:
+        mgr = f.manager(s, name="Chef Raderasson")
+        create(s, m.ManagerTenure, workplace_id=ward_id, manager_id=mgr.id, start_date=dt.date(2025, 1, 1))
+        create(s, m.Consent, study_id=study_id, informant_role="manager", manager_id=mgr.id, signed_on=dt.date(2025, 2, 1))
+        mgr_id = mgr.id
+    page = DataRightsPage()
+    qtbot.addWidget(page)
+    ops = Operations(sqlite_db, login(sqlite_db, "boss", "admin password"), page)
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        page.attach(ops)
+    page.person.setCurrentIndex(page.person.findData(f"manager:{mgr_id}"))
+
+    # The register extract: PDF and JSON side by side.
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "utdrag.pdf"), "PDF (*.pdf)"))
+    with qtbot.waitSignal(page.done, timeout=10000):
+        page.extract_button.click()
+    assert "Chef Raderasson" in PdfReader(tmp_path / "utdrag.pdf").pages[0].extract_text()
+    assert (tmp_path / "utdrag.json").exists()
+
+    asked = []
+
+    def answer(reply):
+        def question(parent, title, text, *a, **k):
+            asked.append(text)
+            return reply
+        return question
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
+    with qtbot.waitSignal(page.done, timeout=10000):
+        page.erase_button.click()
+    assert "Consents: 1" in asked[0] and "Manager tenures: 1" in asked[0] and "removed entirely" in asked[0]
+    with sqlite_db.session(SYSTEM) as s:
+        assert s.get(m.Manager, mgr_id) is not None  # cancelled: nothing happened
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    with qtbot.waitSignal(page.done, timeout=10000):
+        page.erase_button.click()
+    assert "erased" in page.status.text()
+    with sqlite_db.session(SYSTEM) as s:
+        assert s.get(m.Manager, mgr_id) is None
+        assert s.scalar(select(m.Consent.id).where(m.Consent.manager_id == mgr_id)) is None
+    ops.wait()

@@ -267,3 +267,34 @@ def erase_person(s: Session, person_table: str, person_id: int, confirmed: Erasu
     s.expire_all()
     s.flush()
     return plan
+
+
+@operation(A)
+def write_register_extract(s: Session, person_table: str, person_id: int, *, pdf_path: str | None = None,
+                           json_path: str | None = None, lang: str | None = None) -> RegisterExtract:
+    """The extract as a PDF and/or a machine-readable JSON copy; each file written is audited."""
+    import json
+
+    from peerdesk.i18n import language
+
+    extract = register_extract(s, person_table, person_id)
+    if pdf_path:
+        from peerdesk.reports.register_extract import build_register_extract
+
+        build_register_extract(extract, pdf_path, lang or language())
+        audit.record(s, "print_register_extract", person_table, person_id, {"sections": len(extract.sections)})
+    if json_path:
+        with open(json_path, "w", encoding="utf-8") as fh:
+            json.dump(extract.as_json(), fh, ensure_ascii=False, indent=1)
+        audit.record(s, "export", person_table, person_id, {"kind": "register_extract", "sections": len(extract.sections)})
+    return extract
+
+
+@operation(A)
+def person_choices(s: Session) -> list[tuple[str, int, str]]:
+    """(table, id, label) for every person a request can concern: peer supporters and managers."""
+    out = [("peer_supporter", i, f"{first} {last}") for i, first, last in
+           s.execute(select(m.PeerSupporter.id, m.PeerSupporter.first_name, m.PeerSupporter.last_name)
+                     .order_by(m.PeerSupporter.last_name, m.PeerSupporter.first_name))]
+    out += [("manager", i, name) for i, name in s.execute(select(m.Manager.id, m.Manager.name).order_by(m.Manager.name))]
+    return out

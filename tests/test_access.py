@@ -42,6 +42,7 @@ EXPECTED_OPERATIONS = {
     "consent_forms.register_returned": {A},
     "consent_forms.consent_register": {A},
     "consent_forms.study_choices": {A, E},
+    "consent_forms.study_details": {A, E},
     "consent_forms.workplace_choices": {A},
     "consent_use.usable_consent_ids": {A, E},
     "consent_use.filter_usable": {A, E},

@@ -173,3 +173,36 @@ def test_admin_erases_a_manager_after_reading_exactly_what_goes(qtbot, sqlite_db
         assert s.get(m.Manager, mgr_id) is None
         assert s.scalar(select(m.Consent.id).where(m.Consent.manager_id == mgr_id)) is None
     ops.wait()
+
+
+def test_admin_edits_the_template_and_previews_it_before_saving(qtbot, sqlite_db, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+
+    from peerdesk.ui.consents.study_dialog import StudyDialog
+
+    study_id, _ward = _setup(sqlite_db)
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    page = ConsentsPage()
+    qtbot.addWidget(page)
+    ops = Operations(sqlite_db, login(sqlite_db, "boss", "admin password"), page)
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        page.attach(ops)
+    page.study.setCurrentIndex(page.study.findData(study_id))
+    page.study_button.click()
+    qtbot.waitUntil(lambda: isinstance(getattr(page, "study_dialog", None), StudyDialog) and page.study_dialog.isVisible(), timeout=10000)
+    dialog = page.study_dialog
+    assert dialog.name.text() == "Utvärdering 2025–2027"
+    dialog.text_sv.setPlainText("Föreningen driver utvärderingen. Medverkan är frivillig.")
+    with qtbot.waitSignal(dialog.previewed, timeout=10000) as previewed:
+        dialog.preview_sv.click()
+    assert "Föreningen driver utvärderingen." in PdfReader(previewed.args[0]).pages[0].extract_text()
+    assert opened == [previewed.args[0]]
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        with qtbot.waitSignal(dialog.saved, timeout=10000):
+            dialog.findChild(__import__("PySide6.QtWidgets", fromlist=["QDialogButtonBox"]).QDialogButtonBox).button(
+                __import__("PySide6.QtWidgets", fromlist=["QDialogButtonBox"]).QDialogButtonBox.StandardButton.Save).click()
+    with sqlite_db.session(SYSTEM) as s:
+        assert s.get(m.Study, study_id).consent_text_sv == "Föreningen driver utvärderingen. Medverkan är frivillig."
+        assert s.scalar(select(m.ConsentForm.id)) is None  # a preview records nothing
+    ops.wait()

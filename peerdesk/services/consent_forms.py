@@ -256,3 +256,13 @@ def study_choices(s: Session) -> list[tuple[int, str]]:
 @operation(A)
 def workplace_choices(s: Session) -> list[tuple[int, str]]:
     return [(i, n) for i, n in s.execute(select(Workplace.id, Workplace.name).where(Workplace.active.is_(True)).order_by(Workplace.name))]
+
+
+@operation(A, E)
+def study_details(s: Session, study_id: int) -> dict:
+    """A study's editable values, its id and version (for the template editor)."""
+    from peerdesk.services.records import snapshot
+
+    study = get(s, Study, study_id)
+    values = snapshot(study)
+    return {**values, "id": study.id, "version": study.version, "original": dict(values)}

@@ -154,6 +154,10 @@ class ConsentsPage(QWidget):
         row.addWidget(self.lang)
         row.addWidget(self.print_button)
         row.addWidget(self.preview_button)
+        self.study_button = QPushButton(t("ui.consents.edit_study"))
+        self.new_study_button = QPushButton(t("ui.consents.new_study"))
+        row.addWidget(self.study_button)
+        row.addWidget(self.new_study_button)
         layout.addWidget(box)
 
         # 2. Register a returned, signed form by its number.
@@ -225,6 +229,8 @@ class ConsentsPage(QWidget):
 
         self.print_button.clicked.connect(self.print_blank)
         self.preview_button.clicked.connect(self.preview)
+        self.study_button.clicked.connect(self.edit_study)
+        self.new_study_button.clicked.connect(lambda: self.open_study_dialog(None))
         self.number.returnPressed.connect(self.find_form)  # a barcode scanner types the number and Enter
         self.find_button.clicked.connect(self.find_form)
         self.register_button.clicked.connect(self.register)
@@ -332,6 +338,20 @@ class ConsentsPage(QWidget):
         lang = self.lang.currentData()
         self.ops.query(lambda s: consent_forms.preview_template(s, study_id, path, lang=lang),
                        lambda r: QDesktopServices.openUrl(QUrl.fromLocalFile(r.path)), self._failed)
+
+    def edit_study(self) -> None:
+        study_id = self.study.currentData()
+        if study_id is None:
+            return
+        from peerdesk.services import consent_forms
+
+        self.ops.query(lambda s: consent_forms.study_details(s, study_id), self.open_study_dialog, self._failed)
+
+    def open_study_dialog(self, values) -> None:
+        from peerdesk.ui.consents.study_dialog import StudyDialog
+
+        self.study_dialog = StudyDialog(self.ops, values, self)
+        self.study_dialog.open()
 
     # ------------------------------------------------------------ registering a returned form
     def find_form(self) -> None:

@@ -13,6 +13,7 @@ from peerdesk import models as m
 from peerdesk.errors import StorageError
 from peerdesk.storage.backup import backup_sqlite, check_sqlite_backup, restore_sqlite
 from peerdesk.storage.keys import DatabaseKey
+from peerdesk.storage.schema import HEAD_REVISION
 from tests import factories as f
 from tests.conftest import TEST_KEY
 from tests.test_cli import run
@@ -38,7 +39,7 @@ def test_backup_while_another_thread_writes_is_consistent_and_encrypted(sqlite_d
     finally:
         stop.set()
         thread.join()
-    assert check_sqlite_backup(dest, TEST_KEY) == "0002"
+    assert check_sqlite_backup(dest, TEST_KEY) == HEAD_REVISION
     assert not dest.read_bytes().startswith(b"SQLite format 3")
     with pytest.raises(StorageError) as info:
         check_sqlite_backup(dest, DatabaseKey.new_raw())
@@ -56,7 +57,7 @@ def test_restore_round_trips_and_keeps_a_safety_copy(sqlite_db, tmp_path, monkey
     safety = restore_sqlite(dest, TEST_KEY, sqlite_db.target.path)
     with sqlite_db.session(SYSTEM) as s:
         assert s.scalars(select(m.Workplace.name)).all() == ["Före"]
-    assert check_sqlite_backup(safety, TEST_KEY) == "0002"
+    assert check_sqlite_backup(safety, TEST_KEY) == HEAD_REVISION
 
 
 def test_damaged_backup_is_refused_and_the_database_untouched(sqlite_db, tmp_path, monkeypatch):
@@ -104,7 +105,7 @@ def test_scheduled_backup_runs_when_due_and_keeps_the_newest(sqlite_db, tmp_path
 
     folder = tmp_path / "sched"
     first = scheduled_backup(sqlite_db, 24, 3, folder)
-    assert first is not None and check_sqlite_backup(first, TEST_KEY) == "0002"
+    assert first is not None and check_sqlite_backup(first, TEST_KEY) == HEAD_REVISION
     assert scheduled_backup(sqlite_db, 24, 3, folder) is None  # not due yet
     for i in range(4):  # a day later each time
         for p in folder.glob("*-scheduled.db"):

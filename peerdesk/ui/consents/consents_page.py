@@ -134,11 +134,21 @@ class ConsentsPage(QWidget):
 
         # 1. Print numbered blank forms for a ward visit.
         box = QGroupBox(t("ui.consents.print_title"))
-        row = QHBoxLayout(box)
+        grid = QVBoxLayout(box)
+        row = QHBoxLayout()
         self.study = QComboBox()
         self.study.setAccessibleName(t("field.study_id"))
         self.workplace = QComboBox()
         self.workplace.setAccessibleName(t("field.workplace_id"))
+        for combo in (self.study, self.workplace):
+            combo.setMinimumContentsLength(24)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        row.addWidget(QLabel(t("field.study_id")))
+        row.addWidget(self.study, 1)
+        row.addWidget(QLabel(t("field.workplace_id")))
+        row.addWidget(self.workplace, 1)
+        grid.addLayout(row)
+        row = QHBoxLayout()
         self.copies = QSpinBox()
         self.copies.setRange(1, 1000)
         self.copies.setValue(10)
@@ -148,16 +158,17 @@ class ConsentsPage(QWidget):
         self.lang.addItem("English", "en")
         self.print_button = QPushButton(t("ui.consents.print_blank"))
         self.preview_button = QPushButton(t("ui.consents.preview"))
-        for label, w in ((t("field.study_id"), self.study), (t("field.workplace_id"), self.workplace), (t("field.copies"), self.copies)):
-            row.addWidget(QLabel(label))
-            row.addWidget(w, 1 if w is not self.copies else 0)
+        row.addWidget(QLabel(t("field.copies")))
+        row.addWidget(self.copies)
         row.addWidget(self.lang)
         row.addWidget(self.print_button)
+        row.addStretch(1)
         row.addWidget(self.preview_button)
         self.study_button = QPushButton(t("ui.consents.edit_study"))
         self.new_study_button = QPushButton(t("ui.consents.new_study"))
         row.addWidget(self.study_button)
         row.addWidget(self.new_study_button)
+        grid.addLayout(row)
         layout.addWidget(box)
 
         # 2. Register a returned, signed form by its number.

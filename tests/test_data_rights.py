@@ -250,3 +250,12 @@ def test_retention_lists_what_is_due_and_deletes_only_that(sqlite_db):
         assert retention.delete_due(s, "peer_supporter", [old_id, 999], today=TODAY) == 1
     with sqlite_db.session(ADMIN) as s:
         assert s.scalar(select(func.count()).select_from(m.PeerSupporter)) == 1
+
+
+def test_the_demo_shows_a_withdrawn_consent_whose_data_is_in_earlier_reports(sqlite_db):
+    _demo(sqlite_db)
+    with sqlite_db.session(ADMIN) as s:
+        affected = consent_use.withdrawn_consents_in_reports(s)
+        (consent_id,) = affected
+        assert [r.output for r in affected[consent_id]] == ["omgang-1.pdf", "omgang-2.pdf"]
+        assert s.get(m.Consent, consent_id).withdrawn_on is not None

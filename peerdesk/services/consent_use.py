@@ -66,10 +66,13 @@ def filter_usable(s: Session, rows: Iterable[T], consent_of: Callable[[T], int |
 
 @operation(A, E)
 def record_report_run(s: Session, kind: str, consent_ids: Iterable[int], *, study_id: int | None = None,
-                      round_id: int | None = None, scope: str | None = None, output: str | None = None) -> int:
-    """Remember that a report or export was produced now from these consents' data."""
+                      round_id: int | None = None, scope: str | None = None, output: str | None = None,
+                      produced_at: dt.datetime | None = None) -> int:
+    """Remember that a report or export was produced now (or at `produced_at`, for imported history) from these consents' data."""
     ids = sorted({int(i) for i in consent_ids})
     run = ReportRun(kind=kind, study_id=study_id, round_id=round_id, scope=scope, output=output, produced_by_id=actor_of(s).user_id)
+    if produced_at is not None:
+        run.produced_at = produced_at
     s.add(run)
     s.flush()
     if ids:

@@ -127,3 +127,16 @@ def test_preview_records_nothing(sqlite_db, tmp_path):
     assert "Medverkan är frivillig." in _text(PdfReader(tmp_path / "p.pdf").pages[0])
     with sqlite_db.session(admin) as s:
         assert s.scalar(select(m.ConsentForm.id)) is None
+
+
+def test_a_prefilled_form_comes_back_as_that_persons_consent(sqlite_db, tmp_path):
+    admin, study_id, _ward, peer_id = _setup(sqlite_db)
+    with sqlite_db.begin(admin) as s:
+        (number,) = cf.print_prefilled_form(s, study_id, tmp_path / "f.pdf", peer_supporter_id=peer_id).form_numbers
+    with sqlite_db.begin(admin) as s:
+        info = cf.lookup_form(s, number)
+        assert (info.informant_role, info.peer_supporter_id) == ("peer_supporter", peer_id)
+        c = cf.register_returned(s, number, signed_on=D(2025, 3, 1))
+        assert (c.informant_role, c.peer_supporter_id, c.form_number) == (m.InformantRole.PEER_SUPPORTER, peer_id, number)
+        rows = cf.consent_register(s, on=D(2025, 3, 2))
+        assert [(r.informant, r.status) for r in rows] == [("Åsa Öberg", "active")]

@@ -140,3 +140,14 @@ def test_a_prefilled_form_comes_back_as_that_persons_consent(sqlite_db, tmp_path
         assert (c.informant_role, c.peer_supporter_id, c.form_number) == (m.InformantRole.PEER_SUPPORTER, peer_id, number)
         rows = cf.consent_register(s, on=D(2025, 3, 2))
         assert [(r.informant, r.status) for r in rows] == [("Åsa Öberg", "active")]
+
+
+def test_numbers_are_never_reused_after_old_forms_are_deleted(sqlite_db, tmp_path):
+    admin, study_id, ward_id, _p = _setup(sqlite_db)
+    with sqlite_db.begin(admin) as s:
+        first = cf.print_blank_forms(s, study_id, ward_id, 3, tmp_path / "a.pdf").form_numbers
+    with sqlite_db.begin(admin) as s:
+        s.delete(s.scalar(select(m.ConsentForm).where(m.ConsentForm.form_number == first[0])))
+    with sqlite_db.begin(admin) as s:
+        second = cf.print_blank_forms(s, study_id, ward_id, 2, tmp_path / "b.pdf").form_numbers
+    assert not set(first) & set(second) and second[0].startswith(f"{study_id}-00004-")

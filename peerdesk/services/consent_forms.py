@@ -60,7 +60,17 @@ def scopes_of(obj) -> tuple[str, ...]:
 
 
 def _next_numbers(s: Session, study_id: int, n: int) -> list[str]:
-    used = s.scalar(select(func.count()).select_from(ConsentForm).where(ConsentForm.study_id == study_id)) or 0
+    """The next free numbers of the study: after the highest ever printed that is still on record
+    or registered (fixed width, so text order is number order). Numbers still in the database are
+    never reused, also after gallring of old unreturned forms."""
+    printed = s.scalar(select(func.max(ConsentForm.form_number)).where(ConsentForm.study_id == study_id,
+                                                                     ConsentForm.form_number.like(f"{study_id}-%")))
+    registered = s.scalar(select(func.max(Consent.form_number)).where(Consent.study_id == study_id,
+                                                                    Consent.form_number.like(f"{study_id}-%")))
+    highest = max(filter(None, (printed, registered)), default=None)
+    used = int(highest.split("-")[1]) if highest and _NUMBER.match(highest) else 0
+    if used + n > 99999:
+        raise ValidationError("error.out_of_range", field="copies", low=1, high=max(0, 99999 - used))
     return [format_number(study_id, used + i) for i in range(1, n + 1)]
 
 

@@ -282,14 +282,18 @@ def cmd_audit_export(args) -> int:
 
 
 def cmd_report_round(args) -> int:
+    from pathlib import Path
+
     from peerdesk.reports.round_report import build
-    from peerdesk.services import audit, round_report
+    from peerdesk.services import round_report
 
     db = _open(allow_upgrade=False).db
     actor = _login(db, args)
     with db.begin(actor) as s:
-        data = round_report.gather(s, args.number, lang=args.lang or __import__("peerdesk.i18n").i18n.language())
-        audit.record(s, "report", "evaluation_round", None, {"round": args.number, "consents": len(data.included_consents)})
+        from peerdesk.i18n import language
+
+        data = round_report.gather(s, args.number, lang=args.lang or language())
+        round_report.record_produced(s, data, Path(args.output).name)
     pages = build(data, args.output)
     print(t("cli.report.done", path=args.output, pages=pages))
     return 0
@@ -354,6 +358,61 @@ def cmd_instrument_add(args) -> int:
     return 0
 
 
+def cmd_consent_print(args) -> int:
+    """Numbered consent forms: a blank batch for a ward visit, or one prefilled for a person."""
+    from peerdesk.services import consent_forms
+
+    db = _open(allow_upgrade=False).db
+    actor = _login(db, args)
+    with db.begin(actor) as s:
+        if args.person is not None or args.manager is not None:
+            result = consent_forms.print_prefilled_form(s, args.study, args.output, peer_supporter_id=args.person,
+                                                        manager_id=args.manager, lang=args.lang)
+        else:
+            def progress(done: int, total: int) -> bool:
+                if total >= 50 and sys.stderr.isatty():
+                    print(f"\r{t('cli.consent.progress', done=done, total=total)}", end="", file=sys.stderr, flush=True)
+                return True
+
+            result = consent_forms.print_blank_forms(s, args.study, args.workplace, args.copies, args.output, lang=args.lang,
+                                                     progress=progress)
+    print(t("cli.consent.printed", n=result.pages, first=result.form_numbers[0], last=result.form_numbers[-1], path=result.path))
+    return 0
+
+
+def cmd_consent_register(args) -> int:
+    """Register a signed form that came back, by its number."""
+    from peerdesk.services import consent_forms
+
+    db = _open(allow_upgrade=False).db
+    actor = _login(db, args)
+    with db.begin(actor) as s:
+        c = consent_forms.register_returned(s, args.number, signed_on=args.signed, informant_role=args.role, informant_code=args.code,
+                                            valid_until=args.valid_until,
+                                            scopes=args.scopes.split(",") if args.scopes else None)
+        consent_id = c.id
+    print(t("cli.consent.registered", number=args.number.strip(), id=consent_id))
+    return 0
+
+
+def cmd_extract(args) -> int:
+    """The register extract (registerutdrag) for one person: a PDF and/or a JSON copy."""
+    from peerdesk.errors import ValidationError
+    from peerdesk.services import data_rights
+
+    if not (args.output or args.json):
+        raise ValidationError("error.required", field="output")
+    table, person_id = ("manager", args.manager) if args.manager is not None else ("peer_supporter", args.person)
+    if person_id is None:
+        raise ValidationError("error.required", field="person")
+    db = _open(allow_upgrade=False).db
+    actor = _login(db, args)
+    with db.begin(actor) as s:
+        extract = data_rights.write_register_extract(s, table, person_id, pdf_path=args.output, json_path=args.json, lang=args.lang)
+    print(t("cli.extract.done", tables=len(extract.sections), path=args.output or args.json))
+    return 0
+
+
 def cmd_gui(args) -> int:
     from peerdesk.ui.app import run
 
@@ -414,6 +473,32 @@ def build_parser() -> argparse.ArgumentParser:
     ina = sub.add_parser("instrument-add", help=t("cli.instrument.help"))
     ina.add_argument("file")
     ina.set_defaults(func=cmd_instrument_add)
+    consent = sub.add_parser("consent", help=t("cli.consent.help"))
+    csub = consent.add_subparsers(dest="consent_command", required=True)
+    cp = csub.add_parser("print", help=t("cli.consent.print.help"))
+    cp.add_argument("--study", type=int, required=True)
+    cp.add_argument("--workplace", type=int)
+    cp.add_argument("--copies", type=int, default=1)
+    cp.add_argument("--person", type=int, help=t("cli.person.help"))
+    cp.add_argument("--manager", type=int, help=t("cli.manager.help"))
+    cp.add_argument("--lang", choices=["sv", "en"])
+    cp.add_argument("-o", "--output", required=True, help=t("cli.output.help"))
+    cp.set_defaults(func=cmd_consent_print)
+    cr = csub.add_parser("register", help=t("cli.consent.register.help"))
+    cr.add_argument("number")
+    cr.add_argument("--signed", required=True)
+    cr.add_argument("--role", choices=["peer_supporter", "staff", "manager", "patient"])
+    cr.add_argument("--code")
+    cr.add_argument("--valid-until")
+    cr.add_argument("--scopes", help="interviews,focus_groups,questionnaires")
+    cr.set_defaults(func=cmd_consent_register)
+    ex = sub.add_parser("extract", help=t("cli.extract.help"))
+    ex.add_argument("--person", type=int, help=t("cli.person.help"))
+    ex.add_argument("--manager", type=int, help=t("cli.manager.help"))
+    ex.add_argument("--lang", choices=["sv", "en"])
+    ex.add_argument("-o", "--output", help=t("cli.output.help"))
+    ex.add_argument("--json", help=t("cli.extract.json.help"))
+    ex.set_defaults(func=cmd_extract)
     ls = sub.add_parser("list", help=t("cli.list.help"))
     ls.add_argument("kind", choices=sorted(KINDS))
     ls.add_argument("--json", action="store_true", help=t("cli.json.help"))

@@ -14,6 +14,7 @@ from peerdesk.errors import StorageError
 from peerdesk.storage.schema import HEAD_REVISION
 from peerdesk.storage.backup import backup_sqlite, check_sqlite_backup, restore_sqlite
 from peerdesk.storage.keys import DatabaseKey
+from peerdesk.storage.schema import HEAD_REVISION
 from tests import factories as f
 from peerdesk.storage.schema import HEAD_REVISION
 from tests.conftest import TEST_KEY

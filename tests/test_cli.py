@@ -147,3 +147,29 @@ def test_deidentified_export_and_response_import(demo_home, tmp_path):
     assert checked.returncode == 0 and "--commit" in checked.stdout
     done = run(evaluator, "import-responses", str(answers), "--round", "3", "--instrument", "DREEM-OK", "--commit")
     assert done.returncode == 0 and "1 questionnaires imported" in done.stdout
+def test_consent_print_register_and_extract_headless(demo_home, tmp_path):
+    from pypdf import PdfReader
+
+    batch = tmp_path / "batch.pdf"
+    result = run(demo_home, "consent", "print", "--study", "1", "--workplace", "2", "--copies", "5", "-o", str(batch))
+    assert result.returncode == 0, result.stderr
+    pages = PdfReader(batch).pages
+    assert len(pages) == 5 and "1-00001-" in pages[0].extract_text()
+    number = next(w for w in pages[2].extract_text().split() if w.startswith("1-00003-"))
+    reg = run(demo_home, "consent", "register", number, "--signed", "2026-11-20", "--role", "staff", "--code", "P99")
+    assert reg.returncode == 0 and number in reg.stdout, reg.stderr
+    consents = json.loads(run(demo_home, "list", "consents", "--json").stdout)
+    assert any(c["form_number"] == number and c["informant_code"] == "P99" for c in consents)
+    again = run(demo_home, "consent", "register", number, "--signed", "2026-11-20", "--role", "staff", "--code", "P98")
+    assert again.returncode == 1 and "already been registered" in again.stderr
+    one = tmp_path / "one.pdf"
+    assert run(demo_home, "consent", "print", "--study", "1", "--person", "1", "-o", str(one), "--lang", "sv").returncode == 0
+    assert "Åsa Öberg" in PdfReader(one).pages[0].extract_text()
+    pdf, js = tmp_path / "extract.pdf", tmp_path / "extract.json"
+    ex = run(demo_home, "extract", "--person", "1", "-o", str(pdf), "--json", str(js))
+    assert ex.returncode == 0, ex.stderr
+    data = json.loads(js.read_text(encoding="utf-8"))
+    assert data["person"]["name"] == "Åsa Öberg" and {"consent", "contract_period", "consent_form"} <= {s["table"] for s in data["sections"]}
+    assert "Register extract" in PdfReader(pdf).pages[0].extract_text()
+    coordinator = run({**demo_home, "PEERDESK_USER": "coordinator"}, "extract", "--person", "1", "--json", str(js))
+    assert coordinator.returncode == 1 and "not allowed" in coordinator.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 from peerdesk.i18n import catalogue, t
 
 ROOT = Path(__file__).resolve().parent.parent
-KEY = re.compile(r"""["']((?:error|cli|ui|kind|field|app)\.[a-z0-9_.]+[a-z0-9_])["']""")
+KEY = re.compile(r"""["']((?:error|cli|ui|kind|field|app|pdf|role|extract)\.[a-z0-9_.]+[a-z0-9_])["']""")
 FIELD = re.compile(r"""field=["']([a-z_]+)["']""")
 
 

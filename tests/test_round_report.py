@@ -102,10 +102,14 @@ def test_withdrawn_consent_changes_the_published_means(db):
             evaluation.record_response(s, r.id, dreem.id, f"S{i}", "staff", {it.number: v for it in dreem.items}, consent_id=c.id)
             ids.append((c.id, c.version))
         before = round_report.gather(s, 1, lang="en", today=TODAY, seed=1)
+        run_id = round_report.record_produced(s, before, "round-1.pdf")
     assert round(before.instruments[0].grids[0].cells[(1, 0)].mean, 2) == 2.67  # 16 / 6
     with db.begin(SYSTEM) as s:
         consents.withdraw(s, ids[-1][0], ids[-1][1], "2026-05-01", "vill inte")
         after = round_report.gather(s, 1, lang="en", today=TODAY, seed=1)
+        from peerdesk.services.consent_use import reports_affected_by
+
+        assert [r.id for r in reports_affected_by(s, ids[-1][0])] == [run_id]  # the earlier report is listed
     cell = after.instruments[0].grids[0].cells[(1, 0)]
     assert (cell.n, round(cell.mean, 2)) == (5, 2.2)  # 11 / 5: the withdrawn answers are gone
     assert ids[-1][0] not in after.included_consents and after.excluded_responses == 1

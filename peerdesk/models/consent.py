@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from peerdesk.models.base import Base, StrEnum, Versioned, enum_type
+from peerdesk.models.base import Base, StrEnum, Versioned, enum_type, utcnow
 
 
 class InformantRole(StrEnum):
@@ -72,3 +72,46 @@ class Consent(Versioned, Base):
     withdrawal_reason: Mapped[str | None] = mapped_column(String(300))
 
     study: Mapped[Study] = relationship()
+
+
+class ConsentForm(Base):
+    """A printed, numbered consent form. Blank forms for a ward visit carry only study and
+    workplace; a prefilled form also names its informant. When the signed paper comes back,
+    the consent registered from it carries the same number (`consent_id`)."""
+
+    __tablename__ = "consent_form"
+    __table_args__ = (Index("ix_consent_form_study_workplace", "study_id", "workplace_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    form_number: Mapped[str] = mapped_column(String(40), unique=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("study.id", ondelete="RESTRICT"))
+    workplace_id: Mapped[int | None] = mapped_column(ForeignKey("workplace.id", ondelete="SET NULL"))
+    informant_role: Mapped[InformantRole | None] = mapped_column(enum_type(InformantRole, "form_informant_role"))
+    peer_supporter_id: Mapped[int | None] = mapped_column(ForeignKey("peer_supporter.id", ondelete="CASCADE"), index=True)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("manager.id", ondelete="CASCADE"), index=True)
+    printed_on: Mapped[dt.date] = mapped_column(Date)
+    printed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent.id", ondelete="SET NULL"), index=True)
+
+
+class ReportRun(Base):
+    """A report or export that was produced from evaluation data, and when: withdrawing a
+    consent later lists every run that used it, so the evaluator can act."""
+
+    __tablename__ = "report_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(60))  # e.g. "round_report", "export"
+    study_id: Mapped[int | None] = mapped_column(ForeignKey("study.id", ondelete="SET NULL"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("evaluation_round.id", ondelete="SET NULL"))
+    scope: Mapped[str | None] = mapped_column(String(20))
+    produced_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    produced_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    output: Mapped[str | None] = mapped_column(String(300))  # the file name, not its content
+
+
+class ReportRunConsent(Base):
+    __tablename__ = "report_run_consent"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("report_run.id", ondelete="CASCADE"), primary_key=True)
+    consent_id: Mapped[int] = mapped_column(ForeignKey("consent.id", ondelete="CASCADE"), primary_key=True, index=True)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from peerdesk import models as m
-from peerdesk.services import accounts, evaluation, supervision, workplaces
+from peerdesk.services import accounts, consent_use, evaluation, supervision, workplaces
 from peerdesk.services.access import A, operation
 from peerdesk.services.records import create
 from peerdesk.services.settings import set_setting
@@ -266,6 +266,14 @@ def load_demo(s: Session, today: dt.date | None = None) -> None:
                 evaluation.record_response(s, r.id, instruments["PATIENT"].id, f"PAT-{k + 1:02d}", m.InformantRole.PATIENT, answers,
                                            workplace_id=wards[k % 4].id,
                                            comments={5: "Bra att prata med någon som varit med om liknande."} if k % 3 == 0 else None)
+        if r.status == m.RoundStatus.REPORTED:
+            # The round report used these consents; one of them was withdrawn later, so the
+            # evaluator sees which earlier reports hold that informant's data.
+            used = s.scalars(select(m.QuestionnaireResponse.consent_id).where(
+                m.QuestionnaireResponse.round_id == r.id, m.QuestionnaireResponse.consent_id.is_not(None))).all()
+            consent_use.record_report_run(s, "round_report", used, study_id=study.id, round_id=r.id, scope="questionnaires",
+                                          output=f"omgang-{r.number}.pdf",
+                                          produced_at=dt.datetime.combine(r.end_date + dt.timedelta(days=20), dt.time(10), dt.timezone.utc))
     themes = s.scalars(select(m.Theme).order_by(m.Theme.id)).all()
     for i, (role, theme, text) in enumerate(QUOTES):
         create(s, m.Quote, round_id=rounds[i % 3].id, informant_role=role, theme_id=themes[theme % len(themes)].id, text=text,

@@ -24,7 +24,6 @@ from peerdesk import models as m
 from peerdesk.errors import ValidationError
 from peerdesk.i18n import t
 from peerdesk.services.access import A, E, operation
-from peerdesk.services.consent import is_active
 from peerdesk.services.suppression import MIN_K, Cell, Margin, effective_k, protect_cells, protect_margin
 
 ROLE_ORDER = (m.InformantRole.PEER_SUPPORTER, m.InformantRole.STAFF, m.InformantRole.MANAGER, m.InformantRole.PATIENT)
@@ -87,12 +86,20 @@ def _role_label(role: m.InformantRole, lang: str, plural: bool = True) -> str:
     return t(f"report.role.{role.value}{'s' if plural else ''}", lang=lang)
 
 
-def _usable(consent: m.Consent | None, role: m.InformantRole, scope: str, on: dt.date) -> bool:
-    """Only informants whose consent covers the scope and is not withdrawn; anonymous
-    patient surveys (no consent record) are consented to by answering."""
-    if consent is None:
-        return role == m.InformantRole.PATIENT and scope == "questionnaires"
-    return is_active(consent, on) and bool(getattr(consent, f"scope_{scope}"))
+class _Usable:
+    """Which informants' data may be used, asked of the consent service (services.consent_use):
+    consent covering the scope, signed, valid and not withdrawn. Anonymous patient surveys
+    (no consent record) are consented to by answering."""
+
+    def __init__(self, s: Session, study_id: int | None, on: dt.date) -> None:
+        from peerdesk.services.consent_use import SCOPES, usable_consent_ids
+
+        self.ids = {scope: (usable_consent_ids(s, study_id, scope, on) if study_id else set()) for scope in SCOPES}
+
+    def __call__(self, consent_id: int | None, role: m.InformantRole, *scopes: str) -> bool:
+        if consent_id is None:
+            return role == m.InformantRole.PATIENT and "questionnaires" in scopes
+        return any(consent_id in self.ids[scope] for scope in scopes)
 
 
 def _letters(keys: list, rnd: random.Random) -> dict:
@@ -114,7 +121,7 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
     k = effective_k(get_setting(s, "report.min_group_size"))
     kq = max(MIN_K, int(get_setting(s, "report.min_quote_informants")))
     rounds = {r.id: r.number for r in s.scalars(select(m.EvaluationRound).where(m.EvaluationRound.number <= round_number))}
-    consents = {c.id: c for c in s.scalars(select(m.Consent))}
+    usable = _Usable(s, rnd_round.study_id, today)
 
     # Questionnaire responses of this and earlier rounds whose consent allows it.
     responses = s.execute(
@@ -124,8 +131,7 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
     ).all()
     kept, excluded, used_consents = {}, 0, set()
     for rid, round_id, ins_id, role, wid, cid in responses:
-        consent = consents.get(cid)
-        if _usable(consent, role, "questionnaires", today):
+        if usable(cid, role, "questionnaires"):
             kept[rid] = (rounds[round_id], ins_id, role, wid)
             if cid:
                 used_consents.add(cid)
@@ -154,7 +160,8 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
         instruments.append(_instrument_table(ins, items, item_by_id, used, answers, ward_letter, k, lang, round_number))
 
     method = _method(s, rnd_round, kept, lang)
-    quotes = _quotes(s, rnd_round, consents, today, kq, lang)
+    quotes, quote_consents = _quotes(s, rnd_round, usable, kq, lang)
+    used_consents |= quote_consents
     sections = [(sec.title, sec.body) for sec in s.scalars(
         select(m.ReportSection).where(m.ReportSection.round_id == rnd_round.id).order_by(m.ReportSection.position, m.ReportSection.id))]
     study = s.get(m.Study, rnd_round.study_id) if rnd_round.study_id else None
@@ -265,22 +272,24 @@ def _method(s: Session, rnd_round, kept, lang) -> list[tuple[str, int, int, int]
     return [(_role_label(role, lang), *by_role[role]) for role in ROLE_ORDER if role in by_role]
 
 
-def _quotes(s: Session, rnd_round, consents, today, kq, lang) -> dict[str, list[tuple[str, str]]]:
+def _quotes(s: Session, rnd_round, usable, kq, lang) -> tuple[dict[str, list[tuple[str, str]]], set[int]]:
     informants = dict(s.execute(
         select(m.Interview.informant_role, func.sum(m.Interview.participants))
         .where(m.Interview.round_id == rnd_round.id).group_by(m.Interview.informant_role)
     ).all())
     themes = {th.id: getattr(th, f"name_{lang}") for th in s.scalars(select(m.Theme))}
     out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    used: set[int] = set()
     for q in s.scalars(select(m.Quote).where(m.Quote.round_id == rnd_round.id, m.Quote.status == m.QuoteStatus.APPROVED).order_by(m.Quote.id)):
         if int(informants.get(q.informant_role) or 0) < kq:
             continue  # too few informants of that role for a quote to stay anonymous
-        consent = consents.get(q.consent_id) if q.consent_id else None
-        if q.consent_id and not (_usable(consent, q.informant_role, "interviews", today) or _usable(consent, q.informant_role, "focus_groups", today)):
+        if q.consent_id and not usable(q.consent_id, q.informant_role, "interviews", "focus_groups"):
             continue
+        if q.consent_id:
+            used.add(q.consent_id)
         attribution = t("report.attribution", lang=lang, role=_role_label(q.informant_role, lang, plural=False), round=rnd_round.number)
         out[themes.get(q.theme_id, t("report.no_theme", lang=lang))].append((q.text, attribution))
-    return dict(out)
+    return dict(out), used
 
 
 @operation(A, E)
@@ -294,11 +303,11 @@ def deidentified_rows(s: Session, round_number: int, instrument_code: str, today
     ins = s.scalar(select(m.Instrument).where(m.Instrument.code == instrument_code))
     if rnd_round is None or ins is None:
         raise ValidationError("error.no_such_round", field="round_id", number=round_number)
-    consents = {c.id: c for c in s.scalars(select(m.Consent))}
+    usable = _Usable(s, rnd_round.study_id, today)
     responses = [
         r for r in s.scalars(select(m.QuestionnaireResponse).where(
             m.QuestionnaireResponse.round_id == rnd_round.id, m.QuestionnaireResponse.instrument_id == ins.id))
-        if _usable(consents.get(r.consent_id), r.informant_role, "questionnaires", today)
+        if usable(r.consent_id, r.informant_role, "questionnaires")
     ]
     letters = _letters(sorted({r.workplace_id for r in responses if r.workplace_id}), rnd)
     rnd.shuffle(responses)  # row order says nothing either
@@ -323,3 +332,13 @@ def save_section(s: Session, round_id: int, title: str, body: str) -> m.ReportSe
         return update(s, m.ReportSection, existing.id, existing.version, body=body)
     position = (s.scalar(select(func.max(m.ReportSection.position)).where(m.ReportSection.round_id == round_id)) or 0) + 1
     return create(s, m.ReportSection, round_id=round_id, position=position, title=title, body=body)
+
+
+@operation(A, E)
+def record_produced(s: Session, data: RoundReportData, output: str | None = None) -> int:
+    """Remember which consents a produced round report used, so a later withdrawal can list it."""
+    from peerdesk.services.consent_use import record_report_run
+
+    rnd_round = s.scalar(select(m.EvaluationRound).where(m.EvaluationRound.number == data.round_number))
+    return record_report_run(s, "round_report", data.included_consents, study_id=rnd_round.study_id, round_id=rnd_round.id,
+                             output=output)

@@ -27,6 +27,15 @@ DEFAULTS: dict[str, Any] = {
     "security.lock_after_minutes": 10,
     "backup.interval_hours": 24,
     "backup.keep": 14,
+    # Retention (gallring): days a record is kept after it ends (services/retention.py).
+    "retention.contract_period_days": 7 * 365,
+    "retention.placement_days": 2 * 365,
+    "retention.supervision_session_days": 2 * 365,
+    "retention.checkin_meeting_days": 2 * 365,
+    "retention.briefing_days": 5 * 365,
+    "retention.consent_days": 365,
+    "retention.unreturned_form_days": 365,
+    "retention.peer_supporter_days": 2 * 365,
     "demo": False,
 }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QObject, QThread, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
@@ -19,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk.errors import PeerDeskError
-from peerdesk.i18n import language, t
+from peerdesk.i18n import t
 from peerdesk.ui.evaluation.entry_grid import EntryGrid
 from peerdesk.ui.evaluation.quotes_panel import QuotesPanel
 from peerdesk.ui.evaluation.rounds_panel import RoundsPanel
@@ -132,7 +134,7 @@ class EvaluationPage(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, t("ui.eval.build"), f"round-{self.round.number}.pdf", "PDF (*.pdf)")
         if not path:
             return
-        from peerdesk.services import audit, round_report
+        from peerdesk.services import round_report
 
         number, rid, lang = self.round.number, self.round.id, self.report_lang.currentData()
         title, body = self.section_title.text().strip(), self.section_body.toPlainText().strip()
@@ -141,7 +143,7 @@ class EvaluationPage(QWidget):
             if title and body:
                 round_report.save_section(s, rid, title, body)
             data = round_report.gather(s, number, lang=lang)
-            audit.record(s, "report", "evaluation_round", rid, {"round": number, "consents": len(data.included_consents)})
+            round_report.record_produced(s, data, os.path.basename(path))  # so a later withdrawal lists this report
             return data
 
         self.build_button.setEnabled(False)

@@ -1,0 +1,300 @@
+"""Data-subject rights: the register extract (registerutdrag) and erasure of a person.
+
+Both find a person's data by following the schema, not by a hand-kept list: starting at the
+person's row (peer_supporter or manager) they walk every foreign key that points at a row
+already found — consents lead on to questionnaire responses and their answers, quotes,
+interviews, printed forms and report runs — so a table added later is covered without
+anyone remembering to add it here. Reading, printing and erasing are audited (ids and
+counts only).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+
+from sqlalchemy import Table, delete, select
+from sqlalchemy.orm import Session
+
+from peerdesk import models as m
+from peerdesk.errors import ValidationError
+from peerdesk.models import Base
+from peerdesk.services import audit
+from peerdesk.services.access import A, WRITE_RIGHTS, operation
+from peerdesk.services.records import get
+
+PERSON_TABLES = {"peer_supporter": m.PeerSupporter, "manager": m.Manager}
+# Rows found through a link table that describe the person too: a supervision session's
+# date and notes for the participant, a meeting for an attendee, a briefing for a manager.
+CONTEXT = {
+    "supervision_participant": ("session_id", "supervision_session"),
+    "checkin_attendance": ("meeting_id", "checkin_meeting"),
+    "briefing_attendee": ("briefing_id", "briefing"),
+    "manager_tenure": ("workplace_id", "workplace"),
+    "placement": ("workplace_id", "workplace"),
+    "report_run_consent": ("run_id", "report_run"),
+}
+# What is kept after an erasure request, because the law requires it (employment records).
+KEEP_ON_ERASURE = {"contract_period": "retention.contract_period_days"}
+# On a kept person row only what the kept records need stays: name and personal identity number.
+ANONYMISE = {"peer_supporter": ("email", "phone", "address", "region", "cohort_id", "certified_on", "left_reason", "supervisor_id")}
+_HIDDEN = {"password_hash"}
+
+
+def _table(name: str) -> Table:
+    return Base.metadata.tables[name]
+
+
+def _pk(table: Table) -> list:
+    return list(table.primary_key.columns)
+
+
+def referencing(table_name: str) -> list[tuple[str, str]]:
+    """Every (table, column) whose foreign key points at `table_name` — straight from the schema."""
+    out = []
+    for table in Base.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table.name == table_name:
+                out.append((table.name, fk.parent.name))
+    return out
+
+
+def tables_reached_from(person_table: str) -> set[str]:
+    """All tables the walk can reach from a person table (for the coverage test and the docs)."""
+    seen, todo = {person_table}, [person_table]
+    while todo:
+        for child, _col in referencing(todo.pop()):
+            if child not in seen and len(_pk(_table(child))) == 1:
+                seen.add(child)
+                todo.append(child)
+            seen.add(child)
+    return seen
+
+
+def _collect(s: Session, person_table: str, person_id: int) -> dict[str, dict[tuple, dict]]:
+    found: dict[str, dict[tuple, dict]] = {}
+
+    def add(table: Table, rows) -> list:
+        new = []
+        bucket = found.setdefault(table.name, {})
+        for row in rows:
+            key = tuple(row[c.name] for c in _pk(table))
+            if key not in bucket:
+                bucket[key] = dict(row)
+                new.append(key)
+        return new
+
+    root = _table(person_table)
+    rows = s.execute(select(root).where(root.c.id == person_id)).mappings().all()
+    if not rows:
+        return {}
+    todo = [(person_table, [k[0] for k in add(root, rows)])]
+    while todo:
+        parent, ids = todo.pop(0)
+        if not ids:
+            continue
+        for child_name, column in referencing(parent):
+            child = _table(child_name)
+            new = add(child, s.execute(select(child).where(child.c[column].in_(ids))).mappings().all())
+            if len(_pk(child)) == 1 and new:
+                todo.append((child_name, [k[0] for k in new]))
+    return found
+
+
+def _plain(value):
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _model_of(table_name: str):
+    for mapper in Base.registry.mappers:
+        if getattr(mapper.class_, "__tablename__", None) == table_name:
+            return mapper.class_
+    return None
+
+
+@dataclass
+class ExtractSection:
+    table: str
+    purpose_key: str
+    who: tuple[str, ...]  # roles that may change these records
+    retention_days: int | None
+    rows: list[dict]
+    context: bool = False  # rows that describe the person's records (a session, a ward), not held "about" them
+
+
+@dataclass
+class RegisterExtract:
+    person_table: str
+    person_id: int
+    person_name: str
+    produced_on: dt.date
+    controller: str | None
+    sections: list[ExtractSection] = field(default_factory=list)
+    audit_entries: list[dict] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "person": {"table": self.person_table, "id": self.person_id, "name": self.person_name},
+            "produced_on": self.produced_on.isoformat(),
+            "controller": self.controller,
+            "sections": [
+                {"table": sec.table, "context": sec.context, "who_can_change": list(sec.who), "retention_days": sec.retention_days,
+                 "rows": sec.rows}
+                for sec in self.sections
+            ],
+            "audit_trail": self.audit_entries,
+        }
+
+
+def _person_name(s: Session, person_table: str, person_id: int) -> str:
+    if person_table not in PERSON_TABLES:
+        raise ValidationError("error.invalid_choice", field="person")
+    obj = get(s, PERSON_TABLES[person_table], person_id)
+    return obj.full_name if person_table == "peer_supporter" else obj.name
+
+
+@operation(A)
+def register_extract(s: Session, person_table: str, person_id: int, today: dt.date | None = None) -> RegisterExtract:
+    """Everything PeerDesk holds about one person, with purpose, who can see it and how long it is kept."""
+    from peerdesk.services.retention import retention_days
+
+    name = _person_name(s, person_table, person_id)
+    found = _collect(s, person_table, person_id)
+    study = s.scalar(select(m.Study.organisation).order_by(m.Study.start_date.desc()).limit(1))
+    extract = RegisterExtract(person_table, person_id, name, today or dt.date.today(), study)
+    order = [t.name for t in Base.metadata.sorted_tables]
+    for table_name in sorted(found, key=lambda n: (n != person_table, order.index(n))):
+        rows = [{k: _plain(v) for k, v in row.items() if k not in _HIDDEN} for row in found[table_name].values()]
+        model = _model_of(table_name)
+        who = tuple(sorted(r.value for r in WRITE_RIGHTS.get(model, ()))) if model else ()
+        extract.sections.append(ExtractSection(table_name, f"extract.purpose.{table_name}", who, retention_days(s, table_name), rows))
+    for link, (column, parent) in CONTEXT.items():
+        ids = {row[column] for row in found.get(link, {}).values() if row.get(column) is not None}
+        if ids:
+            table = _table(parent)
+            rows = [{k: _plain(v) for k, v in r.items()} for r in s.execute(select(table).where(table.c.id.in_(ids)).order_by(table.c.id)).mappings()]
+            extract.sections.append(ExtractSection(parent, f"extract.purpose.{parent}", (), retention_days(s, parent), rows, context=True))
+    # Who has read or changed these records: from the audit trail (it holds ids and field names only).
+    ev = m.AuditEvent
+    for table_name, rows in found.items():
+        ids = [k[0] for k in rows if len(k) == 1 and isinstance(k[0], int)]
+        if not ids:
+            continue
+        for chunk in range(0, len(ids), 500):
+            q = (select(ev.at, ev.username, ev.action, ev.table_name, ev.record_id)
+                 .where(ev.table_name == table_name, ev.record_id.in_(ids[chunk:chunk + 500])).order_by(ev.id))
+            extract.audit_entries += [{k: _plain(v) for k, v in r.items()} for r in s.execute(q).mappings()]
+    extract.audit_entries.sort(key=lambda e: e["at"])
+    audit.record(s, "register_extract", person_table, person_id, {"tables": len(found), "rows": sum(len(r) for r in found.values())})
+    return extract
+
+
+@dataclass(frozen=True)
+class ErasurePlan:
+    person_table: str
+    person_id: int
+    delete: dict[str, int]  # table -> rows that go
+    keep: dict[str, tuple[int, str]]  # table -> (rows kept, kept until ISO date)
+    anonymise: tuple[str, ...]  # fields cleared on the kept person row
+    person_row_goes: bool
+
+
+def _plan(s: Session, person_table: str, person_id: int, today: dt.date) -> tuple[ErasurePlan, dict[str, list[tuple]]]:
+    from peerdesk.services.settings import get_setting
+
+    _person_name(s, person_table, person_id)
+    found = _collect(s, person_table, person_id)
+    keep: dict[str, tuple[int, str]] = {}
+    kept_keys: dict[str, set[tuple]] = {}
+    for table_name, setting in KEEP_ON_ERASURE.items():
+        days = get_setting(s, setting)
+        for key, row in found.get(table_name, {}).items():
+            end = row.get("end_date")
+            if end is None or end + dt.timedelta(days=days) >= today:
+                until = (end + dt.timedelta(days=days)).isoformat() if end else "-"
+                count, latest = keep.get(table_name, (0, ""))
+                keep[table_name] = (count + 1, max(latest, until))
+                kept_keys.setdefault(table_name, set()).add(key)
+    person_goes = not keep
+    to_delete = {}
+    for table_name, rows in found.items():
+        keys = [k for k in rows if k not in kept_keys.get(table_name, set())]
+        if table_name == person_table and not person_goes:
+            keys = []
+        if keys:
+            to_delete[table_name] = keys
+    anonymise = () if person_goes else ANONYMISE.get(person_table, ())
+    return ErasurePlan(person_table, person_id, {k: len(v) for k, v in to_delete.items()}, keep, anonymise, person_goes), to_delete
+
+
+@operation(A)
+def erasure_plan(s: Session, person_table: str, person_id: int, today: dt.date | None = None) -> ErasurePlan:
+    """Exactly what an erasure would remove, keep (and until when) and clear — for the confirmation."""
+    return _plan(s, person_table, person_id, today or dt.date.today())[0]
+
+
+@operation(A)
+def erase_person(s: Session, person_table: str, person_id: int, confirmed: ErasurePlan, today: dt.date | None = None) -> ErasurePlan:
+    """Erase (or, where records must be kept, anonymise) a person as in the plan the administrator confirmed.
+    If the data changed since the plan was shown, nothing happens and the new plan must be confirmed."""
+    from peerdesk.errors import ConflictError
+
+    plan, to_delete = _plan(s, person_table, person_id, today or dt.date.today())
+    if plan != confirmed:
+        raise ConflictError("error.erasure_plan_changed")
+    order = [t.name for t in Base.metadata.sorted_tables]
+    for table_name in sorted(to_delete, key=order.index, reverse=True):  # children first
+        table = _table(table_name)
+        pks = _pk(table)
+        keys = to_delete[table_name]
+        for chunk in range(0, len(keys), 500):
+            part = keys[chunk:chunk + 500]
+            if len(pks) == 1:
+                s.execute(delete(table).where(pks[0].in_([k[0] for k in part])))
+            else:
+                for key in part:
+                    s.execute(delete(table).where(*[c == v for c, v in zip(pks, key)]))
+        audit.record(s, "erase", table_name, None, {"rows": len(keys), "person_table": person_table, "person_id": person_id})
+    if plan.anonymise:
+        table = _table(person_table)
+        s.execute(table.update().where(table.c.id == person_id).values({c: None for c in plan.anonymise}))
+        audit.record(s, "anonymise", person_table, person_id, {"fields": list(plan.anonymise)})
+    s.expire_all()
+    s.flush()
+    return plan
+
+
+@operation(A)
+def write_register_extract(s: Session, person_table: str, person_id: int, *, pdf_path: str | None = None,
+                           json_path: str | None = None, lang: str | None = None) -> RegisterExtract:
+    """The extract as a PDF and/or a machine-readable JSON copy; each file written is audited."""
+    import json
+
+    from peerdesk.i18n import language
+
+    extract = register_extract(s, person_table, person_id)
+    if pdf_path:
+        from peerdesk.reports.register_extract import build_register_extract
+
+        build_register_extract(extract, pdf_path, lang or language())
+        audit.record(s, "print_register_extract", person_table, person_id, {"sections": len(extract.sections)})
+    if json_path:
+        with open(json_path, "w", encoding="utf-8") as fh:
+            json.dump(extract.as_json(), fh, ensure_ascii=False, indent=1)
+        audit.record(s, "export", person_table, person_id, {"kind": "register_extract", "sections": len(extract.sections)})
+    return extract
+
+
+@operation(A)
+def person_choices(s: Session) -> list[tuple[str, int, str]]:
+    """(table, id, label) for every person a request can concern: peer supporters and managers."""
+    out = [("peer_supporter", i, f"{first} {last}") for i, first, last in
+           s.execute(select(m.PeerSupporter.id, m.PeerSupporter.first_name, m.PeerSupporter.last_name)
+                     .order_by(m.PeerSupporter.last_name, m.PeerSupporter.first_name))]
+    out += [("manager", i, name) for i, name in s.execute(select(m.Manager.id, m.Manager.name).order_by(m.Manager.name))]
+    return out

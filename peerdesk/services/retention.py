@@ -1,0 +1,97 @@
+"""Retention (gallring): per record type, how long it is kept after it ends; what is due; delete on confirmation.
+
+The periods are office settings (`retention.*`, in days) with defaults here. A person's own
+row is due only once the records that must outlive it (employment records) are gone, so a
+deletion never takes kept records with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from peerdesk import models as m
+from peerdesk.services import audit
+from peerdesk.services.access import A, operation
+from peerdesk.services.settings import get_setting
+
+
+@dataclass(frozen=True)
+class Rule:
+    table: str
+    model: type
+    end_column: str  # the date the record ends
+    setting: str
+    extra: str | None = None  # a further condition, by name (see _extra)
+    blocked_by: tuple[tuple[type, str], ...] = ()  # rows that must be gone first (model, fk column)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("contract_period", m.ContractPeriod, "end_date", "retention.contract_period_days"),
+    Rule("placement", m.Placement, "end_date", "retention.placement_days"),
+    Rule("supervision_session", m.SupervisionSession, "held_on", "retention.supervision_session_days"),
+    Rule("checkin_meeting", m.CheckInMeeting, "held_on", "retention.checkin_meeting_days"),
+    Rule("briefing", m.Briefing, "held_on", "retention.briefing_days"),
+    Rule("consent", m.Consent, "valid_until", "retention.consent_days"),
+    Rule("consent_form", m.ConsentForm, "printed_on", "retention.unreturned_form_days", extra="unreturned"),
+    Rule("peer_supporter", m.PeerSupporter, "left_on", "retention.peer_supporter_days",
+         blocked_by=((m.ContractPeriod, "peer_supporter_id"), (m.Placement, "peer_supporter_id"))),
+)
+RULE_BY_TABLE = {r.table: r for r in RULES}
+
+
+def _where(rule: Rule, cutoff: dt.date):
+    column = getattr(rule.model, rule.end_column)
+    conds = [column.is_not(None), column < cutoff]
+    if rule.model is m.Consent:  # a withdrawn consent ends on its withdrawal
+        column = func.coalesce(m.Consent.withdrawn_on, m.Consent.valid_until)
+        conds = [column.is_not(None), column < cutoff]
+    if rule.extra == "unreturned":
+        conds.append(m.ConsentForm.consent_id.is_(None))
+    for model, fk in rule.blocked_by:
+        conds.append(~select(getattr(model, fk)).where(getattr(model, fk) == rule.model.id).exists())
+    return conds
+
+
+def retention_days(s: Session, table: str) -> int | None:
+    rule = RULE_BY_TABLE.get(table)
+    return get_setting(s, rule.setting) if rule else None
+
+
+@dataclass(frozen=True)
+class DueGroup:
+    table: str
+    kept_days: int
+    cutoff: dt.date
+    ids: tuple[int, ...]
+
+
+@operation(A)
+def due_for_deletion(s: Session, today: dt.date | None = None) -> list[DueGroup]:
+    """The review list: per record type, the records whose retention period has run out."""
+    today = today or dt.date.today()
+    out = []
+    for rule in RULES:
+        days = get_setting(s, rule.setting)
+        cutoff = today - dt.timedelta(days=days)
+        ids = tuple(s.scalars(select(rule.model.id).where(*_where(rule, cutoff)).order_by(rule.model.id)))
+        if ids:
+            out.append(DueGroup(rule.table, days, cutoff, ids))
+    return out
+
+
+@operation(A)
+def delete_due(s: Session, table: str, ids: list[int] | tuple[int, ...], today: dt.date | None = None) -> int:
+    """Delete the confirmed records; each is checked again, so nothing not yet due goes."""
+    today = today or dt.date.today()
+    rule = RULE_BY_TABLE[table]
+    cutoff = today - dt.timedelta(days=get_setting(s, rule.setting))
+    due = list(s.scalars(select(rule.model).where(rule.model.id.in_(list(ids)), *_where(rule, cutoff))))
+    for obj in due:
+        s.delete(obj)  # through the ORM: every deletion is in the audit trail
+    s.flush()
+    audit.record(s, "retention_delete", table, None, {"rows": len(due)})
+    return len(due)

@@ -1,0 +1,475 @@
+"""The administrator's consent page: print numbered forms for a ward visit, register the signed
+forms that come back by their number (scan or type), and keep the consent register —
+withdrawal with date and reason, undo, and the reports that already used a withdrawn consent.
+
+Slots only collect input and hand services to `ops`; the PDF is built in the worker, which
+feeds a progress dialog and stops when the person cancels (nothing is recorded then).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerdesk.i18n import t
+
+ROLES = ("staff", "patient", "manager", "peer_supporter")
+SCOPES = ("interviews", "focus_groups", "questionnaires")
+COLUMNS = ("form_number", "informant_role", "informant", "study_name", "scopes", "signed_on", "valid_until", "received_by", "status")
+
+
+def _qdate(d: dt.date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QDate) -> dt.date:
+    return dt.date(q.year(), q.month(), q.day())
+
+
+class ConsentModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.rows: list = []
+
+    def set_rows(self, rows: list) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        row = self.rows[index.row()]
+        col = COLUMNS[index.column()]
+        value = getattr(row, col)
+        if col == "informant_role":
+            return t(f"pdf.consent.role.{value}")
+        if col == "scopes":
+            return ", ".join(t(f"pdf.consent.scope.{sc}") for sc in value)
+        if col == "status":
+            text = t(f"ui.consents.status.{value}")
+            return f"{text} {row.withdrawn_on.isoformat()}" if row.withdrawn_on else text
+        if hasattr(value, "isoformat"):
+            return value.isoformat()
+        return "" if value is None else str(value)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return t(f"ui.consents.col.{COLUMNS[section]}")
+        return None
+
+
+class _Progress(QObject):
+    """Lives on the GUI thread; the worker calls `report`, the dialog gets the steps queued."""
+
+    step = Signal(int, int)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.cancel = threading.Event()
+
+    def report(self, done: int, total: int) -> bool:
+        self.step.emit(done, total)
+        return not self.cancel.is_set()
+
+
+class WithdrawDialog(QDialog):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(t("ui.consents.withdraw_title"))
+        form = QFormLayout(self)
+        self.date = QDateEdit(_qdate(dt.date.today()))
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.reason = QLineEdit()
+        form.addRow(t("field.withdrawn_on"), self.date)
+        form.addRow(t("field.withdrawal_reason"), self.reason)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class ConsentsPage(QWidget):
+    loaded = Signal()  # choices and register shown
+    printed = Signal(object)  # PrintResult
+    form_found = Signal(object)  # FormInfo
+    registered = Signal(int)  # consent id
+    message = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops = None
+        self.form = None  # the FormInfo looked up by number
+        self.last_print = None
+        layout = QVBoxLayout(self)
+
+        # 1. Print numbered blank forms for a ward visit.
+        box = QGroupBox(t("ui.consents.print_title"))
+        grid = QVBoxLayout(box)
+        row = QHBoxLayout()
+        self.study = QComboBox()
+        self.study.setAccessibleName(t("field.study_id"))
+        self.workplace = QComboBox()
+        self.workplace.setAccessibleName(t("field.workplace_id"))
+        for combo in (self.study, self.workplace):
+            combo.setMinimumContentsLength(24)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        row.addWidget(QLabel(t("field.study_id")))
+        row.addWidget(self.study, 1)
+        row.addWidget(QLabel(t("field.workplace_id")))
+        row.addWidget(self.workplace, 1)
+        grid.addLayout(row)
+        row = QHBoxLayout()
+        self.copies = QSpinBox()
+        self.copies.setRange(1, 1000)
+        self.copies.setValue(10)
+        self.copies.setAccessibleName(t("field.copies"))
+        self.lang = QComboBox()
+        self.lang.addItem("Svenska", "sv")
+        self.lang.addItem("English", "en")
+        self.print_button = QPushButton(t("ui.consents.print_blank"))
+        self.preview_button = QPushButton(t("ui.consents.preview"))
+        row.addWidget(QLabel(t("field.copies")))
+        row.addWidget(self.copies)
+        row.addWidget(self.lang)
+        row.addWidget(self.print_button)
+        row.addStretch(1)
+        row.addWidget(self.preview_button)
+        self.study_button = QPushButton(t("ui.consents.edit_study"))
+        self.new_study_button = QPushButton(t("ui.consents.new_study"))
+        row.addWidget(self.study_button)
+        row.addWidget(self.new_study_button)
+        grid.addLayout(row)
+        layout.addWidget(box)
+
+        # 2. Register a returned, signed form by its number.
+        box = QGroupBox(t("ui.consents.register_title"))
+        form = QFormLayout(box)
+        number_row = QHBoxLayout()
+        self.number = QLineEdit()
+        self.number.setPlaceholderText(t("ui.consents.number_hint"))
+        self.number.setAccessibleName(t("field.form_number"))
+        self.find_button = QPushButton(t("ui.consents.find"))
+        number_row.addWidget(self.number, 1)
+        number_row.addWidget(self.find_button)
+        form.addRow(t("field.form_number"), number_row)
+        self.form_label = QLabel()
+        self.form_label.setWordWrap(True)
+        form.addRow("", self.form_label)
+        self.role = QComboBox()
+        for r in ROLES:
+            self.role.addItem(t(f"pdf.consent.role.{r}"), r)
+        self.role.setAccessibleName(t("field.informant_role"))
+        form.addRow(t("field.informant_role"), self.role)
+        self.code = QLineEdit()
+        self.code.setPlaceholderText(t("ui.consents.code_hint"))
+        self.code.setAccessibleName(t("field.informant_code"))
+        form.addRow(t("field.informant_code"), self.code)
+        dates = QHBoxLayout()
+        self.signed = QDateEdit(_qdate(dt.date.today()))
+        self.valid_until = QDateEdit(_qdate(dt.date.today()))
+        for d in (self.signed, self.valid_until):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("yyyy-MM-dd")
+        dates.addWidget(self.signed)
+        dates.addWidget(QLabel(t("field.valid_until")))
+        dates.addWidget(self.valid_until)
+        form.addRow(t("field.signed_on"), dates)
+        scopes = QHBoxLayout()
+        self.scope_boxes = {}
+        for sc in SCOPES:
+            cb = QCheckBox(t(f"pdf.consent.scope.{sc}"))
+            cb.setChecked(True)
+            self.scope_boxes[sc] = cb
+            scopes.addWidget(cb)
+        form.addRow(t("field.scope"), scopes)
+        self.register_button = QPushButton(t("ui.consents.register"))
+        self.register_button.setEnabled(False)
+        form.addRow("", self.register_button)
+        layout.addWidget(box)
+
+        # 3. The consent register.
+        actions = QHBoxLayout()
+        actions.addWidget(QLabel(t("ui.consents.register_list")))
+        actions.addStretch(1)
+        self.withdraw_button = QPushButton(t("ui.consents.withdraw"))
+        self.undo_button = QPushButton(t("ui.consents.undo_withdrawal"))
+        self.reports_button = QPushButton(t("ui.consents.reports"))
+        for b in (self.withdraw_button, self.undo_button, self.reports_button):
+            actions.addWidget(b)
+        layout.addLayout(actions)
+        self.model = ConsentModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(t("ui.consents.register_list"))
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        layout.addWidget(self.table, 1)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+
+        self.print_button.clicked.connect(self.print_blank)
+        self.preview_button.clicked.connect(self.preview)
+        self.study_button.clicked.connect(self.edit_study)
+        self.new_study_button.clicked.connect(lambda: self.open_study_dialog(None))
+        self.number.returnPressed.connect(self.find_form)  # a barcode scanner types the number and Enter
+        self.find_button.clicked.connect(self.find_form)
+        self.register_button.clicked.connect(self.register)
+        self.withdraw_button.clicked.connect(self.withdraw)
+        self.undo_button.clicked.connect(self.undo_withdrawal)
+        self.reports_button.clicked.connect(self.show_reports)
+        self.message.connect(self.status.setText)
+
+    # ------------------------------------------------------------ loading
+    def attach(self, ops) -> None:
+        self.ops = ops
+        ops.data_changed.connect(self._changed)
+        self.refresh()
+
+    def _changed(self, changes) -> None:
+        if {"consents", "studies", "workplaces"} & set(changes):
+            self.refresh()
+
+    def refresh(self) -> None:
+        if self.ops is None:
+            return
+        from peerdesk.services import consent_forms
+
+        def load(s):
+            return consent_forms.study_choices(s), consent_forms.workplace_choices(s), consent_forms.consent_register(s)
+
+        self.ops.query(load, self._show, self._failed)
+
+    def _show(self, result) -> None:
+        studies, workplaces, rows = result
+        keep_study, keep_wp = self.study.currentData(), self.workplace.currentData()
+        self.study.clear()
+        for i, name in studies:
+            self.study.addItem(name, i)
+        self.workplace.clear()
+        self.workplace.addItem(t("ui.consents.no_workplace"), None)
+        for i, name in workplaces:
+            self.workplace.addItem(name, i)
+        for combo, value in ((self.study, keep_study), (self.workplace, keep_wp)):
+            index = combo.findData(value)
+            if value is not None and index >= 0:
+                combo.setCurrentIndex(index)
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        self.loaded.emit()
+
+    def _failed(self, exc) -> None:
+        from peerdesk.ui.operations import is_user_error
+
+        text = exc.message if is_user_error(exc) else t("ui.consents.failed")
+        self.message.emit(text)
+
+    # ------------------------------------------------------------ printing
+    def print_blank(self) -> None:
+        study_id, workplace_id, copies = self.study.currentData(), self.workplace.currentData(), self.copies.value()
+        if study_id is None:
+            self.message.emit(t("ui.consents.choose_study"))
+            return
+        path, _ = QFileDialog.getSaveFileName(self, t("ui.consents.print_blank"), "samtyckesblanketter.pdf", "PDF (*.pdf)")
+        if not path:
+            return
+        from peerdesk.services import consent_forms
+
+        progress = _Progress(self)
+        dialog = QProgressDialog(t("ui.consents.printing", n=copies), t("ui.cancel"), 0, copies, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(500)  # only if it takes a while
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        progress.step.connect(lambda done, total: dialog.setValue(done))
+        dialog.canceled.connect(progress.cancel.set)
+        lang = self.lang.currentData()
+        self.print_button.setEnabled(False)
+
+        def finish():
+            dialog.close()
+            dialog.deleteLater()
+            self.print_button.setEnabled(True)
+
+        def done(result):
+            finish()
+            self.last_print = result
+            self.message.emit(t("ui.consents.printed", n=result.pages, first=result.form_numbers[0], last=result.form_numbers[-1], path=result.path))
+            self.printed.emit(result)
+
+        def failed(exc):
+            finish()
+            self._failed(exc)
+
+        self.ops.mutate(lambda s: consent_forms.print_blank_forms(s, study_id, workplace_id, copies, path, lang=lang, progress=progress.report),
+                        {"consent_forms"}, done, failed)
+
+    def preview(self) -> None:
+        study_id = self.study.currentData()
+        if study_id is None:
+            return
+        import tempfile
+
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        from peerdesk.services import consent_forms
+
+        path = tempfile.NamedTemporaryFile(prefix="peerdesk-preview-", suffix=".pdf", delete=False).name
+        lang = self.lang.currentData()
+        self.ops.query(lambda s: consent_forms.preview_template(s, study_id, path, lang=lang),
+                       lambda r: QDesktopServices.openUrl(QUrl.fromLocalFile(r.path)), self._failed)
+
+    def edit_study(self) -> None:
+        study_id = self.study.currentData()
+        if study_id is None:
+            return
+        from peerdesk.services import consent_forms
+
+        self.ops.query(lambda s: consent_forms.study_details(s, study_id), self.open_study_dialog, self._failed)
+
+    def open_study_dialog(self, values) -> None:
+        from peerdesk.ui.consents.study_dialog import StudyDialog
+
+        self.study_dialog = StudyDialog(self.ops, values, self)
+        self.study_dialog.open()
+
+    # ------------------------------------------------------------ registering a returned form
+    def find_form(self) -> None:
+        number = self.number.text()
+        from peerdesk.services import consent_forms
+
+        self.register_button.setEnabled(False)
+        self.ops.query(lambda s: consent_forms.lookup_form(s, number), self._found, self._not_found)
+
+    def _not_found(self, exc) -> None:
+        self.form = None
+        self.form_label.setText("")
+        self._failed(exc)
+
+    def _found(self, info) -> None:
+        self.form = info
+        where = info.workplace_name or t("ui.consents.no_workplace")
+        if info.consent_id is not None:
+            self.form_label.setText(t("ui.consents.form_done", number=info.form_number))
+            self.message.emit(t("error.form_already_registered"))
+            self.form_found.emit(info)
+            return
+        self.form_label.setText(t("ui.consents.form_info", number=info.form_number, study=info.study_name, workplace=where))
+        if info.informant_role:
+            self.role.setCurrentIndex(self.role.findData(info.informant_role))
+        if info.valid_until:
+            self.valid_until.setDate(_qdate(info.valid_until))
+        for sc, cb in self.scope_boxes.items():
+            cb.setChecked(sc in info.scopes)
+            cb.setEnabled(sc in info.scopes)
+        self.register_button.setEnabled(True)
+        self.code.setFocus()
+        self.message.emit("")
+        self.form_found.emit(info)
+
+    def register(self) -> None:
+        if self.form is None:
+            return
+        from peerdesk.services import consent_forms
+
+        number = self.form.form_number
+        fields = dict(signed_on=_pydate(self.signed.date()), valid_until=_pydate(self.valid_until.date()),
+                      informant_role=self.role.currentData(), informant_code=self.code.text().strip() or None,
+                      scopes=[sc for sc, cb in self.scope_boxes.items() if cb.isChecked()])
+
+        def work(s):
+            return consent_forms.register_returned(s, number, **fields).id
+
+        def done(consent_id):
+            self.form = None
+            self.register_button.setEnabled(False)
+            self.number.clear()
+            self.code.clear()
+            self.form_label.setText("")
+            self.message.emit(t("cli.consent.registered", number=number, id=consent_id))
+            self.number.setFocus()  # ready for the next form in the pile
+            self.registered.emit(consent_id)
+
+        self.ops.mutate(work, {"consents"}, done, self._failed)
+
+    # ------------------------------------------------------------ withdrawal
+    def selected(self):
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.rows[rows[0].row()] if rows else None
+
+    def withdraw(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        dialog = WithdrawDialog(self)
+        if not dialog.exec():
+            return
+        on, reason = _pydate(dialog.date.date()), dialog.reason.text().strip() or None
+        from peerdesk.services import consent, consent_use
+
+        def work(s):
+            consent.withdraw(s, row.id, row.version, on, reason)
+            return consent_use.reports_affected_by(s, row.id)
+
+        def done(reports):
+            if reports:
+                self.message.emit(t("ui.consents.withdrawn_reports", n=len(reports),
+                                    reports=", ".join(f"{r.kind} {r.produced_at:%Y-%m-%d}" for r in reports)))
+            else:
+                self.message.emit(t("ui.consents.withdrawn"))
+
+        self.ops.mutate(work, {"consents"}, done, self._failed)
+
+    def undo_withdrawal(self) -> None:
+        row = self.selected()
+        if row is None or row.withdrawn_on is None:
+            return
+        if QMessageBox.question(self, t("ui.consents.undo_withdrawal"), t("ui.consents.undo_confirm")) != QMessageBox.StandardButton.Yes:
+            return
+        from peerdesk.services import consent
+
+        self.ops.mutate(lambda s: consent.undo_withdrawal(s, row.id, row.version) and None, {"consents"},
+                        lambda _r: self.message.emit(t("ui.consents.undone")), self._failed)
+
+    def show_reports(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        from peerdesk.services import consent_use
+
+        def shown(reports):
+            text = ", ".join(f"{r.kind} {r.produced_at:%Y-%m-%d}" + (f" ({r.output})" if r.output else "") for r in reports)
+            self.message.emit(t("ui.consents.reports_used", n=len(reports), reports=text or "-"))
+
+        self.ops.query(lambda s: consent_use.reports_affected_by(s, row.id), shown, self._failed)

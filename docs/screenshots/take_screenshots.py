@@ -100,7 +100,7 @@ def main(out: Path) -> None:
     window.close()
 
     # The evaluator's page and the administrator's settings (with the audit trail).
-    for user, area, name in (("evaluator", "evaluation", "evaluation"), ("admin", "settings", "settings-admin")):
+    for user, area, name in (("evaluator", "evaluation", "evaluation"),):
         window = MainWindow()
         window.resize(1240, 760)
         window.show()
@@ -118,6 +118,19 @@ def main(out: Path) -> None:
             shot("evaluation-rounds.png")
         ops.wait()
         window.close()
+    # The administrator's consent page and settings with the audit trail.
+    window = MainWindow()
+    window.resize(1240, 760)
+    window.show()
+    ops = Operations(opened.db, login(opened.db, "admin", "demo"), window)
+    window.attach(ops, HEAD_REVISION)
+    settle(1200)
+    for area, name in (("consents", "consents.png"), ("settings", "settings-admin.png")):
+        window.sidebar.select(area)
+        settle(1500)
+        shot(name)
+    ops.wait()
+    window.close()
     app.quit()
 
 

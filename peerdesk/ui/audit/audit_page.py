@@ -80,6 +80,9 @@ class AuditPage(QWidget):
         self.table.setModel(self.model)
         self.table.setAccessibleName(t("ui.audit.title"))
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
         layout.addWidget(self.table)
         # Filter as you type, without a query per keystroke.
         self._debounce = QTimer(self, singleShot=True, interval=250)
@@ -106,6 +109,7 @@ class AuditPage(QWidget):
 
     def _show(self, rows: list[dict]) -> None:
         self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
         self.status.setText(t("ui.audit.shown", n=len(rows)))
         self.loaded.emit()
 

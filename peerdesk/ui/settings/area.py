@@ -59,7 +59,8 @@ class SettingsArea(QWidget):
                 self.audit = AuditPage(self)
                 layout.addWidget(self.audit, 1)
                 self._ops = ops
-        layout.addStretch(1)
+        if getattr(self, "audit", None) is None:
+            layout.addStretch(1)
         self.language.currentIndexChanged.connect(self._changed)
 
     def _changed(self, _index: int) -> None:

@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self._new_today()
+        self.sidebar.set_visible_areas({"today"})  # the rest appear after login, as the role allows
         self.sidebar.area_chosen.connect(self.show_area)
         self.sidebar.select("today")
         self.db_label = QLabel()

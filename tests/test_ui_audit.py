@@ -15,7 +15,7 @@ from peerdesk.ui.operations import Operations
 from tests import factories as f
 
 
-def test_admin_filters_verifies_and_exports(qtbot, sqlite_db, tmp_path, monkeypatch):
+def test_admin_filters_verifies_and_exports(qtbot, qtmodeltester, sqlite_db, tmp_path, monkeypatch):
     with sqlite_db.begin(SYSTEM) as s:
         accounts.create_user(s, "boss", "Boss", "admin password", [Role.ADMINISTRATOR])
         accounts.create_user(s, "kim", "Kim", "coord password", [Role.COORDINATOR])
@@ -30,6 +30,7 @@ def test_admin_filters_verifies_and_exports(qtbot, sqlite_db, tmp_path, monkeypa
     with qtbot.waitSignal(page.loaded):
         page.attach(ops)
     assert page.model.rowCount() >= 4
+    qtmodeltester.check(page.model, force_py=True)
     with qtbot.waitSignal(page.loaded, timeout=5000):
         qtbot.keyClicks(page.username, "kim")
     users = {page.model.index(r, 2).data() for r in range(page.model.rowCount())}

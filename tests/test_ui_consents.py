@@ -29,7 +29,7 @@ def _setup(db):
         return st.id, ward.id
 
 
-def test_admin_prints_ten_blank_forms_and_registers_a_returned_one(qtbot, sqlite_db, tmp_path, monkeypatch):
+def test_admin_prints_ten_blank_forms_and_registers_a_returned_one(qtbot, qtmodeltester, sqlite_db, tmp_path, monkeypatch):
     study_id, ward_id = _setup(sqlite_db)
     admin = login(sqlite_db, "boss", "admin password")
     page = ConsentsPage()
@@ -97,6 +97,8 @@ def test_admin_prints_ten_blank_forms_and_registers_a_returned_one(qtbot, sqlite
         page.withdraw_button.click()
     assert "1 earlier reports" in page.status.text() and "round_report" in page.status.text()
     assert page.model.index(0, 8).data() == "Withdrawn 2026-11-24"
+    assert page.model.rowCount() > 0
+    qtmodeltester.check(page.model, force_py=True)
     ops.wait()
 
 

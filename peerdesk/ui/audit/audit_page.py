@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -18,39 +18,21 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk.i18n import t
+from peerdesk.ui.common.rows_model import RowsModel
 
 COLUMNS = ("id", "at", "username", "action", "table_name", "record_id", "fields")
 ACTIONS = ("", "create", "update", "delete", "login", "login_failed", "login_refused_locked", "read_notes", "export", "backup")
 
 
-class AuditModel(QAbstractTableModel):
+class AuditModel(RowsModel):
     def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.rows: list[dict] = []
+        super().__init__(COLUMNS, "ui.audit.col", parent)
 
-    def set_rows(self, rows: list[dict]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        value = self.rows[index.row()][COLUMNS[index.column()]]
+    def text(self, row, column: str) -> str:
+        value = row[column]
         if hasattr(value, "isoformat"):
             return value.isoformat(sep=" ", timespec="seconds")
-        return "" if value is None else str(value)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return t(f"ui.audit.col.{COLUMNS[section]}")
-        return None
+        return super().text(row, column)
 
 
 class AuditPage(QWidget):

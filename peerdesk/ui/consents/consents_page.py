@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QDate, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerdesk.ui.common.rows_model import RowsModel
 from peerdesk.i18n import t
 
 ROLES = ("staff", "patient", "manager", "peer_supporter")
@@ -48,43 +49,20 @@ def _pydate(q: QDate) -> dt.date:
     return dt.date(q.year(), q.month(), q.day())
 
 
-class ConsentModel(QAbstractTableModel):
+class ConsentModel(RowsModel):
     def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.rows: list = []
+        super().__init__(COLUMNS, "ui.consents.col", parent)
 
-    def set_rows(self, rows: list) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        row = self.rows[index.row()]
-        col = COLUMNS[index.column()]
-        value = getattr(row, col)
-        if col == "informant_role":
+    def text(self, row, column: str) -> str:
+        value = getattr(row, column)
+        if column == "informant_role":
             return t(f"pdf.consent.role.{value}")
-        if col == "scopes":
+        if column == "scopes":
             return ", ".join(t(f"pdf.consent.scope.{sc}") for sc in value)
-        if col == "status":
+        if column == "status":
             text = t(f"ui.consents.status.{value}")
             return f"{text} {row.withdrawn_on.isoformat()}" if row.withdrawn_on else text
-        if hasattr(value, "isoformat"):
-            return value.isoformat()
-        return "" if value is None else str(value)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return t(f"ui.consents.col.{COLUMNS[section]}")
-        return None
+        return super().text(row, column)
 
 
 class _Progress(QObject):

@@ -26,7 +26,7 @@ ACTIONS = ("", "create", "update", "delete", "login", "login_failed", "login_ref
 
 class AuditModel(RowsModel):
     def __init__(self, parent=None) -> None:
-        super().__init__(COLUMNS, "ui.audit.col", parent)
+        super().__init__(COLUMNS, "ui.audit.col.", parent)
 
     def text(self, row, column: str) -> str:
         value = row[column]

@@ -12,7 +12,7 @@ class RowsModel(QAbstractTableModel):
     def __init__(self, columns: tuple[str, ...], header_prefix: str, parent=None) -> None:
         super().__init__(parent)
         self.columns = columns
-        self.header_prefix = header_prefix  # header text: t(f"{prefix}.{column}")
+        self.header_prefix = header_prefix  # header text: t(prefix + column), e.g. "ui.audit.col."
         self.rows: list = []
 
     def set_rows(self, rows: list) -> None:
@@ -44,5 +44,5 @@ class RowsModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return t(f"{self.header_prefix}.{self.columns[section]}")
+            return t(self.header_prefix + self.columns[section])
         return None

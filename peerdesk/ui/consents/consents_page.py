@@ -51,7 +51,7 @@ def _pydate(q: QDate) -> dt.date:
 
 class ConsentModel(RowsModel):
     def __init__(self, parent=None) -> None:
-        super().__init__(COLUMNS, "ui.consents.col", parent)
+        super().__init__(COLUMNS, "ui.consents.col.", parent)
 
     def text(self, row, column: str) -> str:
         value = getattr(row, column)

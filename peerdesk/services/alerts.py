@@ -30,6 +30,7 @@ from peerdesk import models as m
 from peerdesk.errors import NotFoundError, ValidationError
 from peerdesk.models import Role
 from peerdesk.services.access import A, C, E, S, actor_of, operation
+from peerdesk.services.cadence import Cadence, next_due
 from peerdesk.services.records import flush
 
 DAY = dt.timedelta(days=1)
@@ -278,12 +279,11 @@ def _supervision_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[A
         .order_by(P.peer_supporter_id, P.start_date)
     )
     per_person: dict[int, Alert] = {}
+    cad = Cadence.from_thresholds(th)
     for r in rows:
         last = _d(r[-1])
-        base = max(last, r.start_date) if last else r.start_date  # never supervised: counts from the start
-        intro_end = r.intro_end or (r.start_date + dt.timedelta(days=th.supervision_intro_days))
-        interval = th.supervision_intro_interval_days if base < intro_end else th.supervision_interval_days
-        due = base + dt.timedelta(days=interval)
+        nd = next_due(cad, r.start_date, r.intro_end, last)
+        due, interval = nd.due, nd.interval_days
         if today <= due:
             continue
         overdue = (today - due).days

@@ -503,6 +503,9 @@ def build_parser() -> argparse.ArgumentParser:
     ls.add_argument("kind", choices=sorted(KINDS))
     ls.add_argument("--json", action="store_true", help=t("cli.json.help"))
     ls.set_defaults(func=cmd_list)
+    from peerdesk.cli_supervision import add_commands as add_supervision
+
+    add_supervision(sub)
     return p
 
 

@@ -33,6 +33,22 @@ EXPECTED_OPERATIONS = {
     "supervision.record_attendance": {A, C, S},
     "supervision.latest_session_dates": OFFICE,
     "supervision.read_notes": {A, S},
+    "supervision.read_confidential": {A, S},
+    "supervision.edit_session": {A, S},
+    "supervision.sessions_of": OFFICE,
+    "supervision.session_info": OFFICE,
+    "supervision.topics": OFFICE,
+    "supervision.add_topic": {A, S},
+    "supervision.checkins": OFFICE,
+    "supervision.attendance_sheet": OFFICE,
+    "supervision.attendance_history": OFFICE,
+    "supervision_overview.overview": OFFICE,
+    "supervision_overview.month_view": OFFICE,
+    "supervision_summary.gather": OFFICE,
+    "supervisor_assignment.history": OFFICE,
+    "supervisor_assignment.supervisors": OFFICE,
+    "supervisor_assignment.reassign": {A, C},
+    "supervisor_assignment.reassign_caseload": {A, C},
     "consent.withdraw": {A},
     "consent.undo_withdrawal": {A},
     "consent_forms.print_blank_forms": {A},
@@ -102,6 +118,8 @@ NOT_OPERATIONS = {
     "access._require", "access.authorize_any", "audit.browse",
     "supervision.may_read_notes", "disclosure.find_in_text",
     "supervision.may_read_notes", "retention.retention_days",
+    # Called inside operations and the person validator, which are authorised themselves.
+    "supervisor_assignment.is_supervisor", "supervisor_assignment.track",
 }
 
 

@@ -21,6 +21,7 @@ from peerdesk.models.supervision import (
     SessionParticipant,
     SupervisionSession,
     SupervisionTopic,
+    SupervisorAssignment,
     session_topic,
 )
 from peerdesk.models.consent import Consent, InformantRole, Study

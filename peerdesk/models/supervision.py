@@ -103,3 +103,23 @@ class CheckInAttendance(Base):
     status: Mapped[AttendanceStatus] = mapped_column(enum_type(AttendanceStatus, "attendance_status"))
 
     meeting: Mapped[CheckInMeeting] = relationship(back_populates="attendance")
+
+
+class SupervisorAssignment(Base):
+    """Who was a peer supporter's supervisor, and when. `PeerSupporter.supervisor_id` is the
+    current one; this keeps the history, so access to notes can move with the assignment
+    while the record of who supervised whom stays."""
+
+    __tablename__ = "supervisor_assignment"
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="end_after_start"),
+        Index("ix_supervisor_assignment_peer", "peer_supporter_id", "end_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    peer_supporter_id: Mapped[int] = mapped_column(ForeignKey("peer_supporter.id", ondelete="CASCADE"))
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"), index=True)
+    start_date: Mapped[dt.date | None] = mapped_column(Date)  # None: assigned before the history was kept
+    end_date: Mapped[dt.date | None] = mapped_column(Date)  # None: current
+
+    peer: Mapped["PeerSupporter"] = relationship()  # noqa: F821 - resolved by the registry

@@ -53,6 +53,7 @@ WRITE_RIGHTS: dict[type, frozenset[Role]] = {
     m.SupervisionSession: frozenset({A, S}),
     m.SessionParticipant: frozenset({A, S}),
     m.SupervisionTopic: frozenset({A, S}),
+    m.SupervisorAssignment: frozenset({A, C}),  # written with the person's supervisor_id, never on its own
     m.CheckInMeeting: frozenset({A, C, S}),
     m.CheckInAttendance: frozenset({A, C, S}),
     m.Study: frozenset({A, E}),

@@ -45,3 +45,40 @@ def status(due: dt.date, today: dt.date) -> str:
     if (due - today).days <= DUE_SOON_DAYS:
         return "due_soon"
     return "on_track"
+
+
+def overdue_spans(
+    cadence: Cadence, placement_start: dt.date, placement_end: dt.date | None, intro_end: dt.date | None,
+    session_dates: list[dt.date], until: dt.date,
+) -> list[tuple[dt.date, dt.date]]:
+    """The days a placement was overdue, as (first, last) spans up to `until`.
+
+    The same rule as `next_due`, replayed over the session history: on a given day the
+    placement is overdue exactly when the alert would have said so on that day."""
+    stop = min(placement_end, until) if placement_end else until
+    dates = sorted(set(session_dates))
+    last = max((d for d in dates if d <= placement_start), default=None)
+    later = [d for d in dates if d > placement_start]
+    spans: list[tuple[dt.date, dt.date]] = []
+    day = dt.timedelta(days=1)
+    for nxt in [*later, None]:
+        due = next_due(cadence, placement_start, intro_end, last).due
+        if nxt is None or nxt > stop:
+            if stop > due:
+                spans.append((due + day, stop))
+            break
+        if nxt - day > due:
+            spans.append((due + day, nxt - day))
+        last = nxt
+    return spans
+
+
+def merge_spans(spans: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
+    """Overlapping or touching spans as one (a person with two placements is overdue if either is)."""
+    out: list[tuple[dt.date, dt.date]] = []
+    for first, last in sorted(spans):
+        if out and first <= out[-1][1] + dt.timedelta(days=1):
+            out[-1] = (out[-1][0], max(out[-1][1], last))
+        else:
+            out.append((first, last))
+    return out

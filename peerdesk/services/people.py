@@ -39,4 +39,7 @@ def _check_peer(s: Session, p: PeerSupporter) -> None:
         cohort = s.get(Cohort, p.cohort_id)
         if cohort.start_date and p.certified_on < cohort.start_date:
             raise ValidationError("error.certified_before_cohort", field="certified_on")
+    from peerdesk.services import supervisor_assignment
+
+    supervisor_assignment.track(s, p)
 

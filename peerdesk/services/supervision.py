@@ -32,6 +32,12 @@ DEFAULT_TOPICS = [
 ]
 
 
+def _still_in_programme(p: PeerSupporter, day: dt.date, field: str) -> None:
+    """Someone who left the programme before `day` cannot take part then; their history stays."""
+    if p.left_on is not None and p.left_on < day:
+        raise ValidationError("error.participant_had_left", field=field, date=p.left_on.isoformat())
+
+
 @validates(SupervisionSession)
 def _check_session(s: Session, ses: SupervisionSession) -> None:
     require(ses.held_on, "held_on")
@@ -64,8 +70,9 @@ def log_session(
         raise ValidationError("error.session_needs_participant", field="participants")
     if form != SessionForm.GROUP and len(ids) > 1:
         raise ValidationError("error.individual_one_participant", field="participants")
+    day = parse_date(held_on, "held_on")
     for pid in ids:
-        get(s, PeerSupporter, pid)
+        _still_in_programme(get(s, PeerSupporter, pid), day, "participants")
     topics = [get(s, SupervisionTopic, tid) for tid in topic_ids]
     ses = create(
         s, SupervisionSession, held_on=held_on, duration_minutes=duration_minutes, form=form,
@@ -109,7 +116,7 @@ def record_attendance(s: Session, meeting_id: int, statuses: dict[int, Attendanc
     meeting = get(s, CheckInMeeting, meeting_id)
     existing = {a.peer_supporter_id: a for a in meeting.attendance}
     for pid, status in statuses.items():
-        get(s, PeerSupporter, pid)
+        _still_in_programme(get(s, PeerSupporter, pid), meeting.held_on, "attendance")
         try:
             status = AttendanceStatus(status)
         except ValueError:
@@ -136,18 +143,29 @@ def latest_session_dates(s: Session, peer_ids: list[int] | None = None) -> dict[
 
 
 def may_read_notes(s: Session, ses: SupervisionSession) -> bool:
-    """Administrators, and the supervisor currently assigned to a participant (or who wrote it)."""
+    """Administrators; the supervisor currently assigned to a participant; and the supervisor who
+    wrote the session — unless the office has since moved that participant to someone else
+    (access moves with the assignment; a stand-in who was never assigned keeps their own notes)."""
+    from sqlalchemy import exists
+
+    from peerdesk.models import SupervisorAssignment
+
     actor = actor_of(s)
     if actor.has(A):
         return True
     if not actor.has(S) or actor.user_id is None:
         return False
-    if ses.supervisor_id == actor.user_id:
+    people = [p.peer_supporter_id for p in ses.participants]
+    assigned = s.scalars(select(PeerSupporter.supervisor_id).where(PeerSupporter.id.in_(people))).all()
+    if actor.user_id in assigned:
         return True
-    assigned = s.scalars(
-        select(PeerSupporter.supervisor_id).where(PeerSupporter.id.in_([p.peer_supporter_id for p in ses.participants]))
-    ).all()
-    return actor.user_id in assigned
+    if ses.supervisor_id != actor.user_id:
+        return False
+    SA = SupervisorAssignment
+    moved_away = s.scalar(select(exists().where(
+        SA.peer_supporter_id.in_(people), SA.supervisor_id == actor.user_id, SA.end_date.is_not(None), SA.end_date >= ses.held_on,
+    )))
+    return not moved_away
 
 
 @operation(A, S)
@@ -161,3 +179,202 @@ def read_notes(s: Session, session_id: int) -> str | None:
         raise AccessDenied("error.notes_confidential")
     audit.record(s, "read_notes", "supervision_session", session_id)
     return ses.notes
+
+
+# ------------------------------------------------------------------ what the screens show
+# Plain dataclasses: a coordinator's copy has no notes and no topics at all, so nothing
+# confidential can leak through a widget, an export or a log line.
+from dataclasses import dataclass  # noqa: E402
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    id: int
+    version: int
+    held_on: dt.date
+    form: str
+    duration_minutes: int
+    supervisor_name: str
+    participants: tuple[str, ...]
+    has_notes: bool | None  # None: the reader may not even know whether there are notes
+    may_read: bool
+
+
+@dataclass(frozen=True)
+class Confidential:
+    notes: str | None
+    topic_ids: tuple[int, ...]
+    topics: tuple[str, ...]
+
+
+def _user_names(s: Session, ids) -> dict[int, str]:
+    from peerdesk.models import User
+
+    ids = [i for i in set(ids) if i is not None]
+    if not ids:
+        return {}
+    return {r[0]: r[1] or r[2] for r in s.execute(select(User.id, User.display_name, User.username).where(User.id.in_(ids)))}
+
+
+def _info(s: Session, ses: SupervisionSession, names: dict[int, str]) -> SessionInfo:
+    may = may_read_notes(s, ses)
+    people = s.execute(
+        select(PeerSupporter.first_name, PeerSupporter.last_name)
+        .join(SessionParticipant, SessionParticipant.peer_supporter_id == PeerSupporter.id)
+        .where(SessionParticipant.session_id == ses.id).order_by(PeerSupporter.last_name, PeerSupporter.first_name)
+    ).all()
+    return SessionInfo(
+        ses.id, ses.version, ses.held_on, ses.form.value, ses.duration_minutes, names.get(ses.supervisor_id, "–"),
+        tuple(f"{f} {l}" for f, l in people), bool(ses.notes) if may else None, may,
+    )
+
+
+@operation(A, C, S)
+def sessions_of(s: Session, peer_id: int, limit: int = 500) -> list[SessionInfo]:
+    """One peer supporter's sessions, newest first: that they took place, when, how — never what was said."""
+    get(s, PeerSupporter, peer_id)
+    sessions = s.scalars(
+        select(SupervisionSession).join(SessionParticipant, SessionParticipant.session_id == SupervisionSession.id)
+        .where(SessionParticipant.peer_supporter_id == peer_id)
+        .order_by(SupervisionSession.held_on.desc(), SupervisionSession.id.desc()).limit(limit)
+    ).all()
+    names = _user_names(s, [x.supervisor_id for x in sessions])
+    return [_info(s, x, names) for x in sessions]
+
+
+@operation(A, C, S)
+def session_info(s: Session, session_id: int) -> SessionInfo:
+    ses = get(s, SupervisionSession, session_id)
+    return _info(s, ses, _user_names(s, [ses.supervisor_id]))
+
+
+@operation(A, S)
+def read_confidential(s: Session, session_id: int) -> Confidential:
+    """Notes and topics of one session, for those allowed; every read is audited."""
+    from peerdesk.errors import AccessDenied
+    from peerdesk.services import audit
+
+    ses = get(s, SupervisionSession, session_id)
+    if not may_read_notes(s, ses):
+        raise AccessDenied("error.notes_confidential")
+    audit.record(s, "read_notes", "supervision_session", session_id)
+    from peerdesk.i18n import language
+
+    en = language() == "en"
+    return Confidential(ses.notes, tuple(t.id for t in ses.topics), tuple((t.name_en if en else t.name_sv) for t in ses.topics))
+
+
+@operation(A, S)
+def edit_session(
+    s: Session, session_id: int, expected_version: int, *, held_on: dt.date | str, duration_minutes: int,
+    form: SessionForm | str, topic_ids: list[int], notes: str | None,
+) -> SupervisionSession:
+    """Correct a session — only by those who may read its notes (one cannot change what one may not see)."""
+    from peerdesk.errors import AccessDenied
+    from peerdesk.services.records import update
+
+    ses = get(s, SupervisionSession, session_id)
+    if not may_read_notes(s, ses):
+        raise AccessDenied("error.notes_confidential")
+    form = SessionForm(form)
+    if form != SessionForm.GROUP and len(ses.participants) > 1:
+        raise ValidationError("error.individual_one_participant", field="form")
+    day = parse_date(held_on, "held_on")
+    for part in ses.participants:
+        _still_in_programme(get(s, PeerSupporter, part.peer_supporter_id), day, "held_on")
+    ses = update(s, SupervisionSession, session_id, expected_version, held_on=day, duration_minutes=duration_minutes,
+                 form=form, notes=notes)
+    ses.topics = [get(s, SupervisionTopic, tid) for tid in topic_ids]
+    for part in ses.participants:
+        part.held_on = ses.held_on
+    flush(s)
+    return ses
+
+
+@operation(A, C, S)
+def topics(s: Session) -> list[tuple[int, str]]:
+    """The office's topic list in the user's language: (id, name), active ones only."""
+    from peerdesk.i18n import language
+
+    en = language() == "en"
+    rows = s.scalars(select(SupervisionTopic).where(SupervisionTopic.active == 1).order_by(SupervisionTopic.id)).all()
+    return [(r.id, r.name_en if en else r.name_sv) for r in rows]
+
+
+@operation(A, S)
+def add_topic(s: Session, name_sv: str, name_en: str) -> SupervisionTopic:
+    from peerdesk.services.records import ensure_unique
+
+    require(name_sv, "name_sv")
+    topic = SupervisionTopic(name_sv=name_sv.strip(), name_en=(name_en or name_sv).strip(), active=1)
+    ensure_unique(s, topic, "name_sv")
+    s.add(topic)
+    flush(s)
+    return topic
+
+
+# ------------------------------------------------------------------ check-in meetings
+@dataclass(frozen=True)
+class CheckInRow:
+    id: int
+    version: int
+    held_on: dt.date
+    title: str
+    location: str | None
+    present: int
+    excused: int
+    absent: int
+
+
+@operation(A, C, S)
+def checkins(s: Session, since: dt.date | None = None, until: dt.date | None = None) -> list[CheckInRow]:
+    """Check-in meetings, newest first, with how many were present, excused and absent."""
+    from sqlalchemy import case, func
+
+    A_ = CheckInAttendance
+    counts = {
+        status: func.coalesce(func.sum(case((A_.status == status, 1), else_=0)), 0)
+        for status in AttendanceStatus
+    }
+    q = (
+        select(CheckInMeeting.id, CheckInMeeting.version, CheckInMeeting.held_on, CheckInMeeting.title, CheckInMeeting.location,
+               *counts.values())
+        .outerjoin(A_, A_.meeting_id == CheckInMeeting.id)
+        .group_by(CheckInMeeting.id, CheckInMeeting.version, CheckInMeeting.held_on, CheckInMeeting.title, CheckInMeeting.location)
+        .order_by(CheckInMeeting.held_on.desc(), CheckInMeeting.id.desc())
+    )
+    if since is not None:
+        q = q.where(CheckInMeeting.held_on >= since)
+    if until is not None:
+        q = q.where(CheckInMeeting.held_on <= until)
+    return [CheckInRow(r[0], r[1], parse_date(r[2], "held_on"), r[3], r[4], int(r[5]), int(r[6]), int(r[7])) for r in s.execute(q)]
+
+
+@operation(A, C, S)
+def attendance_sheet(s: Session, meeting_id: int) -> list[tuple[int, str, str | None]]:
+    """Who can be marked at a meeting: everyone still in the programme on its date, and anyone
+    already marked (also if they have left since) — (peer id, name, status or None)."""
+    from sqlalchemy import or_
+
+    meeting = get(s, CheckInMeeting, meeting_id)
+    marked = {a.peer_supporter_id: a.status.value for a in meeting.attendance}
+    people = s.execute(
+        select(PeerSupporter.id, PeerSupporter.first_name, PeerSupporter.last_name)
+        .where(or_(PeerSupporter.id.in_(list(marked)) if marked else False,
+                   PeerSupporter.left_on.is_(None) | (PeerSupporter.left_on >= meeting.held_on)))
+        .order_by(PeerSupporter.last_name, PeerSupporter.first_name)
+    ).all()
+    return [(r[0], f"{r[1]} {r[2]}", marked.get(r[0])) for r in people]
+
+
+@operation(A, C, S)
+def attendance_history(s: Session, peer_id: int) -> list[tuple[dt.date, str, str]]:
+    """One person's check-in meetings, newest first: (date, title, present / excused / absent)."""
+    get(s, PeerSupporter, peer_id)
+    rows = s.execute(
+        select(CheckInMeeting.held_on, CheckInMeeting.title, CheckInAttendance.status)
+        .join(CheckInAttendance, CheckInAttendance.meeting_id == CheckInMeeting.id)
+        .where(CheckInAttendance.peer_supporter_id == peer_id)
+        .order_by(CheckInMeeting.held_on.desc())
+    ).all()
+    return [(parse_date(r[0], "held_on"), r[1], AttendanceStatus(r[2]).value) for r in rows]

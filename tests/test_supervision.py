@@ -74,7 +74,8 @@ def test_logging_a_session_turns_overdue_into_on_track(db, office):
         supervision.log_session(s, day(9), [office["alex"]], supervisor_id=office["sup1"].user_id)
     with db.session(office["sup1"]) as s:
         alex = [r for r in so.overview(s, today=day(9), mine=True) if r.peer_supporter_id == office["alex"]][0]
-        assert (alex.status, alex.due) == ("due_soon", day(16))
+        assert (alex.status, alex.due) == ("on_track", day(16))  # weekly: "due soon" only the day before
+        assert [r.status for r in so.overview(s, today=day(15), mine=True) if r.peer_supporter_id == office["alex"]] == ["due_soon"]
         assert alex.peer_supporter_id not in {a.peer_supporter_id for a in alerts.compute_alerts(s, today=day(9))
                                               if a.kind == "supervision_overdue"}
         later = {r.peer_supporter_id: r for r in so.overview(s, today=day(120), mine=True)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-DUE_SOON_DAYS = 7  # "due soon" on the overview: due within a week
+DUE_SOON_DAYS = 7  # "due soon" on the overview: within a quarter of the interval, at most a week
 
 
 @dataclass(frozen=True)
@@ -38,11 +38,12 @@ def next_due(cadence: Cadence, placement_start: dt.date, intro_end: dt.date | No
     return Due(base + dt.timedelta(days=interval), interval, base)
 
 
-def status(due: dt.date, today: dt.date) -> str:
-    """overdue / due_soon / on_track — the words the overview shows."""
+def status(due: dt.date, today: dt.date, interval_days: int) -> str:
+    """overdue / due_soon / on_track — the words the overview shows. "Due soon" is relative to the
+    interval (weekly: the day before; monthly: the last week), or a weekly cadence would always be "soon"."""
     if today > due:
         return "overdue"
-    if (due - today).days <= DUE_SOON_DAYS:
+    if (due - today).days <= max(1, min(DUE_SOON_DAYS, interval_days // 4)):
         return "due_soon"
     return "on_track"
 

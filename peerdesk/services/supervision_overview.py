@@ -88,12 +88,12 @@ def overview(
         for _pid, start, intro_end, ward in placements.get(pid, []):
             nd = next_due(cad, parse_date(start, "start_date"), parse_date(intro_end, "intro_end", required=False), seen)
             if best is None or nd.due < best[0]:
-                best = (nd.due, ward)
+                best = (nd.due, ward, nd.interval_days)
         if best is None:
             row = OverviewRow(pid, f"{first} {last_name}", None, sup_id, sup_name, seen, None, "no_placement", None)
         else:
-            due, ward = best
-            row = OverviewRow(pid, f"{first} {last_name}", ward, sup_id, sup_name, seen, due, due_status(due, today),
+            due, ward, interval = best
+            row = OverviewRow(pid, f"{first} {last_name}", ward, sup_id, sup_name, seen, due, due_status(due, today, interval),
                               (today - due).days)
         if due_by is not None and (row.due is None or row.due > due_by):
             continue

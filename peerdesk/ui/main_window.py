@@ -33,11 +33,13 @@ def _build_area(area: str, ops):
     if area == "evaluation":
         from peerdesk.ui.evaluation.evaluation_page import EvaluationPage
         return EvaluationPage(ops=ops)
+    if area == "supervision":
+        from peerdesk.ui.supervision.area import SupervisionArea
+        return SupervisionArea(ops)
     if area == "consents":
         from peerdesk.ui.consents.area import ConsentsArea
         return ConsentsArea(ops)
-    from peerdesk.ui.readonly.area import ReadOnlyArea
-    return ReadOnlyArea(ops, area)
+    raise ValueError(area)
 
 
 def confirm_all(forms, proceed) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-from PySide6.QtCore import QDate, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,18 +35,12 @@ from PySide6.QtWidgets import (
 
 from peerdesk.ui.common.rows_model import RowsModel
 from peerdesk.i18n import t
+from peerdesk.ui.common.dialog_form import pydate, qdate
 
 ROLES = ("staff", "patient", "manager", "peer_supporter")
 SCOPES = ("interviews", "focus_groups", "questionnaires")
 COLUMNS = ("form_number", "informant_role", "informant", "study_name", "scopes", "signed_on", "valid_until", "received_by", "status")
 
-
-def _qdate(d: dt.date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _pydate(q: QDate) -> dt.date:
-    return dt.date(q.year(), q.month(), q.day())
 
 
 class ConsentModel(RowsModel):
@@ -84,7 +78,7 @@ class WithdrawDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(t("ui.consents.withdraw_title"))
         form = QFormLayout(self)
-        self.date = QDateEdit(_qdate(dt.date.today()))
+        self.date = QDateEdit(qdate(dt.date.today()))
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.reason = QLineEdit()
@@ -173,8 +167,8 @@ class ConsentsPage(QWidget):
         self.code.setAccessibleName(t("field.informant_code"))
         form.addRow(t("field.informant_code"), self.code)
         dates = QHBoxLayout()
-        self.signed = QDateEdit(_qdate(dt.date.today()))
-        self.valid_until = QDateEdit(_qdate(dt.date.today()))
+        self.signed = QDateEdit(qdate(dt.date.today()))
+        self.valid_until = QDateEdit(qdate(dt.date.today()))
         for d in (self.signed, self.valid_until):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
@@ -367,7 +361,7 @@ class ConsentsPage(QWidget):
         if info.informant_role:
             self.role.setCurrentIndex(self.role.findData(info.informant_role))
         if info.valid_until:
-            self.valid_until.setDate(_qdate(info.valid_until))
+            self.valid_until.setDate(qdate(info.valid_until))
         for sc, cb in self.scope_boxes.items():
             cb.setChecked(sc in info.scopes)
             cb.setEnabled(sc in info.scopes)
@@ -382,7 +376,7 @@ class ConsentsPage(QWidget):
         from peerdesk.services import consent_forms
 
         number = self.form.form_number
-        fields = dict(signed_on=_pydate(self.signed.date()), valid_until=_pydate(self.valid_until.date()),
+        fields = dict(signed_on=pydate(self.signed.date()), valid_until=pydate(self.valid_until.date()),
                       informant_role=self.role.currentData(), informant_code=self.code.text().strip() or None,
                       scopes=[sc for sc, cb in self.scope_boxes.items() if cb.isChecked()])
 
@@ -413,7 +407,7 @@ class ConsentsPage(QWidget):
         dialog = WithdrawDialog(self)
         if not dialog.exec():
             return
-        on, reason = _pydate(dialog.date.date()), dialog.reason.text().strip() or None
+        on, reason = pydate(dialog.date.date()), dialog.reason.text().strip() or None
         from peerdesk.services import consent, consent_use
 
         def work(s):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -19,16 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk.i18n import t
+from peerdesk.ui.common.dialog_form import pydate, qdate
 
 SCOPES = ("interviews", "focus_groups", "questionnaires")
 
-
-def _qdate(d: dt.date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _pydate(q: QDate) -> dt.date:
-    return dt.date(q.year(), q.month(), q.day())
 
 
 class StudyDialog(QDialog):
@@ -45,8 +39,8 @@ class StudyDialog(QDialog):
         self.name = QLineEdit(self.values.get("name") or "")
         self.organisation = QLineEdit(self.values.get("organisation") or "")
         self.contact = QLineEdit(self.values.get("contact") or "")
-        self.start = QDateEdit(_qdate(self.values.get("start_date") or dt.date.today()))
-        self.end = QDateEdit(_qdate(self.values.get("end_date") or dt.date.today().replace(year=dt.date.today().year + 1)))
+        self.start = QDateEdit(qdate(self.values.get("start_date") or dt.date.today()))
+        self.end = QDateEdit(qdate(self.values.get("end_date") or dt.date.today().replace(year=dt.date.today().year + 1)))
         for d in (self.start, self.end):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
@@ -86,7 +80,7 @@ class StudyDialog(QDialog):
 
     def fields(self) -> dict:
         out = dict(name=self.name.text(), organisation=self.organisation.text(), contact=self.contact.text(),
-                   start_date=_pydate(self.start.date()), end_date=_pydate(self.end.date()),
+                   start_date=pydate(self.start.date()), end_date=pydate(self.end.date()),
                    consent_text_sv=self.text_sv.toPlainText().strip() or None, consent_text_en=self.text_en.toPlainText().strip() or None)
         out.update({f"scope_{sc}": cb.isChecked() for sc, cb in self.scopes.items()})
         return out

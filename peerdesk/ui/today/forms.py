@@ -1,5 +1,5 @@
-"""The small forms the Today page opens from an alert: briefing, supervision session,
-follow-up contract period, acknowledge/snooze.
+"""The small forms the Today page opens from an alert: briefing, follow-up contract period,
+acknowledge/snooze (and the supervision area's session form).
 
 Each form only collects input. It emits `submitted(dict)`; the page runs the
 service through `ops.mutate` and either closes the form (`finish()`) or shows
@@ -10,96 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QSpinBox
 
 from peerdesk.i18n import t
+from peerdesk.ui.common.dialog_form import DialogForm, pydate, qdate  # noqa: F401 - qdate used by callers
+from peerdesk.ui.supervision.session_form import SessionForm  # noqa: F401 - opened from an overdue alert
 
 
-def qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def pydate(q: QDate) -> dt.date:
-    return dt.date(q.year(), q.month(), q.day())
-
-
-class AlertForm(QDialog):
-    submitted = Signal(dict)
-
-    def __init__(self, title: str, context: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setAccessibleName(title)
-        layout = QVBoxLayout(self)
-        self.context = QLabel(context)
-        self.context.setWordWrap(True)
-        layout.addWidget(self.context)
-        self.form = QFormLayout()
-        layout.addLayout(self.form)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.setAccessibleName(t("ui.today.form.error"))
-        self.error.hide()
-        layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(t("ui.today.form.save"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("ui.today.form.cancel"))
-        self.buttons.accepted.connect(self._submit)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-        self.busy = False
-
-    @property
-    def save_button(self):
-        return self.buttons.button(QDialogButtonBox.StandardButton.Save)
-
-    def add_row(self, label_key: str, widget: QWidget) -> QWidget:
-        label = QLabel(t(label_key))
-        label.setBuddy(widget)
-        widget.setAccessibleName(t(label_key).replace("&", ""))
-        self.form.addRow(label, widget)
-        return widget
-
-    def date_field(self, label_key: str, day: dt.date) -> QDateEdit:
-        edit = QDateEdit(qdate(day))
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        return self.add_row(label_key, edit)
-
-    def values(self) -> dict:
-        raise NotImplementedError
-
-    def _submit(self) -> None:
-        if self.busy:
-            return
-        self.busy = True
-        self.save_button.setEnabled(False)
-        self.error.hide()
-        self.submitted.emit(self.values())
-
-    def show_error(self, text: str) -> None:
-        self.busy = False
-        self.save_button.setEnabled(True)
-        self.error.setText(text)
-        self.error.show()
-
-    def finish(self) -> None:
-        self.busy = False
-        self.accept()
+AlertForm = DialogForm  # the Today page's name for it
 
 
 class BriefingForm(AlertForm):
@@ -125,26 +43,6 @@ class BriefingForm(AlertForm):
     def values(self) -> dict:
         return {"held_on": pydate(self.held_on.date()), "kind": self.kind.currentData(), "staff_count": self.staff.value(),
                 "summary": self.summary.toPlainText().strip() or None}
-
-
-class SessionForm(AlertForm):
-    """One individual supervision session with the peer supporter."""
-
-    def __init__(self, person: str, today: dt.date, parent=None) -> None:
-        super().__init__(t("ui.today.session.title"), t("ui.today.session.context", person=person), parent)
-        self.held_on = self.date_field("ui.today.form.held_on", today)
-        self.duration = QSpinBox()
-        self.duration.setRange(1, 600)
-        self.duration.setValue(60)
-        self.duration.setSuffix(" min")
-        self.add_row("ui.today.form.duration", self.duration)
-        self.form_kind = QComboBox()
-        for value in ("individual", "phone", "video"):
-            self.form_kind.addItem(t(f"ui.today.session.form.{value}"), value)
-        self.add_row("ui.today.form.session_form", self.form_kind)
-
-    def values(self) -> dict:
-        return {"held_on": pydate(self.held_on.date()), "duration_minutes": self.duration.value(), "form": self.form_kind.currentData()}
 
 
 class FollowUpForm(AlertForm):

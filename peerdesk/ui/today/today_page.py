@@ -344,7 +344,7 @@ class TodayPage(QWidget):
             from peerdesk.services import supervision
 
             supervision.log_session(s, v["held_on"], [a.peer_supporter_id], duration_minutes=v["duration_minutes"], form=v["form"],
-                                    supervisor_id=user_id)
+                                    supervisor_id=user_id, topic_ids=v["topic_ids"], notes=v["notes"])
 
         return work
 

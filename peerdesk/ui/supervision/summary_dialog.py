@@ -1,0 +1,108 @@
+"""The supervision summary PDF for a period: dates, counts and overdue spans, never notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerdesk.i18n import t
+from peerdesk.ui.common.dialog_form import pydate, qdate
+from peerdesk.ui.operations import alive, is_user_error
+
+
+class SummaryDialog(QDialog):
+    def __init__(self, ops, today: dt.date, parent=None) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self.setWindowTitle(t("ui.supervision.summary.title"))
+        self.setAccessibleName(t("ui.supervision.summary.title"))
+        layout = QVBoxLayout(self)
+        intro = QLabel(t("ui.supervision.summary.text"))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.start = QDateEdit(qdate(dt.date(today.year, 1, 1)))
+        self.end = QDateEdit(qdate(today))
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        form.addRow(t("ui.supervision.summary.from"), self.start)
+        form.addRow(t("ui.supervision.summary.to"), self.end)
+        self.codes = QCheckBox(t("ui.supervision.summary.codes"))
+        form.addRow("", self.codes)
+        self.path = QLineEdit(str(Path.home() / f"{t('ui.supervision.summary.file')}-{today.isoformat()}.pdf"))
+        browse = QPushButton(t("ui.supervision.summary.browse"))
+        browse.clicked.connect(self._browse)
+        row = QWidget()
+        row_layout = QHBoxLayout(row)
+        row_layout.setContentsMargins(0, 0, 0, 0)
+        row_layout.addWidget(self.path, 1)
+        row_layout.addWidget(browse)
+        form.addRow(t("ui.supervision.summary.path"), row)
+        layout.addLayout(form)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(t("ui.supervision.summary.make"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(t("ui.supervision.summary.close"))
+        self.buttons.accepted.connect(self.make)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.written: Path | None = None
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, t("ui.supervision.summary.title"), self.path.text(), "PDF (*.pdf)")
+        if path:
+            self.path.setText(path)
+
+    def make(self) -> None:
+        from peerdesk.services import supervision_summary
+
+        start, end, names = pydate(self.start.date()), pydate(self.end.date()), not self.codes.isChecked()
+        path = self.path.text().strip()
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setEnabled(False)
+        self.status.setText(t("ui.supervision.summary.working"))
+
+        def failed(exc):
+            save.setEnabled(True)
+            self.status.setText(str(exc) if is_user_error(exc) else t("ui.supervision.summary.failed"))
+            if not is_user_error(exc):
+                self.ops.failed.emit(exc)
+
+        def gathered(data):
+            def build():
+                from peerdesk.errors import StorageError
+                from peerdesk.reports.supervision_summary import build as build_pdf
+
+                try:
+                    return build_pdf(data, path)
+                except OSError:
+                    raise StorageError("error.cannot_write_file") from None
+
+            self.ops.run(build, alive(self, lambda pages: done(pages, len(data.people))), alive(self, failed))
+
+        def done(pages, people):
+            save.setEnabled(True)
+            self.written = Path(path)
+            self.status.setText(t("ui.supervision.summary.done", path=path, pages=pages, people=people))
+
+        # A write: the summary is recorded in the audit trail.
+        self.ops.mutate(lambda s: supervision_summary.gather(s, start, end, names=names), {"audit"}, alive(self, gathered),
+                        alive(self, failed))

@@ -85,8 +85,6 @@ def main(out: Path) -> None:
     window.pages["contracts"].setCurrentWidget(window.pages["contracts"].placements)
     shot("placements.png")
 
-    window.sidebar.select("supervision")
-    shot("supervision.png")
     window.sidebar.select("settings")
     shot("settings.png")
     window.sidebar.select("today")
@@ -118,6 +116,29 @@ def main(out: Path) -> None:
             shot("evaluation-rounds.png")
         ops.wait()
         window.close()
+    # The supervisor's area: the overview with a person's sessions, logging a session, the month, check-ins.
+    window = MainWindow()
+    window.resize(1240, 760)
+    window.show()
+    ops = Operations(opened.db, login(opened.db, "supervisor", "demo"), window)
+    window.attach(ops, HEAD_REVISION)
+    settle(1200)
+    window.sidebar.select("supervision")
+    area = window.pages["supervision"]
+    settle(1000)
+    shot("supervision.png")
+    area.overview.log_session()
+    settle(600)
+    area.overview.dialog.grab().save(str(out / "supervision-log.png"))
+    area.overview.dialog.reject()
+    area.tabs.setCurrentWidget(area.month)
+    settle(800)
+    shot("supervision-month.png")
+    area.tabs.setCurrentWidget(area.checkins)
+    settle(800)
+    shot("supervision-checkins.png")
+    ops.wait()
+    window.close()
     # The administrator's consent page and settings with the audit trail.
     window = MainWindow()
     window.resize(1240, 760)
@@ -135,4 +156,10 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
+    import os
+
     main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"))
+    # Several windows made and dropped in one process: skip the interpreter's final garbage
+    # collection, where PySide6 has been seen to abort ("bool_dealloc") after all shots are saved.
+    sys.stdout.flush()
+    os._exit(0)

@@ -39,7 +39,7 @@ def build(data, path: str) -> int:
         totals = data.month_totals[at:at + per_table]
         rows.append([tr("summary.col.all")] + [str(n) for n in totals] + [str(sum(totals))])
         width = 60 * mm
-        table = Table(rows, colWidths=[width] + [15 * mm] * len(months) + [16 * mm], repeatRows=1)
+        table = Table(rows, colWidths=[width] + [15 * mm] * len(months) + [16 * mm], repeatRows=1, hAlign="LEFT")
         table.setStyle(table_style())
         story += [table, Spacer(1, 4 * mm)]
 
@@ -53,8 +53,9 @@ def build(data, path: str) -> int:
     if len(rows) == 1:
         story.append(Paragraph(escape(tr("summary.overdue.none")), st["body"]))
     else:
-        table = Table(rows, colWidths=[60 * mm, 25 * mm, 150 * mm], repeatRows=1)
+        table = Table(rows, colWidths=[60 * mm, 25 * mm, 150 * mm], repeatRows=1, hAlign="LEFT")
         table.setStyle(table_style())
+        table.setStyle([("ALIGN", (2, 0), (2, -1), "LEFT")])
         story.append(table)
 
     story.append(Paragraph(escape(tr("summary.checkins")), st["h1"]))
@@ -63,13 +64,14 @@ def build(data, path: str) -> int:
                  tr("summary.col.absent")]]
         rows += [[m.held_on.isoformat(), Paragraph(escape(m.title), st["cell"]), str(m.present), str(m.excused), str(m.absent)]
                  for m in data.meetings]
-        table = Table(rows, colWidths=[25 * mm, 110 * mm, 25 * mm, 25 * mm, 25 * mm], repeatRows=1)
+        table = Table(rows, colWidths=[25 * mm, 110 * mm, 25 * mm, 25 * mm, 25 * mm], repeatRows=1, hAlign="LEFT")
         table.setStyle(table_style())
+        table.setStyle([("ALIGN", (1, 0), (1, -1), "LEFT")])
         story.append(table)
         story.append(Paragraph(escape(tr("summary.attendance")), st["h2"]))
         rows = [[tr("summary.col.person"), tr("summary.col.present"), tr("summary.col.excused"), tr("summary.col.absent")]]
         rows += [[Paragraph(escape(p.label), st["cell"]), str(p.present), str(p.excused), str(p.absent)] for p in data.people]
-        table = Table(rows, colWidths=[60 * mm, 25 * mm, 25 * mm, 25 * mm], repeatRows=1)
+        table = Table(rows, colWidths=[60 * mm, 25 * mm, 25 * mm, 25 * mm], repeatRows=1, hAlign="LEFT")
         table.setStyle(table_style())
         story.append(table)
     else:

@@ -174,3 +174,31 @@ def test_coordinator_reassigns_and_makes_the_summary_pdf_without_notes(qtbot, de
     qtbot.mouseClick(summary.buttons.buttons()[0], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "could not be written" in summary.status.text(), timeout=30000)
     ops.wait()
+
+
+def test_coordinator_chooses_a_supervisor_on_the_person_form_and_the_history_keeps_both(qtbot, demo_db, windows):
+    from tests import factories as f
+    from tests.test_ui_registers import keys, open_row, wait_loaded
+
+    with demo_db.begin(SYSTEM) as s:
+        f.user(s, "karin", (Role.SUPERVISOR,))
+    window, ops, _ = open_window(qtbot, demo_db, "coordinator", Role.COORDINATOR, windows)
+    window.sidebar.select("people")
+    panel = window.pages["people"].people
+    wait_loaded(qtbot, panel.list)
+    keys(qtbot, panel.list.filter, "öberg")
+    wait_loaded(qtbot, panel.list, 1)
+    open_row(qtbot, panel)
+    chooser = panel.form.widgets["supervisor_id"]
+    qtbot.waitUntil(lambda: chooser.findText("Karin") >= 0, timeout=15000)
+    assert chooser.currentText() == "Handledare Demo"
+    chooser.setCurrentIndex(chooser.findText("Karin"))
+    with qtbot.waitSignal(panel.form.saved, timeout=15000):
+        qtbot.mouseClick(panel.form.save_button, Qt.MouseButton.LeftButton)
+    ops.wait()
+    from peerdesk import models as m
+    from peerdesk.services import supervisor_assignment
+
+    with demo_db.session(SYSTEM) as s:
+        pid = s.query(m.PeerSupporter).filter_by(last_name="Öberg").one().id
+        assert [h.supervisor_name for h in supervisor_assignment.history(s, pid)] == ["Karin", "Handledare Demo"]

@@ -327,6 +327,10 @@ def save_record(s: Session, name: str, record_id: int | None, values: dict[str, 
 
 def options(s: Session, name: str) -> list[tuple[int, str]]:
     """(id, label) pairs for a choice list of one register, sorted by label."""
+    if name == "supervisors":  # user accounts, not a register: the active supervisors
+        from peerdesk.services.supervisor_assignment import supervisors
+
+        return supervisors(s)
     reg = REGISTERS[name]
     authorize_read(s, reg.kind)
     label = {

@@ -22,6 +22,7 @@ PEOPLE_FIELDS = [
     Field("address"),
     Field("region"),
     Field("cohort_id", "ref", ref="cohorts"),
+    Field("supervisor_id", "ref", ref="supervisors"),  # access to session notes follows this
     Field("certified_on", "date"),
     Field("status", "choice", choices=("in_training", "certified", "placed", "left"), default="in_training"),
     Field("left_on", "date"),

@@ -39,6 +39,8 @@ EXPECTED_OPERATIONS = {
     "supervision.session_info": OFFICE,
     "supervision.topics": OFFICE,
     "supervision.add_topic": {A, S},
+    "supervision.all_topics": OFFICE,
+    "supervision.set_topic_active": {A, S},
     "supervision.checkins": OFFICE,
     "supervision.attendance_sheet": OFFICE,
     "supervision.attendance_history": OFFICE,

@@ -202,3 +202,28 @@ def test_coordinator_chooses_a_supervisor_on_the_person_form_and_the_history_kee
     with demo_db.session(SYSTEM) as s:
         pid = s.query(m.PeerSupporter).filter_by(last_name="Öberg").one().id
         assert [h.supervisor_name for h in supervisor_assignment.history(s, pid)] == ["Karin", "Handledare Demo"]
+
+
+def test_supervisor_edits_the_topic_list_and_the_session_form_offers_it(qtbot, demo_db, windows):
+    window, ops, _ = open_window(qtbot, demo_db, "supervisor", Role.SUPERVISOR, windows)
+    page = supervision_area(qtbot, window).overview
+    qtbot.mouseClick(page.topics_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    qtbot.waitUntil(lambda: "Conflict" in dialog.names(), timeout=15000)
+    dialog.name_sv.setText("Nätverk och anhöriga")
+    dialog.name_en.setText("Network and relatives")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Network and relatives" in dialog.names(), timeout=15000)
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)  # empty name: a message, nothing added
+    qtbot.waitUntil(dialog.error.isVisible, timeout=15000)
+    conflict = dialog.list.findItems("Conflict", Qt.MatchFlag.MatchExactly)[0]
+    conflict.setCheckState(Qt.CheckState.Unchecked)  # retired
+    ops.wait()
+    dialog.reject()
+    qtbot.waitUntil(lambda: any(name == "Network and relatives" for _, name in page.topics), timeout=15000)
+    page.table.selectRow(0)
+    page.log_session()
+    offered = [page.dialog.topics.item(i).text() for i in range(page.dialog.topics.count())]
+    assert "Network and relatives" in offered and "Conflict" not in offered
+    page.dialog.reject()
+    ops.wait()

@@ -301,6 +301,20 @@ def topics(s: Session) -> list[tuple[int, str]]:
     return [(r.id, r.name_en if en else r.name_sv) for r in rows]
 
 
+@operation(A, C, S)
+def all_topics(s: Session) -> list[tuple[int, str, str, bool]]:
+    """Every topic, also retired ones: (id, Swedish name, English name, active) — for editing the list."""
+    rows = s.scalars(select(SupervisionTopic).order_by(SupervisionTopic.id)).all()
+    return [(r.id, r.name_sv, r.name_en, bool(r.active)) for r in rows]
+
+
+@operation(A, S)
+def set_topic_active(s: Session, topic_id: int, active: bool) -> None:
+    """Retire a topic from the choice list (sessions that used it keep it), or bring it back."""
+    get(s, SupervisionTopic, topic_id).active = 1 if active else 0
+    flush(s)
+
+
 @operation(A, S)
 def add_topic(s: Session, name_sv: str, name_en: str) -> SupervisionTopic:
     from peerdesk.services.records import ensure_unique

@@ -106,7 +106,8 @@ class OverviewPage(QWidget):
         self.group_button = QPushButton(t("ui.supervision.log_group"))
         self.reassign_button = QPushButton(t("ui.supervision.reassign"))
         self.summary_button = QPushButton(t("ui.supervision.summary"))
-        for button, shown in ((self.log_button, may_log), (self.group_button, may_log),
+        self.topics_button = QPushButton(t("ui.topics.edit"))
+        for button, shown in ((self.log_button, may_log), (self.group_button, may_log), (self.topics_button, may_log),
                               (self.reassign_button, ops.actor.has(Role.ADMINISTRATOR, Role.COORDINATOR)), (self.summary_button, True)):
             button.setVisible(shown)
             buttons.addWidget(button)
@@ -170,6 +171,7 @@ class OverviewPage(QWidget):
         self.group_button.clicked.connect(self.log_group)
         self.reassign_button.clicked.connect(self.reassign)
         self.summary_button.clicked.connect(self.summary)
+        self.topics_button.clicked.connect(self.edit_topics)
         self.read_button.clicked.connect(self.read_notes)
         self.edit_button.clicked.connect(self.edit_session)
         QShortcut(QKeySequence("Ctrl+L"), self, self.log_session)
@@ -367,6 +369,13 @@ class OverviewPage(QWidget):
             return
         names = [r.name for r in self.rows if r.peer_supporter_id in chosen]
         self.dialog = ReassignDialog(self.ops, chosen, names, self)
+        self.dialog.open()
+
+    def edit_topics(self) -> None:
+        from peerdesk.ui.supervision.topics_dialog import TopicsDialog
+
+        self.dialog = TopicsDialog(self.ops, self)
+        self.dialog.finished.connect(lambda _r: self.start())  # the forms offer the list as it is now
         self.dialog.open()
 
     def summary(self) -> None:

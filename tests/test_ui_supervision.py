@@ -28,24 +28,39 @@ def supervision_area(qtbot, window):
 
 
 def test_supervisor_logs_a_monthly_session_from_the_overview_with_the_keyboard_only(qtbot, demo_db, windows):
+    from peerdesk import models as m
+    from peerdesk.services import supervision
+    from peerdesk.services.records import create
+    from tests import factories as f
+
+    today = dt.date.today()
+    with demo_db.begin(SYSTEM) as s:  # placed half a year ago, last seen 40 days ago: a monthly session is 9 days overdue
+        sup = demo_db.users["supervisor"]
+        maja = f.peer(s, "Maja", "Månadsson", supervisor_id=sup, status="placed")
+        ward = s.query(m.Workplace).first()
+        create(s, m.Placement, peer_supporter_id=maja.id, workplace_id=ward.id, start_date=today - dt.timedelta(days=180))
+        supervision.log_session(s, today - dt.timedelta(days=40), [maja.id], supervisor_id=sup)
     window, ops, badges = open_window(qtbot, demo_db, "supervisor", Role.SUPERVISOR, windows)
     overdue_before = badges[-1]["supervision"]
     area = supervision_area(qtbot, window)
     page = area.overview
-    first = page.rows[0]  # most urgent first
-    assert first.status == "overdue" and page.model.index(0, 5).data().startswith("Overdue")
-    assert page.table.hasFocus() or QApplication.focusWidget() is page.table
+    maja_row = page.row_for("Maja Månadsson")
+    assert (maja_row.status, maja_row.interval_days, maja_row.days) == ("overdue", 31, 9)
+    assert page.rows[0].days > 9 and page.rows[1] is maja_row  # most urgent first: Maja is second
+    assert QApplication.focusWidget() is page.table
+    qtbot.keyClick(page.table, Qt.Key.Key_Down)
+    assert "Overdue (9 days ago)" == page.model.index(page.table.currentIndex().row(), 5).data()
     qtbot.keyClick(page.table, Qt.Key.Key_Return)  # Enter on the person: the session form, date today
     form = page.dialog
-    assert isinstance(form, SessionForm) and first.name in form.context.text()
-    assert form.held_on.date().toPython() == dt.date.today() and form.duration.value() == 60
+    assert isinstance(form, SessionForm) and "Maja Månadsson" in form.context.text()
+    assert form.held_on.date().toPython() == today and form.duration.value() == 60
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and form.isAncestorOf(QApplication.focusWidget()))
     with qtbot.waitSignal(window.today.loaded, timeout=15000):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # Enter again: saved
     assert not form.isVisible()
-    qtbot.waitUntil(lambda: page.row_for(first.name) is not None and page.row_for(first.name).status == "on_track", timeout=15000)
-    row = page.row_for(first.name)
-    assert row.last_session == dt.date.today() and row.due > dt.date.today() + dt.timedelta(days=6)
+    qtbot.waitUntil(lambda: page.row_for("Maja Månadsson").status == "on_track", timeout=15000)
+    row = page.row_for("Maja Månadsson")
+    assert (row.last_session, row.due) == (today, today + dt.timedelta(days=31))
     assert badges[-1]["supervision"] == overdue_before - 1  # the Today badge followed
     ops.wait()
 
@@ -54,6 +69,7 @@ def test_group_session_notes_are_read_by_the_supervisor_and_logged_but_hidden_fr
     window, ops, _ = open_window(qtbot, demo_db, "supervisor", Role.SUPERVISOR, windows)
     page = supervision_area(qtbot, window).overview
     qtbot.mouseClick(page.group_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(page.dialog, SessionForm), timeout=15000)
     form = page.dialog
     names = [page.rows[0].name, page.rows[1].name]
     for i in range(form.people.count()):

@@ -137,8 +137,10 @@ def test_supervisor_sees_only_supervision_and_logs_a_session(qtbot, demo_db, win
     key = key_for(page, "supervision_overdue", "Robin Falk")
     assert page.action_buttons[key].text() == "Log session"
     qtbot.mouseClick(page.action_buttons[key], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(page.form, SessionForm), timeout=10000)
     form = page.form
     assert isinstance(form, SessionForm) and "Robin Falk" in form.context.text()
+    assert form.topics is not None and form.topics.count() == 6  # the office's topics, as in the Supervision area
     with qtbot.waitSignal(page.loaded, timeout=15000):
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert key not in {a.key for a in page.alerts}

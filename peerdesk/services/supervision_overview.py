@@ -30,6 +30,7 @@ class OverviewRow:
     due: dt.date | None  # None: no placement running, so no cadence
     status: str  # overdue / due_soon / on_track / no_placement
     days: int | None  # days overdue (positive) or left (negative ≤ 0)
+    interval_days: int | None = None  # the cadence that applies now: weekly in the intro, monthly after
 
 
 def week_end(today: dt.date) -> dt.date:
@@ -94,7 +95,7 @@ def overview(
         else:
             due, ward, interval = best
             row = OverviewRow(pid, f"{first} {last_name}", ward, sup_id, sup_name, seen, due, due_status(due, today, interval),
-                              (today - due).days)
+                              (today - due).days, interval)
         if due_by is not None and (row.due is None or row.due > due_by):
             continue
         rows.append(row)

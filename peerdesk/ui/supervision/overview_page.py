@@ -301,10 +301,13 @@ class OverviewPage(QWidget):
         self._open(SessionForm(row.name, self.today(), topics=self.topics, parent=self), work)
 
     def log_group(self) -> None:
+        """One session for several people: everyone still in the programme can be ticked."""
+        from peerdesk.services import supervision_overview as so
+        from peerdesk.ui.operations import alive
         from peerdesk.ui.supervision.session_form import SessionForm
 
         user_id = self.ops.actor.user_id
-        people = [(r.peer_supporter_id, r.name) for r in self.rows]
+        today = self.today()
 
         def work(v):
             def run(s):
@@ -315,7 +318,11 @@ class OverviewPage(QWidget):
 
             return run
 
-        self._open(SessionForm(None, self.today(), topics=self.topics, people=people, parent=self), work)
+        def opened(rows):
+            people = [(r.peer_supporter_id, r.name) for r in sorted(rows, key=lambda r: r.name)]
+            self._open(SessionForm(None, today, topics=self.topics, people=people, parent=self), work)
+
+        self.ops.query(lambda s: so.overview(s, today=today), alive(self, opened))
 
     def read_notes(self) -> None:
         from peerdesk.ui.supervision.notes_dialog import NotesDialog

@@ -274,8 +274,11 @@ class TodayPage(QWidget):
                                 kind="briefing" if action == "briefing" else "follow_up", parent=self)
             self._open(form, lambda v: self._log_briefing(a, v), {"briefings"})
         elif action == "session":
-            form = SessionForm(a.person_name or "", self.today(), parent=self)
-            self._open(form, lambda v: self._log_session(a, v), {"sessions"})
+            from peerdesk.services import supervision
+
+            self.ops.query(supervision.topics, lambda topics: self._open(
+                SessionForm(a.person_name or "", self.today(), topics=topics, parent=self),
+                lambda v: self._log_session(a, v), {"sessions"}))
         elif action == "contract":
             from peerdesk.services.alerts import contract_for_follow_up
 

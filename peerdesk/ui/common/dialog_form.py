@@ -20,6 +20,43 @@ def pydate(q: QDate) -> dt.date:
     return dt.date(q.year(), q.month(), q.day())
 
 
+def error_label() -> QLabel:
+    """Where a dialog says what is wrong, in words; hidden until then."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #b00020;")
+    label.setAccessibleName(t("ui.today.form.error"))
+    label.hide()
+    return label
+
+
+def save_cancel(dialog: QDialog, on_save, save_text: str | None = None) -> QDialogButtonBox:
+    """Save (or `save_text`) and Cancel, translated; Cancel closes the dialog."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Save).setText(save_text or t("ui.today.form.save"))
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("ui.today.form.cancel"))
+    buttons.accepted.connect(on_save)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+def list_table(model, name: str, multi: bool = False):
+    """A read-only table of whole rows over `model`, named for screen readers."""
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+    table = QTableView()
+    table.setModel(model)
+    table.setAccessibleName(name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    if not multi:
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
 class DialogForm(QDialog):
     submitted = Signal(dict)
 
@@ -33,17 +70,9 @@ class DialogForm(QDialog):
         layout.addWidget(self.context)
         self.form = QFormLayout()
         layout.addLayout(self.form)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.setAccessibleName(t("ui.today.form.error"))
-        self.error.hide()
+        self.error = error_label()
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(t("ui.today.form.save"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("ui.today.form.cancel"))
-        self.buttons.accepted.connect(self._submit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = save_cancel(self, self._submit)
         layout.addWidget(self.buttons)
         # Ctrl+Enter saves from anywhere, also from a notes field where Enter starts a new line.
         for keys in ("Ctrl+Return", "Ctrl+Enter"):

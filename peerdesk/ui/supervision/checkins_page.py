@@ -7,17 +7,14 @@ import datetime as dt
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -25,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk.i18n import t
-from peerdesk.ui.common.dialog_form import DialogForm, pydate
+from peerdesk.ui.common.dialog_form import DialogForm, error_label, list_table, pydate, save_cancel
 from peerdesk.ui.common.rows_model import RowsModel
 from peerdesk.ui.operations import alive, is_user_error
 
@@ -93,16 +90,9 @@ class AttendanceDialog(QDialog):
             self.choices[pid] = combo
             self.names[name] = pid
         layout.addWidget(self.table, 1)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label()
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(t("ui.today.form.save"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("ui.today.form.cancel"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = save_cancel(self, self.save)
         layout.addWidget(self.buttons)
         self.resize(460, 480)
 
@@ -140,15 +130,7 @@ class CheckInsPage(QWidget):
         bar.addStretch(1)
         layout.addLayout(bar)
         self.model = MeetingsModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName(t("ui.checkins.list"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = list_table(self.model, t("ui.checkins.list"))
         layout.addWidget(self.table, 2)
 
         box = QGroupBox(t("ui.checkins.history"))
@@ -157,11 +139,7 @@ class CheckInsPage(QWidget):
         self.person.setAccessibleName(t("ui.checkins.history.person"))
         box_layout.addWidget(self.person)
         self.history_model = HistoryModel(self)
-        self.history = QTableView()
-        self.history.setModel(self.history_model)
-        self.history.setAccessibleName(t("ui.checkins.history"))
-        self.history.verticalHeader().hide()
-        self.history.horizontalHeader().setStretchLastSection(True)
+        self.history = list_table(self.history_model, t("ui.checkins.history"))
         box_layout.addWidget(self.history)
         layout.addWidget(box, 1)
 

@@ -13,21 +13,19 @@ import datetime as dt
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from peerdesk.i18n import t
 from peerdesk.models import Role
+from peerdesk.ui.common.dialog_form import list_table
 from peerdesk.ui.common.rows_model import RowsModel
 
 COLUMNS = ("name", "workplace_name", "supervisor_name", "last_session", "due", "status")
@@ -118,14 +116,7 @@ class OverviewPage(QWidget):
 
         split = QSplitter(Qt.Orientation.Vertical)
         self.model = OverviewModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName(t("ui.supervision.overview"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = list_table(self.model, t("ui.supervision.overview"), multi=True)  # several, to reassign
         split.addWidget(self.table)
 
         below = QWidget()
@@ -137,15 +128,7 @@ class OverviewPage(QWidget):
         below_layout.addWidget(self.person_label)
         below_layout.addWidget(self.history_label)
         self.sessions_model = SessionsModel(self)
-        self.sessions = QTableView()
-        self.sessions.setModel(self.sessions_model)
-        self.sessions.setAccessibleName(t("ui.supervision.sessions_of"))
-        self.sessions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.sessions.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.sessions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.sessions.verticalHeader().hide()
-        self.sessions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.sessions.horizontalHeader().setStretchLastSection(True)
+        self.sessions = list_table(self.sessions_model, t("ui.supervision.sessions_of"))
         below_layout.addWidget(self.sessions, 1)
         actions = QHBoxLayout()
         self.read_button = QPushButton(t("ui.supervision.read_notes"))

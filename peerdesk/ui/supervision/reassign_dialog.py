@@ -3,9 +3,10 @@ session notes moves to the new supervisor (the service enforces it)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QVBoxLayout
 
 from peerdesk.i18n import t
+from peerdesk.ui.common.dialog_form import error_label, save_cancel
 from peerdesk.ui.operations import alive, is_user_error
 
 
@@ -27,16 +28,9 @@ class ReassignDialog(QDialog):
         label.setBuddy(self.to)
         layout.addWidget(label)
         layout.addWidget(self.to)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label()
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(t("ui.supervision.reassign.save"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("ui.today.form.cancel"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = save_cancel(self, self.save, t("ui.supervision.reassign.save"))
         layout.addWidget(self.buttons)
         from peerdesk.services import supervisor_assignment
 

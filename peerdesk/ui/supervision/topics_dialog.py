@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk.i18n import language, t
+from peerdesk.ui.common.dialog_form import error_label
 from peerdesk.ui.operations import alive, is_user_error
 
 
@@ -41,10 +42,7 @@ class TopicsDialog(QDialog):
         layout.addLayout(form)
         self.add_button = QPushButton(t("ui.topics.add"))
         layout.addWidget(self.add_button)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

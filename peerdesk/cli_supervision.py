@@ -40,7 +40,12 @@ def cmd_summary(args) -> int:
 
     with _session(args, write=True) as s:  # write: the summary is recorded in the audit trail
         data = supervision_summary.gather(s, args.start, args.end, names=not args.codes)
-    pages = build(data, args.output)
+    try:
+        pages = build(data, args.output)
+    except OSError:
+        from peerdesk.errors import StorageError
+
+        raise StorageError("error.cannot_write_file") from None
     print(t("cli.supervision.summary.done", path=args.output, pages=pages, people=len(data.people)))
     return 0
 

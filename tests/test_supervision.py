@@ -64,9 +64,13 @@ def test_overview_shows_my_peers_with_the_alerts_cadence(db, office):
         assert kim.workplace_name == "Avdelning T"
         flagged = {a.peer_supporter_id for a in alerts.compute_alerts(s, today=day(9)) if a.kind == "supervision_overdue"}
         assert flagged == {r.peer_supporter_id for r in rows.values() if r.status == "overdue"}
+        assert {a.peer_supporter_id for a in alerts.compute_alerts(s, today=day(9))} == {office["alex"]}
     with db.session(office["sup2"]) as s:
         assert so.overview(s, today=day(9), mine=True) == []  # sup2 supervises nobody
         assert len(so.overview(s, today=day(9))) == 2  # but may look at the whole office's dates
+        assert alerts.compute_alerts(s, today=day(9)) == []  # and has no overdue alerts of their own
+    with db.session(office["coord"]) as s:
+        assert {a.peer_supporter_id for a in alerts.compute_alerts(s, today=day(9)) if a.kind == "supervision_overdue"} == {office["alex"]}
 
 
 def test_logging_a_session_turns_overdue_into_on_track(db, office):

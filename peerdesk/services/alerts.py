@@ -10,7 +10,7 @@ tests and for "what if" runs from the CLI.
 
 Who sees what (rules a role may not see are not even computed):
 - ward alerts (new manager, no manager, tenure ending, contact gap): administrator, coordinator
-- supervision overdue: administrator, coordinator, supervisor
+- supervision overdue: administrator, coordinator, supervisor (a supervisor: their own caseload)
 - employment alerts (contract ending, fixed-term limit, placement/contract mismatch): administrator, coordinator
 - consent alerts: administrator, evaluator (the evaluator must keep withdrawn data out of a round)
 """
@@ -471,7 +471,11 @@ def _compute(s: Session, today: dt.date) -> list[Alert]:
     th = Thresholds.load(s)
     out: list[Alert] = []
     for area in visible_areas(actor.roles):
-        out.extend(RULES[area](s, today, th))
+        found = RULES[area](s, today, th)
+        if area == "supervision" and not actor.has(A, C):  # a supervisor's own caseload, not the whole office's
+            mine = set(_q(s, select(m.PeerSupporter.id).where(m.PeerSupporter.supervisor_id == actor.user_id)))
+            found = [a for a in found if (a.peer_supporter_id,) in mine]
+        out.extend(found)
     # Acknowledgements that still hold: same key, same fact, snooze not over.
     if out:
         acks = {}

@@ -87,6 +87,8 @@ EXPECTED_OPERATIONS = {
     "round_report.record_produced": {A, E},
     "response_import.preview": {A, E},
     "response_import.commit": {A, E},
+    "register_import.preview": {A, C},
+    "register_import.commit": {A, C},
 }
 
 # Functions over a Session that are not operations: generic record access (authorised per model),

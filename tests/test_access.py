@@ -89,6 +89,7 @@ EXPECTED_OPERATIONS = {
     "response_import.commit": {A, E},
     "register_import.preview": {A, C},
     "register_import.commit": {A, C},
+    "office_export.export_all": {A},
 }
 
 # Functions over a Session that are not operations: generic record access (authorised per model),

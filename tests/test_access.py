@@ -90,6 +90,7 @@ EXPECTED_OPERATIONS = {
     "register_import.preview": {A, C},
     "register_import.commit": {A, C},
     "office_export.export_all": {A},
+    "register_export.export_register": {A, C, S, E},
 }
 
 # Functions over a Session that are not operations: generic record access (authorised per model),

@@ -106,6 +106,9 @@ NOT_OPERATIONS = {
     "access._require", "access.authorize_any", "audit.browse",
     "supervision.may_read_notes", "disclosure.find_in_text",
     "supervision.may_read_notes", "retention.retention_days",
+    # A full export is loaded into an empty database, which has no users to log in with: import_all checks
+    # that the person is an active administrator *in the archive* (password against the loaded rows).
+    "office_export.is_empty", "office_export.import_all",
 }
 
 

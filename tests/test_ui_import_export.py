@@ -117,3 +117,22 @@ def test_export_button_writes_the_list_as_filtered_and_sorted(qtbot, demo_db, tm
     assert [r[:2] for r in rows[1:]] == shown
     assert "exported" in lst.count.text()
     finish(window)
+
+
+def test_the_administrator_exports_everything_from_settings(qtbot, demo_db, tmp_path, monkeypatch):
+    import zipfile
+
+    target = tmp_path / "kontoret.zip"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window = open_window(qtbot, demo_db, "admin")
+    window.sidebar.select("settings")
+    area = window.pages["settings"]
+    qtbot.mouseClick(area.export_all_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "tables" in area.export_all_status.text(), timeout=WAIT)
+    with zipfile.ZipFile(target) as zf:
+        assert "schema.json" in zf.namelist()
+    finish(window)
+    coordinator = open_window(qtbot, demo_db, "coordinator")
+    coordinator.sidebar.select("settings")
+    assert getattr(coordinator.pages["settings"], "export_all_button", None) is None
+    finish(coordinator)

@@ -44,7 +44,8 @@ paper files (an encrypted disk, a locked cabinet) and delete it when it has serv
                (a table comes after the tables its foreign keys point at), with its columns,
                their types, which may be empty, the primary key and the foreign keys.
 - TABLE.csv    one file per table: UTF-8, comma-separated, a header row with the column
-               names, one row per record. An empty field is a missing value (NULL).
+               names, one row per record. An empty field is a missing value (NULL) — in a
+               text column that may never be missing, it is an empty text.
                Dates are YYYY-MM-DD, times ISO 8601 in UTC, true/false for yes/no.
 
 Ids are kept as they were, so foreign keys can be followed between the files.
@@ -96,7 +97,7 @@ def describe_schema(counts: dict[str, int] | None = None) -> dict:
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "schema_revision": HEAD_REVISION,
-        "csv": {"encoding": "utf-8", "delimiter": ",", "header": True, "null": "empty field",
+        "csv": {"encoding": "utf-8", "delimiter": ",", "header": True, "null": "an empty field (in a text column that may not be NULL: the empty text)",
                 "date": "YYYY-MM-DD", "timestamp": "ISO 8601, UTC", "boolean": "true/false"},
         "tables": tables,
     }
@@ -154,9 +155,12 @@ def export_all(s: Session, path: Path | str) -> ExportResult:
 
 # ---------------------------------------------------------------- import
 def _value(column, text: str):
-    if text == "":
-        return None
     t = column.type
+    if text == "":
+        # PeerDesk keeps no empty texts where a value may be missing (they are saved as NULL), so an
+        # empty field is NULL — except in a text column that may not be NULL, where it is the empty text.
+        is_text = not isinstance(t, (Boolean, DateTime, Date, Integer)) and getattr(t, "enum_class", None) is None
+        return "" if is_text and not column.nullable and not column.primary_key else None
     if getattr(t, "enum_class", None) is not None:
         return text  # the stored value; the column type maps it to its enum
     if isinstance(t, Boolean):

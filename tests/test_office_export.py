@@ -103,3 +103,28 @@ def test_import_all_refuses_a_database_with_data_and_a_non_administrator(db, sec
 def test_only_an_administrator_exports_everything(db, tmp_path):
     with pytest.raises(AccessDenied), db.begin(Actor(None, "c", frozenset({m.Role.COORDINATOR}))) as s:
         office_export.export_all(s, tmp_path / "x.zip")
+
+
+def test_an_office_moves_from_sqlite_to_postgresql_with_the_export(sqlite_db, pg_databases, pg_template, tmp_path):
+    with sqlite_db.begin(SYSTEM) as s:
+        demo.load_demo(s)
+    archive = tmp_path / "office.zip"
+    with sqlite_db.begin(login(sqlite_db, "admin", "demo")) as s:
+        office_export.export_all(s, archive)
+    before = _dump(sqlite_db)
+    server = pg_databases.open(pg_template)
+    with server.begin() as s:
+        office_export.import_all(s, archive, "admin", "demo")
+    after = _dump(server)
+
+    def plain(rows):  # SQLite gives naive UTC times, PostgreSQL aware ones: compare the instants
+        import datetime as dt
+
+        return [tuple(v.astimezone(dt.timezone.utc).replace(tzinfo=None) if isinstance(v, dt.datetime) and v.tzinfo else v
+                      for v in row) for row in rows]
+
+    for name, rows in before.items():
+        got = after[name][: len(rows)] if name == "audit_event" else after[name]
+        assert plain(got) == plain(rows), name
+    with server.session(SYSTEM) as s:
+        assert audit.verify(s).ok

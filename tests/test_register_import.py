@@ -150,3 +150,19 @@ def test_guess_mapping_remembers_the_users_choice():
     header = ["Namn", "Förvaltning", "Vårdform", "Egen kolumn"]
     assert ri.guess_mapping("workplaces", header) == {0: "name", 1: "organisation", 2: "kind"}
     assert ri.guess_mapping("workplaces", header, {"Egen kolumn": "specialty"})[3] == "specialty"
+
+
+def test_a_large_file_reports_progress_and_can_be_cancelled(sqlite_db, tmp_path):
+    path = tmp_path / "many.csv"
+    path.write_text("name,organisation,kind\n" + "".join(f"Avdelning {i},Org,inpatient\n" for i in range(300)), encoding="utf-8")
+    seen = []
+    sheet = read_sheet(path)
+    rows = ri.rows_from_sheet(sheet, ri.guess_mapping("workplaces", sheet.header))
+    with sqlite_db.begin(COORD) as s:
+        p = ri.preview(s, "workplaces", rows, progress=lambda done, total: seen.append((done, total)) or True)
+    assert p.count(ri.NEW) == 300 and seen[0] == (25, 300) and seen[-1] == (300, 300)
+    from peerdesk.errors import PeerDeskError
+
+    with pytest.raises(PeerDeskError), sqlite_db.begin(COORD) as s:
+        ri.commit(s, "workplaces", rows, progress=lambda done, total: done < 100)
+    assert _count(sqlite_db, m.Workplace) == 0  # cancelled: nothing imported

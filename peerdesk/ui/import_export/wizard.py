@@ -380,15 +380,22 @@ class ImportWizard(QWizard):
         page.completeChanged.emit()
         page.summary.setText(t("ui.import_wizard.importing"))
 
+        progress = _Progress(self)
+        progress.changed.connect(page._show_progress)
+        page.progress.setRange(0, max(1, len(rows)))
+        page.progress.setValue(0)
+        page.progress.setVisible(len(rows) > 50)
+
         def work(s):
             from peerdesk.services.register_import import commit
 
-            return commit(s, kind, rows, skip=skip)
+            return commit(s, kind, rows, skip=skip, progress=progress.report)
 
         self.ops.mutate(work, {kind, "managers"} if kind == "tenures" else {kind}, alive(self, self._imported), alive(self, self._failed))
 
     def _imported(self, result) -> None:
         self.committing = False
+        self.preview_page.progress.setVisible(False)
         self.imported.emit(result)
         super().accept()
 
@@ -397,5 +404,6 @@ class ImportWizard(QWizard):
 
         self.committing = False
         page = self.preview_page
+        page.progress.setVisible(False)
         page.summary.setText(str(exc) if is_user_error(exc) else t("ui.import_wizard.check_failed"))
         page.run_check()

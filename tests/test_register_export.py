@@ -65,3 +65,16 @@ def test_a_register_the_role_may_not_read_is_not_exported(office, tmp_path):
     with pytest.raises(AccessDenied), office.begin(supervisor) as s:
         register_export.export_register(s, "contracts", tmp_path / "c.csv")
     assert not (tmp_path / "c.csv").exists()
+
+
+def test_a_text_excel_would_run_as_a_formula_is_written_as_text(sqlite_db, tmp_path):
+    from peerdesk.services import records
+
+    with sqlite_db.begin(SYSTEM) as s:
+        records.create(s, m.Workplace, name="=HYPERLINK(\"http://x\")", organisation="Org", kind="inpatient")
+    with sqlite_db.begin(COORD) as s:
+        register_export.export_register(s, "workplaces", tmp_path / "w.xlsx")
+        register_export.export_register(s, "workplaces", tmp_path / "w.csv")
+    cell = load_workbook(tmp_path / "w.xlsx").active.cell(2, 1)
+    assert cell.data_type == "s" and cell.value.startswith("'=")
+    assert read_sheet(tmp_path / "w.csv").rows[0][1][0].startswith("'=")

@@ -136,3 +136,33 @@ def test_the_administrator_exports_everything_from_settings(qtbot, demo_db, tmp_
     coordinator.sidebar.select("settings")
     assert getattr(coordinator.pages["settings"], "export_all_button", None) is None
     finish(coordinator)
+
+
+def test_the_column_mapping_is_remembered_for_the_next_file_of_that_kind(qtbot, demo_db, tmp_path, monkeypatch):
+    path = tmp_path / "chefer.csv"
+    path.write_text("Vem;Titel\nBritt Öhman;Avdelningschef\n", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    window = open_window(qtbot, demo_db)
+    window.sidebar.select("workplaces")
+    lst = window.pages["workplaces"].managers.list
+
+    def to_mapping():
+        qtbot.mouseClick(lst.import_button, Qt.MouseButton.LeftButton)
+        wizard = lst.wizard
+        with qtbot.waitSignal(wizard.sheet_loaded, timeout=WAIT):
+            qtbot.mouseClick(wizard.file_page.choose, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+        return wizard
+
+    wizard = to_mapping()
+    combo = wizard.map_page.combos[0]
+    assert combo.currentData() is None  # "Vem" says nothing
+    combo.setCurrentIndex(combo.findData("name"))
+    with qtbot.waitSignal(wizard.preview_page.checked, timeout=WAIT):
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    assert wizard.preview_page.preview.count("new") == 1
+    wizard.reject()
+    again = to_mapping()
+    assert [c.currentData() for c in again.map_page.combos] == ["name", "title"]
+    again.reject()
+    finish(window)

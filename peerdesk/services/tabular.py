@@ -80,6 +80,13 @@ def read_table(path: Path) -> list[dict[str, str]]:
     return [dict(zip(header, row)) for _n, row in sheet.rows]
 
 
+def _no_formula(value: object) -> object:
+    """A text that Excel would run as a formula (=, +, -, @ first) is written with a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and len(value) > 1:
+        return "'" + value
+    return value
+
+
 def write_csv(target, header: Sequence[str], rows: Iterable[Sequence[object]], *, delimiter: str = ";") -> None:
     """CSV as Excel in Sweden opens it: UTF-8 with a byte-order mark, semicolons by default."""
     own = isinstance(target, (str, Path))
@@ -88,7 +95,7 @@ def write_csv(target, header: Sequence[str], rows: Iterable[Sequence[object]], *
         writer = csv.writer(fh, delimiter=delimiter)
         writer.writerow(header)
         for row in rows:
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow(["" if v is None else _no_formula(v) for v in row])
     finally:
         if own:
             fh.close()
@@ -111,9 +118,7 @@ def _xlsx_value(value: object) -> object:
             return dt.date.fromisoformat(value)
         except ValueError:
             return value
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value  # never a formula from data (CSV/formula injection)
-    return value
+    return _no_formula(value)
 
 
 def write_table(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]], title: str = "PeerDesk") -> None:

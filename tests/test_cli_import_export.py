@@ -74,3 +74,11 @@ def test_export_all_then_import_all_into_a_new_database(office, tmp_path):
     assert verified.returncode == 0, verified.stderr
     again = run(fresh, "import-all", str(archive))
     assert again.returncode == 1 and "already holds data" in again.stderr
+
+
+def test_import_of_a_missing_or_damaged_file_says_so(office, tmp_path):
+    bad = tmp_path / "trasig.xlsx"
+    bad.write_bytes(b"not a workbook")
+    for path in (bad, tmp_path / "finns-inte.csv"):
+        result = run(office, "import", "people", str(path))
+        assert result.returncode == 1 and "cannot be read" in result.stderr and "Traceback" not in result.stderr

@@ -44,7 +44,18 @@ def decode(raw: bytes) -> str:
 
 
 def read_sheet(path: Path) -> Sheet:
-    path = Path(path)
+    """The file as text rows; a missing, unreadable or damaged file is a readable error."""
+    from zipfile import BadZipFile
+
+    from peerdesk.errors import ValidationError
+
+    try:
+        return _read_sheet(Path(path))
+    except (OSError, BadZipFile, KeyError, ValueError, csv.Error):
+        raise ValidationError("error.file_unreadable") from None
+
+
+def _read_sheet(path: Path) -> Sheet:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 

@@ -137,6 +137,29 @@ def test_tenures_placements_and_contracts_with_overlaps_and_unknown_names(db, tm
     p = _load(db, "contracts", contracts)
     assert [r.number for r in p.problems] == [3, 4]
     assert "2025-01-01" in p.problems[0].problems[0]  # the overlapping period is named by its dates
+    assert "end date" in p.problems[1].problems[0].lower()  # fixed-term without an end
+
+    # Imported once, then again: the second time everything is already there, unchanged.
+    for kind, path in (("tenures", tenures), ("placements", placements), ("contracts", contracts)):
+        first = _load(db, kind, path, commit=True, skip_bad=True)
+        assert first.count(ri.NEW) + first.count(ri.UNCHANGED) >= 1, kind
+        second = _load(db, kind, path, commit=True, skip_bad=True)
+        assert second.count(ri.NEW) == 0 and second.count(ri.UNCHANGED) == first.count(ri.NEW) + first.count(ri.UNCHANGED), kind
+    assert _count(db, m.ManagerTenure) == 2 and _count(db, m.Placement) == 1 and _count(db, m.ContractPeriod) == 1
+
+
+def test_a_new_manager_whose_tenure_is_refused_is_not_left_behind(db, tmp_path):
+    with db.begin(SYSTEM) as s:
+        f.workplace(s, name="Avdelning Ö")
+    path = tmp_path / "chefer.csv"
+    path.write_text("Avdelning,Chef,Från,Till\n"
+                    "Avdelning Ö,Karin Öst,2024-01-01,\n"
+                    "Avdelning Ö,Nina Ny,2023-06-01,\n"  # overlaps Karin's open tenure: refused with its new manager
+                    "Avdelning Ö,Nina Ny,2022-01-01,2022-12-31\n", encoding="utf-8")
+    p = _load(db, "tenures", path, commit=True, skip_bad=True)
+    assert [r.status for r in p.results] == [ri.NEW, ri.SKIPPED, ri.NEW]
+    with db.session(SYSTEM) as s:
+        assert sorted(s.scalars(select(m.Manager.name))) == ["Karin Öst", "Nina Ny"]
 
 
 def test_a_supervisor_may_not_import_and_the_preview_writes_nothing_on_error(db, tmp_path):

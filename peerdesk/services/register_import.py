@@ -428,11 +428,14 @@ def _create(s: Session, kind: str, out: dict[str, Any], look: _Lookups) -> Any:
         ids = look.managers.get(_fold(out["_manager"]), [])
         if len(ids) > 1:
             raise ValidationError("error.import.ambiguous_manager", field="manager")
-        if not ids:  # a manager seen for the first time is created with the tenure
-            manager = records.create(s, m.Manager, name=out["_manager"].strip())
-            ids = [manager.id]
-            look.managers[_fold(out["_manager"])] = ids
+        new_manager = not ids
+        if new_manager:  # a manager seen for the first time is created with the tenure
+            ids = [records.create(s, m.Manager, name=out["_manager"].strip()).id]
         values["manager_id"] = ids[0]
+        obj = records.create(s, spec.model, **values)
+        if new_manager:  # known from now on, once the tenure is in too (else the savepoint took both back)
+            look.managers[_fold(out["_manager"])] = ids
+        return obj
     obj = records.create(s, spec.model, **values)
     if kind == "workplaces":
         look.workplaces[_fold(obj.name)] = obj.id

@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 PY=.venv/bin/python
-"$PY" -m pip install --quiet "pyinstaller>=6.5,<7"
+"$PY" -m pip install --quiet -e ".[package]"
 rm -rf build/pyinstaller dist/PeerDesk dist/PeerDesk.app
 "$PY" -m PyInstaller --noconfirm --clean --workpath build/pyinstaller --distpath dist packaging/peerdesk.spec
 

@@ -345,6 +345,78 @@ def cmd_import_responses(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    """Registers from CSV/XLSX: the preview with each row's problems; --commit imports when there are none."""
+    from pathlib import Path
+
+    from peerdesk.errors import ValidationError
+    from peerdesk.services import register_import
+    from peerdesk.services.tabular import read_sheet
+
+    sheet = read_sheet(Path(args.file))
+    mapping = register_import.guess_mapping(args.kind, sheet.header)
+    for pair in args.map or ():
+        column, _, field = pair.partition("=")
+        if column not in sheet.header or field not in register_import.SPECS[args.kind].fields:
+            raise ValidationError("error.import.bad_map", column=column, field=field)
+        mapping = {i: f for i, f in mapping.items() if f != field}
+        mapping[sheet.header.index(column)] = field
+    print(t("cli.import.mapping", columns=", ".join(f"{sheet.header[i]} → {f}" for i, f in sorted(mapping.items())) or "-"))
+    rows = register_import.rows_from_sheet(sheet, mapping)
+    db = _open(allow_upgrade=False).db
+    actor = _login(db, args)
+    with db.begin(actor) as s:
+        preview = register_import.preview(s, args.kind, rows, skip_bad_rows=args.skip_bad_rows)
+    for line in register_import.describe(preview):
+        print(line)
+    counts = {k: preview.count(k) for k in (register_import.NEW, register_import.UNCHANGED, register_import.PROBLEM,
+                                            register_import.SKIPPED)}
+    if not preview.ok:
+        print(f"peerdesk: {t('cli.import.problems', **counts)}", file=sys.stderr)
+        return 1
+    if args.commit:
+        with db.begin(actor) as s:
+            register_import.commit(s, args.kind, rows, skip_bad_rows=args.skip_bad_rows)
+        print(t("cli.import.registers_done", **counts))
+    else:
+        print(t("cli.import.registers_checked", **counts))
+    return 0
+
+
+def cmd_export_all(args) -> int:
+    from peerdesk.services import office_export
+
+    db = _open(allow_upgrade=False).db
+    actor = _login(db, args)
+    with db.begin(actor) as s:
+        result = office_export.export_all(s, args.output)
+    print(t("cli.export_all.done", path=str(result.path), tables=result.tables, rows=result.rows))
+    return 0
+
+
+def cmd_import_all(args) -> int:
+    """Into a new, empty database only; the user must be an administrator in the archive."""
+    import os
+
+    from peerdesk.errors import AccessDenied
+    from peerdesk.services import office_export
+
+    db = _open(create=True).db
+    username = getattr(args, "user", None) or os.environ.get("PEERDESK_USER")
+    if not username:
+        raise AccessDenied("error.user_needed")
+    with db.begin() as s:
+        if not office_export.is_empty(s):
+            from peerdesk.errors import ValidationError
+
+            raise ValidationError("error.import_all.not_empty")
+    password = _password_for(username)
+    with db.begin() as s:
+        result = office_export.import_all(s, args.file, username, password)
+    print(t("cli.import_all.done", tables=result.tables, rows=result.rows, where=db.target.describe()))
+    return 0
+
+
 def cmd_instrument_add(args) -> int:
     from pathlib import Path
 
@@ -470,6 +542,21 @@ def build_parser() -> argparse.ArgumentParser:
     imr.add_argument("--instrument", required=True)
     imr.add_argument("--commit", action="store_true", help=t("cli.import.commit.help"))
     imr.set_defaults(func=cmd_import_responses)
+    from peerdesk.services.register_import import KINDS as IMPORT_KINDS
+
+    imp = sub.add_parser("import", help=t("cli.import_registers.help"))
+    imp.add_argument("kind", choices=IMPORT_KINDS)
+    imp.add_argument("file")
+    imp.add_argument("--commit", action="store_true", help=t("cli.import_registers.commit.help"))
+    imp.add_argument("--skip-bad-rows", action="store_true", help=t("cli.import_registers.skip.help"))
+    imp.add_argument("--map", action="append", metavar="COLUMN=FIELD", help=t("cli.import_registers.map.help"))
+    imp.set_defaults(func=cmd_import)
+    exa = sub.add_parser("export-all", help=t("cli.export_all.help"))
+    exa.add_argument("-o", "--output", required=True, help=t("cli.output.help"))
+    exa.set_defaults(func=cmd_export_all)
+    ima = sub.add_parser("import-all", help=t("cli.import_all.help"))
+    ima.add_argument("file")
+    ima.set_defaults(func=cmd_import_all)
     ina = sub.add_parser("instrument-add", help=t("cli.instrument.help"))
     ina.add_argument("file")
     ina.set_defaults(func=cmd_instrument_add)

@@ -9,11 +9,8 @@ number ("1", "2", … or "item_1" …). Blank cells are missing answers.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +20,7 @@ from peerdesk.errors import PeerDeskError, ValidationError
 from peerdesk.i18n import t
 from peerdesk.services.access import A, E, operation
 from peerdesk.services.evaluation import record_response
+from peerdesk.services.tabular import read_table  # noqa: F401  (the shared reader; callers use it from here too)
 
 _ITEM = re.compile(r"^(?:item_?|fraga_?|fråga_?)?(\d+)$", re.I)
 ROLE_WORDS = {
@@ -47,28 +45,6 @@ class Preview:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-def read_table(path: Path) -> list[dict[str, str]]:
-    """Rows of a CSV (UTF-8 or Excel's Windows-1252; comma or semicolon) or XLSX file, as text."""
-    path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(path, read_only=True, data_only=True).active
-        rows = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
-    else:
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252")
-        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
-        rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
-    if not rows:
-        return []
-    header = [h.strip().lower() for h in rows[0]]
-    return [dict(zip(header, row)) for row in rows[1:] if any(c for c in row)]
 
 
 def _parse_row(s: Session, row: dict[str, str], workplaces: dict[str, int]) -> dict:

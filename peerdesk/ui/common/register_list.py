@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Sig
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from peerdesk.i18n import t
 from peerdesk.ui.common.style import icon, set_setting, setting_bytes
 from peerdesk.ui.common.table_model import RegisterModel
+from peerdesk.ui.operations import alive
 
 
 class _Keys(QObject):
@@ -47,6 +49,7 @@ class _Keys(QObject):
 class RegisterList(QWidget):
     opened = Signal(int)  # a record id to show
     new_requested = Signal()
+    exported = Signal(str)  # the file written
 
     def __init__(self, ops, name: str, columns: tuple[str, ...], statuses: tuple[str, ...] = (),
                  can_create: bool = False, filterable: bool = True, descending: bool = False,
@@ -71,12 +74,28 @@ class RegisterList(QWidget):
         for status in statuses:
             self.status.addItem(t(f"ui.filter.{status}"), status)
         self.status.setVisible(bool(statuses))
+        # Room for the Import/Export buttons without widening the window's minimum size.
+        self.status.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.status.setMinimumContentsLength(5)
+        self.filter.setMinimumWidth(60)
         bar.addWidget(self.status)
         self.new_button = QPushButton(icon("new"), t("ui.list.new"))
         self.new_button.setAccessibleName(t("ui.list.new"))
         self.new_button.setVisible(can_create)
         self.new_button.clicked.connect(self.new_requested)
         bar.addWidget(self.new_button)
+        from peerdesk.services.register_import import KINDS as IMPORTABLE
+
+        self.import_button = QPushButton(t("ui.list.import"))
+        self.import_button.setAccessibleName(t("ui.list.import"))
+        self.import_button.setVisible(can_create and name in IMPORTABLE)
+        self.import_button.clicked.connect(lambda: self.open_import())
+        bar.addWidget(self.import_button)
+        self.export_button = QPushButton(t("ui.list.export"))
+        self.export_button.setAccessibleName(t("ui.list.export"))
+        self.export_button.setToolTip(t("ui.list.export_tip"))
+        self.export_button.clicked.connect(lambda: self.export())
+        bar.addWidget(self.export_button)
         layout.addLayout(bar)
 
         self.table = QTableView()
@@ -197,6 +216,37 @@ class RegisterList(QWidget):
         index = self.table.currentIndex()
         if index.isValid():
             self._open_row(index.row())
+
+    def export(self, path: str | None = None) -> None:
+        """The list as it is on screen (filter, status, sort) to XLSX or CSV, in the background; audited."""
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, t("ui.list.export"), f"{t(f'kind.{self.name}')}.xlsx",
+                                                  t("ui.list.export_filter"))
+        if not path:
+            return
+        if not path.lower().endswith((".xlsx", ".csv")):
+            path += ".xlsx"
+        model = self.model
+        name, text, status, sort, descending = model.name, model.text, model.status, model.columns[model.sort_column], model.descending
+
+        def work(s):
+            from peerdesk.services.register_export import export_register
+
+            return export_register(s, name, path, text, status, sort, descending)
+
+        def done(n: int) -> None:
+            from pathlib import Path
+
+            self.count.setText(t("ui.list.exported", n=n, file=Path(path).name))
+            self.exported.emit(path)
+
+        model.ops.mutate(work, set(), on_done=alive(self, done))
+
+    def open_import(self) -> None:
+        from peerdesk.ui.import_export.wizard import ImportWizard
+
+        self.wizard = ImportWizard(self.model.ops, self.name, self)
+        self.wizard.open()
 
     def _open_row(self, row: int) -> None:
         record_id = self.model.id_at(row)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from peerdesk.i18n import language, t
 from peerdesk.ui.common.panel import title_label
@@ -55,6 +55,15 @@ class SettingsArea(QWidget):
             if ops.actor.has(Role.ADMINISTRATOR):  # the audit trail is the administrator's
                 from peerdesk.ui.audit.audit_page import AuditPage
 
+                row = QHBoxLayout()
+                self.export_all_button = QPushButton(t("ui.export_all.button"))
+                self.export_all_button.setToolTip(t("ui.export_all.tip"))
+                self.export_all_button.clicked.connect(lambda: self.export_all())
+                row.addWidget(self.export_all_button)
+                self.export_all_status = QLabel()
+                self.export_all_status.setWordWrap(True)
+                row.addWidget(self.export_all_status, 1)
+                layout.addLayout(row)
                 layout.addWidget(title_label(t("ui.audit.title")))
                 self.audit = AuditPage(self)
                 layout.addWidget(self.audit, 1)
@@ -74,6 +83,35 @@ class SettingsArea(QWidget):
 
         self.password_dialog = ChangePasswordDialog(ops, self)
         self.password_dialog.open()
+
+    def export_all(self, path: str | None = None) -> None:
+        """The whole office as a zip of CSV files + schema.json (administrators), in the background; audited."""
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, t("ui.export_all.button"), "peerdesk-export.zip", "Zip (*.zip)")
+        if not path:
+            return
+        if not path.lower().endswith(".zip"):
+            path += ".zip"
+        from peerdesk.ui.operations import alive
+
+        def work(s):
+            from peerdesk.services.office_export import export_all
+
+            return export_all(s, path)
+
+        self.export_all_button.setEnabled(False)
+        self.export_all_status.setText(t("ui.export_all.working"))
+
+        def done(result) -> None:
+            self.export_all_button.setEnabled(True)
+            self.export_all_status.setText(t("ui.export_all.done", file=result.path.name, tables=result.tables, rows=result.rows))
+
+        def failed(exc) -> None:
+            self.export_all_button.setEnabled(True)
+            self.export_all_status.setText("")
+            self._ops.failed.emit(exc)
+
+        self._ops.mutate(work, set(), alive(self, done), alive(self, failed))
 
     def start(self) -> None:
         if getattr(self, "audit", None) is not None:

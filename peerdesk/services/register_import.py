@@ -1,0 +1,534 @@
+"""Taking an office's Excel registers in: peer supporters, workplaces, managers, manager tenures,
+placements and contract periods from CSV/XLSX.
+
+The steps are the wizard's and the command line's alike:
+
+1. `guess_mapping(kind, header)` maps the file's columns to fields by their header names
+   (Swedish or English); the user may change it.
+2. `rows_from_sheet(sheet, mapping)` turns the file into `ImportRow`s (file row number + text per field).
+3. `preview(s, kind, rows)` tries every row with exactly the rules of manual entry (the same
+   `records.create` and validators) inside a savepoint that is rolled back, and reports per row
+   whether it is new, already present and unchanged, or has problems (each one listed).
+4. `commit(s, kind, rows, skip=...)` imports every row that is not skipped — or nothing: any
+   problem raises and the caller's transaction rolls back.
+
+Records already in the database are matched by a natural key (a person by personal identity
+number, else by name; a workplace or manager by name; a tenure, placement or contract by its
+people, place and start date), so importing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from peerdesk import models as m
+from peerdesk.errors import PeerDeskError, ValidationError
+from peerdesk.i18n import catalogue, t
+from peerdesk.services import audit, records
+from peerdesk.services.access import A, C, operation
+from peerdesk.services.tabular import Sheet
+
+NEW, UNCHANGED, PROBLEM, SKIPPED = "new", "unchanged", "problem", "skipped"
+
+
+@dataclass(frozen=True)
+class Spec:
+    model: type
+    fields: tuple[str, ...]
+    required: tuple[str, ...]
+
+
+# The fields an import offers per kind. "person", "workplace", "manager" and "cohort" are names
+# (or a personal identity number) that are looked up; the rest are the model's own columns.
+SPECS: dict[str, Spec] = {
+    "people": Spec(m.PeerSupporter, ("first_name", "last_name", "personal_number", "email", "phone", "address", "region",
+                                     "cohort", "certified_on", "status", "left_on", "left_reason"), ("first_name", "last_name")),
+    "workplaces": Spec(m.Workplace, ("name", "organisation", "kind", "specialty", "region", "address", "contact_name",
+                                     "contact_phone", "contact_email", "active"), ("name", "organisation", "kind")),
+    "managers": Spec(m.Manager, ("name", "title", "email", "phone"), ("name",)),
+    "tenures": Spec(m.ManagerTenure, ("workplace", "manager", "start_date", "end_date", "acting"),
+                    ("workplace", "manager", "start_date")),
+    "placements": Spec(m.Placement, ("person", "personal_number", "workplace", "start_date", "end_date", "extent_percent",
+                                     "intro_end"), ("workplace", "start_date")),
+    "contracts": Spec(m.ContractPeriod, ("person", "personal_number", "employer", "form", "start_date", "end_date",
+                                         "extent_percent", "funding_source", "continuation_informed"), ("employer", "form", "start_date")),
+}
+KINDS = tuple(SPECS)
+
+# Header words per field, Swedish and English, compared without case, accents or punctuation.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "first_name": ("first name", "firstname", "given name", "fornamn", "tilltalsnamn"),
+    "last_name": ("last name", "lastname", "surname", "family name", "efternamn"),
+    "personal_number": ("personal number", "personal identity number", "personnummer", "pnr", "personnr", "samordningsnummer"),
+    "email": ("email", "e-mail", "e-post", "epost", "mail"),
+    "phone": ("phone", "telephone", "mobile", "telefon", "tel", "mobil", "telefonnummer"),
+    "address": ("address", "adress", "postadress", "besoksadress"),
+    "region": ("region", "county", "lan"),
+    "cohort": ("cohort", "training cohort", "kull", "utbildningskull", "utbildning"),
+    "certified_on": ("certified", "certified on", "certification date", "certifierad", "certifieringsdatum"),
+    "status": ("status",),
+    "left_on": ("left", "left on", "slutade", "slutdatum kamratstod"),
+    "left_reason": ("reason", "left reason", "orsak", "anledning"),
+    "name": ("name", "namn", "workplace", "ward", "arbetsplats", "avdelning", "verksamhet", "chef", "manager"),
+    "organisation": ("organisation", "organization", "clinic", "klinik", "forvaltning", "kommun", "huvudman"),
+    "kind": ("kind", "type", "typ", "vardform", "slag"),
+    "specialty": ("specialty", "speciality", "inriktning", "specialitet"),
+    "contact_name": ("contact", "contact person", "kontaktperson", "handledare pa plats"),
+    "contact_phone": ("contact phone", "kontaktpersonens telefon", "kontakttelefon"),
+    "contact_email": ("contact email", "contact e-mail", "kontaktpersonens e-post", "kontakt e-post"),
+    "active": ("active", "aktiv"),
+    "title": ("title", "titel", "befattning"),
+    "workplace": ("workplace", "ward", "arbetsplats", "avdelning", "verksamhet", "placering"),
+    "manager": ("manager", "chef", "avdelningschef", "enhetschef"),
+    "start_date": ("start", "start date", "from", "startdatum", "fran", "fran och med", "fom", "tilltradde"),
+    "end_date": ("end", "end date", "to", "until", "slutdatum", "till", "till och med", "tom"),
+    "acting": ("acting", "tillforordnad", "tf"),
+    "person": ("person", "peer supporter", "name", "namn", "kamratstodjare", "peer"),
+    "extent_percent": ("extent", "extent percent", "extent %", "percent", "omfattning", "omfattning %", "procent", "sysselsattningsgrad"),
+    "intro_end": ("intro end", "introduction until", "intro", "introduktion till", "introduktion"),
+    "employer": ("employer", "arbetsgivare"),
+    "form": ("form", "employment form", "anstallningsform", "anstallning"),
+    "funding_source": ("funding", "funding source", "finansiering", "finansieras av"),
+    "continuation_informed": ("continuation informed", "informed", "besked om fortsattning", "besked lamnat"),
+}
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", (text or "").strip().lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9%]+", " ", text).strip()
+
+
+def guess_mapping(kind: str, header: list[str], remembered: dict[str, str] | None = None) -> dict[int, str]:
+    """Column index -> field, from a remembered mapping (header text -> field) or the header words."""
+    spec = SPECS[kind]
+    out: dict[int, str] = {}
+    taken: set[str] = set()
+    remembered = {_fold(k): v for k, v in (remembered or {}).items()}
+
+    def candidates(f: str) -> set[str]:
+        words = {_fold(f), _fold(f.replace("_", " ")), _fold(t(f"field.{f}", "sv")), _fold(t(f"field.{f}", "en"))}
+        return words | {_fold(w) for w in SYNONYMS.get(f, ())}
+
+    for i, h in enumerate(header):
+        f = remembered.get(_fold(h))
+        if f in spec.fields and f not in taken:
+            out[i] = f
+            taken.add(f)
+    for f in spec.fields:  # each field's exact words first, in the order of the fields
+        if f in taken:
+            continue
+        words = candidates(f)
+        for i, h in enumerate(header):
+            if i not in out and _fold(h) in words:
+                out[i] = f
+                taken.add(f)
+                break
+    return out
+
+
+@dataclass
+class ImportRow:
+    number: int  # row number in the file (the header is row 1)
+    values: dict[str, str]
+
+
+@dataclass
+class RowResult:
+    number: int
+    status: str  # new, unchanged, problem, skipped
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Preview:
+    kind: str
+    results: list[RowResult]
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def problems(self) -> list[RowResult]:
+        return [r for r in self.results if r.status == PROBLEM]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def rows_from_sheet(sheet: Sheet, mapping: dict[int, str]) -> list[ImportRow]:
+    return [ImportRow(n, {f: (row[i] if i < len(row) else "").strip() for i, f in mapping.items()}) for n, row in sheet.rows]
+
+
+# ---------------------------------------------------------------- parsing cells
+_DMY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+
+
+def _date(text: str, f: str, problems: list) -> dt.date | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        if re.fullmatch(r"\d{8}", text):
+            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        m_ = _DMY.match(text)
+        if m_:
+            return dt.date(int(m_.group(3)), int(m_.group(2)), int(m_.group(1)))
+        if len(text) > 10 and text[10] in " T" and text[11:].strip("0: ") == "":
+            text = text[:10]
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        problems.append(ValidationError("error.invalid_date", field=f))
+        return None
+
+
+def _int(text: str, f: str, problems: list) -> int | None:
+    text = (text or "").strip().rstrip("%").strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        problems.append(ValidationError("error.not_a_number", field=f))
+        return None
+    if not number.is_integer():
+        problems.append(ValidationError("error.not_a_number", field=f))
+        return None
+    return int(number)
+
+
+_TRUE = {"1", "yes", "y", "true", "x", "ja", "j", "sant"}
+_FALSE = {"0", "no", "n", "false", "nej", "falskt", ""}
+
+
+def _bool(text: str, f: str, problems: list) -> bool | None:
+    folded = _fold(text)
+    if folded in _TRUE:
+        return True
+    if folded in _FALSE:
+        return False
+    problems.append(ValidationError("error.invalid_choice", field=f))
+    return None
+
+
+def _choice(enum_cls, text: str, f: str, problems: list):
+    folded = _fold(text)
+    if not folded:
+        return None
+    for member in enum_cls:
+        words = {_fold(member.value), _fold(member.value.replace("_", " "))}
+        words |= {_fold(catalogue(lang).get(f"ui.value.{member.value}", "")) for lang in ("sv", "en")}
+        words |= {_fold(w) for w in _CHOICE_WORDS.get(member.value, ())}
+        if folded in words - {""}:
+            return member
+    problems.append(ValidationError("error.invalid_choice", field=f))
+    return None
+
+
+_CHOICE_WORDS = {
+    "inpatient": ("sluten", "slutenvard", "heldygnsvard"),
+    "outpatient": ("oppen", "oppenvard"),
+    "municipal": ("kommunal", "kommun", "socialpsykiatri", "housing first", "bostad forst"),
+    "fixed_term": ("visstid", "sarskild visstidsanstallning", "visstidsanstallning", "projektanstallning"),
+    "permanent": ("tillsvidare", "tillsvidareanstallning", "fast"),
+    "in_training": ("under utbildning", "utbildning"),
+    "certified": ("certifierad", "tillganglig"),
+    "placed": ("placerad",),
+    "left": ("slutat", "avslutad"),
+}
+
+
+# ---------------------------------------------------------------- lookups
+class _Lookups:
+    """Names -> ids, read once per preview (and kept up to date as rows are added)."""
+
+    def __init__(self, s: Session) -> None:
+        self.s = s
+        self.workplaces = {_fold(n): i for i, n in s.execute(select(m.Workplace.id, m.Workplace.name))}
+        self.cohorts = {_fold(n): i for i, n in s.execute(select(m.Cohort.id, m.Cohort.name))}
+        self.managers: dict[str, list[int]] = {}
+        for i, n in s.execute(select(m.Manager.id, m.Manager.name)):
+            self.managers.setdefault(_fold(n), []).append(i)
+
+    def person(self, values: dict[str, str], problems: list) -> int | None:
+        s = self.s
+        pnr = (values.get("personal_number") or "").strip()
+        if pnr:
+            from peerdesk.services.validation import normalise_personal_number
+
+            try:
+                pnr = normalise_personal_number(pnr)
+            except ValidationError as exc:
+                problems.append(exc)
+                return None
+            found = s.scalar(select(m.PeerSupporter.id).where(m.PeerSupporter.personal_number == pnr))
+            if found is None:
+                problems.append(ValidationError("error.import.unknown_person", field="person"))
+            return found
+        text = (values.get("person") or "").strip()
+        if not text:
+            problems.append(ValidationError("error.required", field="person"))
+            return None
+        if "," in text:
+            last, first = (p.strip() for p in text.split(",", 1))
+            candidates = [(first, last)]
+        else:
+            parts = text.split()
+            candidates = [(" ".join(parts[:k]), " ".join(parts[k:])) for k in range(1, len(parts))]
+        ids: set[int] = set()
+        for first, last in candidates:
+            ids |= set(s.scalars(select(m.PeerSupporter.id).where(
+                func.lower(m.PeerSupporter.first_name) == first.lower(), func.lower(m.PeerSupporter.last_name) == last.lower())))
+            ids |= set(s.scalars(select(m.PeerSupporter.id).where(
+                m.PeerSupporter.first_name == first, m.PeerSupporter.last_name == last)))
+        if len(ids) == 1:
+            return ids.pop()
+        problems.append(ValidationError("error.import.ambiguous_person" if ids else "error.import.unknown_person", field="person"))
+        return None
+
+    def workplace(self, text: str, problems: list) -> int | None:
+        if not (text or "").strip():
+            problems.append(ValidationError("error.required", field="workplace"))
+            return None
+        found = self.workplaces.get(_fold(text))
+        if found is None:
+            problems.append(ValidationError("error.import.unknown_workplace", field="workplace"))
+        return found
+
+
+# ---------------------------------------------------------------- per kind: fields and natural key
+def _fields(kind: str, values: dict[str, str], look: _Lookups, problems: list) -> tuple[dict[str, Any], tuple]:
+    """The model's field values of one row and its natural key; problems are appended, not raised."""
+    v = {k: (values.get(k) or "").strip() for k in SPECS[kind].fields}
+    for f in SPECS[kind].required:
+        if not v.get(f) and not (f == "person" and v.get("personal_number")):
+            problems.append(ValidationError("error.required", field=f))
+    if kind == "people":
+        out: dict[str, Any] = {k: v[k] or None for k in ("first_name", "last_name", "email", "phone", "address", "region",
+                                                          "left_reason")}
+        if v["personal_number"]:
+            from peerdesk.services.validation import normalise_personal_number
+
+            try:
+                out["personal_number"] = normalise_personal_number(v["personal_number"])
+            except ValidationError as exc:
+                problems.append(exc)
+        if v["cohort"]:
+            out["cohort_id"] = look.cohorts.get(_fold(v["cohort"]))
+            if out["cohort_id"] is None:
+                problems.append(ValidationError("error.import.unknown_cohort", field="cohort"))
+        out["certified_on"] = _date(v["certified_on"], "certified_on", problems)
+        out["left_on"] = _date(v["left_on"], "left_on", problems)
+        if v["status"]:
+            out["status"] = _choice(m.PeerStatus, v["status"], "status", problems)
+        elif out["left_on"]:
+            out["status"] = m.PeerStatus.LEFT
+        key = ("pnr", out["personal_number"]) if out.get("personal_number") else (
+            "name", _fold(v["first_name"]), _fold(v["last_name"]))
+        return out, key
+    if kind == "workplaces":
+        out = {k: v[k] or None for k in ("name", "organisation", "specialty", "region", "address", "contact_name",
+                                         "contact_phone", "contact_email")}
+        out["kind"] = _choice(m.WorkplaceKind, v["kind"], "kind", problems) if v["kind"] else None
+        if v["active"]:
+            out["active"] = _bool(v["active"], "active", problems)
+        return out, (_fold(v["name"]),)
+    if kind == "managers":
+        out = {k: v[k] or None for k in ("name", "title", "email", "phone")}
+        return out, (_fold(v["name"]),)
+    if kind == "tenures":
+        workplace_id = look.workplace(v["workplace"], problems) if v["workplace"] else None
+        out = {"workplace_id": workplace_id, "start_date": _date(v["start_date"], "start_date", problems),
+               "end_date": _date(v["end_date"], "end_date", problems),
+               "acting": bool(_bool(v["acting"], "acting", problems))}
+        out["_manager"] = v["manager"]
+        return out, (workplace_id, _fold(v["manager"]), out["start_date"])
+    if kind == "placements":
+        person_id = look.person(v, problems)
+        workplace_id = look.workplace(v["workplace"], problems) if v["workplace"] else None
+        out = {"peer_supporter_id": person_id, "workplace_id": workplace_id,
+               "start_date": _date(v["start_date"], "start_date", problems),
+               "end_date": _date(v["end_date"], "end_date", problems),
+               "intro_end": _date(v["intro_end"], "intro_end", problems)}
+        extent = _int(v["extent_percent"], "extent_percent", problems)
+        if extent is not None:
+            out["extent_percent"] = extent
+        return out, (person_id, workplace_id, out["start_date"])
+    if kind == "contracts":
+        person_id = look.person(v, problems)
+        out = {"peer_supporter_id": person_id, "employer": v["employer"] or None,
+               "form": _choice(m.EmploymentForm, v["form"], "form", problems) if v["form"] else None,
+               "start_date": _date(v["start_date"], "start_date", problems),
+               "end_date": _date(v["end_date"], "end_date", problems),
+               "funding_source": v["funding_source"] or None}
+        extent = _int(v["extent_percent"], "extent_percent", problems)
+        if extent is not None:
+            out["extent_percent"] = extent
+        if v["continuation_informed"]:
+            out["continuation_informed"] = _bool(v["continuation_informed"], "continuation_informed", problems)
+        return out, (person_id, out["start_date"])
+    raise ValueError(kind)
+
+
+def _existing(s: Session, kind: str, out: dict[str, Any], look: _Lookups) -> Any | None:
+    """The record already in the database with this row's natural key, if any."""
+    if kind == "people":
+        P = m.PeerSupporter
+        if out.get("personal_number"):
+            return s.scalar(select(P).where(P.personal_number == out["personal_number"]))
+        same = s.scalars(select(P).where(func.lower(P.first_name) == (out["first_name"] or "").lower(),
+                                         func.lower(P.last_name) == (out["last_name"] or "").lower())).all()
+        return same[0] if len(same) == 1 else None
+    if kind == "workplaces":
+        wid = look.workplaces.get(_fold(out["name"] or ""))
+        return s.get(m.Workplace, wid) if wid else None
+    if kind == "managers":
+        ids = look.managers.get(_fold(out["name"] or ""), [])
+        return s.get(m.Manager, ids[0]) if ids else None
+    if kind == "tenures":
+        ids = look.managers.get(_fold(out["_manager"] or ""), [])
+        if not ids or out["workplace_id"] is None:
+            return None
+        T = m.ManagerTenure
+        return s.scalar(select(T).where(T.workplace_id == out["workplace_id"], T.manager_id.in_(ids),
+                                        T.start_date == out["start_date"]))
+    if kind == "placements":
+        P = m.Placement
+        return s.scalar(select(P).where(P.peer_supporter_id == out["peer_supporter_id"], P.workplace_id == out["workplace_id"],
+                                        P.start_date == out["start_date"]))
+    if kind == "contracts":
+        C = m.ContractPeriod
+        return s.scalar(select(C).where(C.peer_supporter_id == out["peer_supporter_id"], C.start_date == out["start_date"]))
+    return None
+
+
+def _differs(obj: Any, out: dict[str, Any]) -> list[str]:
+    """Fields where the file has a value and the record holds another one."""
+    diff = []
+    for k, value in out.items():
+        if k.startswith("_") or value is None or k in ("peer_supporter_id", "workplace_id"):
+            continue
+        if getattr(obj, k, None) != value:
+            diff.append(k)
+    return diff
+
+
+def _create(s: Session, kind: str, out: dict[str, Any], look: _Lookups) -> Any:
+    spec = SPECS[kind]
+    values = {k: v for k, v in out.items() if not k.startswith("_") and v is not None}
+    if kind == "tenures":
+        ids = look.managers.get(_fold(out["_manager"]), [])
+        if len(ids) > 1:
+            raise ValidationError("error.import.ambiguous_manager", field="manager")
+        new_manager = not ids
+        if new_manager:  # a manager seen for the first time is created with the tenure
+            ids = [records.create(s, m.Manager, name=out["_manager"].strip()).id]
+        values["manager_id"] = ids[0]
+        obj = records.create(s, spec.model, **values)
+        if new_manager:  # known from now on, once the tenure is in too (else the savepoint took both back)
+            look.managers[_fold(out["_manager"])] = ids
+        return obj
+    obj = records.create(s, spec.model, **values)
+    if kind == "workplaces":
+        look.workplaces[_fold(obj.name)] = obj.id
+    elif kind == "managers":
+        look.managers.setdefault(_fold(obj.name), []).append(obj.id)
+    return obj
+
+
+def _try_rows(s: Session, kind: str, rows: list[ImportRow], skip: set[int], skip_bad: bool,
+              progress: Callable[[int, int], bool] | None) -> list[RowResult]:
+    look = _Lookups(s)
+    seen: dict[tuple, int] = {}
+    results = []
+    for done, row in enumerate(rows, start=1):
+        if progress is not None and done % 25 == 0 and progress(done, len(rows)) is False:
+            raise PeerDeskError("error.cancelled")
+        if row.number in skip:
+            results.append(RowResult(row.number, SKIPPED))
+            continue
+        problems: list[PeerDeskError] = []
+        status = NEW
+        try:
+            with s.begin_nested():
+                out, key = _fields(kind, row.values, look, problems)
+                if key in seen and all(part not in (None, "") for part in key):
+                    problems.append(ValidationError("error.import.duplicate_in_file", row=seen[key]))
+                if not problems:
+                    existing = _existing(s, kind, out, look)
+                    if existing is not None:
+                        diff = _differs(existing, out)
+                        if diff:
+                            problems.append(ValidationError("error.import.differs", fields=", ".join(
+                                t(f"field.{f}") for f in diff)))
+                        else:
+                            status = UNCHANGED
+                    else:
+                        _create(s, kind, out, look)
+                seen.setdefault(key, row.number)
+                if problems:
+                    raise _RowFailed()
+        except _RowFailed:
+            pass
+        except PeerDeskError as exc:
+            problems.append(exc)
+        if problems:
+            if skip_bad:
+                results.append(RowResult(row.number, SKIPPED, [p.message for p in problems]))
+            else:
+                results.append(RowResult(row.number, PROBLEM, [p.message for p in problems]))
+        else:
+            results.append(RowResult(row.number, status))
+    if progress is not None:
+        progress(len(rows), len(rows))
+    return results
+
+
+class _RowFailed(Exception):
+    """Rolls back a row's savepoint when it has problems."""
+
+
+@operation(A, C)
+def preview(s: Session, kind: str, rows: list[ImportRow], skip: set[int] | frozenset[int] = frozenset(),
+            skip_bad_rows: bool = False, progress: Callable[[int, int], bool] | None = None) -> Preview:
+    """Every row tried and judged; nothing is written (the whole try is rolled back)."""
+    outer = s.begin_nested()
+    try:
+        return Preview(kind, _try_rows(s, kind, rows, set(skip), skip_bad_rows, progress))
+    finally:
+        outer.rollback()
+
+
+@operation(A, C)
+def commit(s: Session, kind: str, rows: list[ImportRow], skip: set[int] | frozenset[int] = frozenset(),
+           skip_bad_rows: bool = False, progress: Callable[[int, int], bool] | None = None) -> Preview:
+    """Import every row that is not skipped, or none: a row with a problem raises, and the caller's
+    transaction is rolled back."""
+    result = Preview(kind, _try_rows(s, kind, rows, set(skip), skip_bad_rows, progress))
+    if result.problems:
+        raise ValidationError("error.import_has_problems", count=len(result.problems), first=result.problems[0].number)
+    audit.record(s, "import", SPECS[kind].model.__tablename__, None,
+                 {"kind": kind, "new": result.count(NEW), "unchanged": result.count(UNCHANGED),
+                  "skipped": result.count(SKIPPED)})
+    return result
+
+
+def describe(p: Preview) -> list[str]:
+    """One line per row, for the command line."""
+    lines = []
+    for r in p.results:
+        if r.problems:
+            for message in r.problems:
+                lines.append(t("ui.import.row_problem", row=r.number, message=message)
+                             + (f" ({t('ui.import.status.skipped')})" if r.status == SKIPPED else ""))
+        else:
+            lines.append(t("ui.import.row_status", row=r.number, status=t(f"ui.import.status.{r.status}")))
+    return lines

@@ -45,3 +45,9 @@ def status(due: dt.date, today: dt.date) -> str:
     if (due - today).days <= DUE_SOON_DAYS:
         return "due_soon"
     return "on_track"
+
+
+def not_overdue_since(cadence: Cadence, today: dt.date) -> dt.date:
+    """A placement whose base (latest session, or start) is on or after this day cannot be overdue on
+    `today`, whatever phase it is in: lets a query skip those without restating the rule."""
+    return today - dt.timedelta(days=min(cadence.intro_interval_days, cadence.interval_days))

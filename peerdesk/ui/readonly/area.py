@@ -10,7 +10,7 @@ from peerdesk.ui.common.register_list import RegisterList
 
 # area -> (register, columns, status filters, has text to filter on, newest first)
 LISTS = {
-    "supervision": ("sessions", ("held_on", "form", "duration_minutes", "participants"), (), False, True),
+    "supervision": ("sessions", ("held_on", "form", "duration_minutes", "participants"), (), True, True),
     "consents": ("consents", ("study_id", "informant_role", "informant_code", "signed_on", "valid_until", "withdrawn_on"),
                  ("withdrawn", "unsigned"), True, False),
     "evaluation": ("rounds", ("number", "start_date", "end_date", "status"), (), False, False),

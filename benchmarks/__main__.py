@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,9 @@ class Figure:
                 f"ratio {self.ratio:5.2f}  target {op}{self.target:<4g} {mark}{'  ' + self.note if self.note else ''}")
 
 
+TIMEOUT_S = 120
+
+
 def _median(xs):
     return statistics.median(xs)
 
@@ -62,7 +66,12 @@ def _run_once(cmd: list[str], env: dict) -> tuple[float, int, int]:
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         p = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(p.pid, 0)
+        guard = threading.Timer(TIMEOUT_S, p.kill)  # a dialog waiting for input must not hang the run
+        guard.start()
+        try:
+            _, status, usage = os.wait4(p.pid, 0)
+        finally:
+            guard.cancel()
         elapsed = time.perf_counter() - t0
         p.returncode = code = os.waitstatus_to_exitcode(status)
         if code != 0:

@@ -278,8 +278,11 @@ def list_ids(s: Session, name: str, text: str = "", status: str | None = None, s
     key = sort if sort in reg.columns else reg.columns[0]
     column = sub.c[key]
     order = [column.desc() if descending else column.asc(), sub.c.id]
-    # Empty values last, whichever way the list is sorted.
-    return list(s.scalars(select(sub.c.id).order_by(column.is_(None), *order)))
+    # Empty values last, whichever way the list is sorted (only a nullable column needs the extra key, and
+    # without it SQLite can sort a NOT NULL date straight from its index). Plain ints through Core: at 120k
+    # rows the ORM's result handling cost more than the query.
+    nulls_last = [column.is_(None)] if getattr(reg.model.__table__.c.get(key), "nullable", True) else []
+    return s.connection().execute(select(sub.c.id).order_by(*nulls_last, *order)).scalars().all()
 
 
 def list_rows(s: Session, name: str, ids: list[int]) -> dict[int, tuple]:

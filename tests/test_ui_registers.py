@@ -320,6 +320,7 @@ def test_contract_period_overlap_and_end_before_start(qtbot, demo_db):
     window.sidebar.select("contracts")
     area = window.pages["contracts"]
     panel = area.contracts
+    qtbot.waitUntil(lambda: panel.list.model.rowCount() > 0, timeout=WAIT)  # the area loads when first shown
     wait_loaded(qtbot, panel.list)
     before = panel.list.model.rowCount()
     qtbot.mouseClick(panel.list.new_button, Qt.MouseButton.LeftButton)
@@ -380,8 +381,8 @@ def test_roles_decide_what_is_shown(qtbot, demo_db):
     panel = window.pages["people"].people
     assert not panel.list.new_button.isVisible() and not panel.form.save_button.isVisibleTo(panel)
     assert window.pages["contracts"].contracts is None  # supervisors do not read contracts
+    window.sidebar.select("people")  # an area loads when first shown
     wait_loaded(qtbot, panel.list, 15)
-    window.sidebar.select("people")
     open_row(qtbot, panel)
     assert "personal_number" in panel.form.widgets and panel.form.widgets["first_name"].isReadOnly()
     finish(window)
@@ -457,6 +458,7 @@ def test_language_switch_in_settings_rebuilds_the_pages(qtbot, demo_db):
     people = window.pages["people"].people
     assert people.list.new_button.text() == "Ny"
     assert people.form.save_button.text() == "Spara"
+    window.sidebar.select("people")  # a rebuilt area loads when shown
     wait_loaded(qtbot, people.list, 15)
     assert people.list.model.headerData(0, Qt.Orientation.Horizontal) == "Efternamn"
     finish(window)

@@ -172,3 +172,26 @@ def test_everything_on_the_page_has_an_accessible_name_and_takes_focus(qtbot, de
     assert isinstance(page.form, AcknowledgeForm)
     page.form.reject()
     ops.wait()
+
+
+def test_a_long_kind_shows_its_most_urgent_rows_then_show_all(qtbot, demo_db, windows, monkeypatch):
+    """At national scale a kind can have thousands of alerts: the list shows the first few (most overdue
+    first, with their buttons), the count says how many there are, and 'show all' adds the rest."""
+    from peerdesk.ui.today import today_page
+
+    monkeypatch.setattr(today_page, "ROWS_PER_KIND", 1)
+    window, ops, _ = open_window(qtbot, demo_db, "coordinator", Role.COORDINATOR, windows)
+    page = window.today
+    kind = next(k for k, n in page.counts.items() if n > 1)
+    from peerdesk.i18n import t
+
+    label = f"{t(f'ui.alerts.kind.{kind}')} ({page.counts[kind]})"
+    group = next(page.tree.topLevelItem(i) for i in range(page.tree.topLevelItemCount()) if page.tree.topLevelItem(i).text(0) == label)
+    assert group.childCount() == 2
+    more = group.child(1)
+    assert more.text(0) == f"… and {page.counts[kind] - 1} more: show all"
+    first = [a for a in page.alerts if a.kind == kind][0]
+    assert group.child(0).data(0, Qt.ItemDataRole.UserRole) == first.key and first.key in page.ack_buttons
+    page.tree.itemActivated.emit(more, 0)
+    assert group.childCount() == page.counts[kind]
+    assert all(a.key in page.ack_buttons for a in page.alerts if a.kind == kind)

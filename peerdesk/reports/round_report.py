@@ -67,7 +67,10 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
         story.append(Paragraph(escape(table.name), st["h1"]))
         story.append(Paragraph(escape(tr("report.scale", scale=table.scale)), st["body"]))
         for grid in table.grids:
-            story += [Paragraph(escape(grid.caption), st["h2"]), _grid_table(grid, table.items, lang, st), Spacer(1, 2 * mm), footnote]
+            story += [Paragraph(escape(grid.caption), st["h2"])]
+            for part in _grid_tables(grid, table.items, lang, st):
+                story += [part, Spacer(1, 2 * mm)]
+            story.append(footnote)
         chart = _chart(table, lang)
         if chart is not None:
             story += [Spacer(1, 6 * mm), KeepTogether([Paragraph(escape(tr("report.chart", name=table.name)), st["h2"]), chart])]
@@ -106,12 +109,39 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
     return doc.page
 
 
-def _grid_table(grid, items, lang, st):
+MAX_COLUMNS = 9  # value columns per table: more groups (a national round has dozens of wards) continue below
+
+
+def _grid_tables(grid, items, lang, st):
+    """The grid as one table, or several side by side in reading order when it has too many columns for A4.
+    A group's rounds stay together in one table."""
+    chunks, current = [], []
+    for ci, col in enumerate(grid.columns):
+        new_group = ci == 0 or col.group != grid.columns[ci - 1].group
+        if current and new_group:
+            rest = sum(1 for c in grid.columns[ci:] if c.group == col.group)
+            if len(current) + rest > MAX_COLUMNS:
+                chunks.append(current)
+                current = []
+        current.append(ci)
+    if current:
+        chunks.append(current)
+    return [_grid_table(grid, items, lang, st, chunk) for chunk in chunks]
+
+
+def _grid_table(grid, items, lang, st, only: list[int] | None = None):
     """Item rows; a header row of groups spanning their rounds, then a row of rounds."""
     from reportlab.lib import colors
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Table
 
+    if only is not None and only != list(range(len(grid.columns))):
+        from dataclasses import replace
+
+        grid = replace(grid, columns=[grid.columns[ci] for ci in only],
+                       cells={(number, k): grid.cells[(number, ci)] for number, _ in items for k, ci in enumerate(only)},
+                       overall={k: grid.overall[ci] for k, ci in enumerate(only)},
+                       respondents={k: grid.respondents[ci] for k, ci in enumerate(only)})
     n = len(grid.columns)
     spans, row1 = [], [Paragraph(escape(t("report.col.item", lang=lang)), st["cell"])]
     start = 1

@@ -23,14 +23,14 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable, Iterable
 
-from sqlalchemy import Date, Enum, String, exists, func, or_, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy import Date, Enum, String, case, exists, func, literal, or_, select, type_coerce
+from sqlalchemy.orm import Session, aliased
 
 from peerdesk import models as m
 from peerdesk.errors import NotFoundError, ValidationError
 from peerdesk.models import Role
 from peerdesk.services.access import A, C, E, S, actor_of, operation
-from peerdesk.services.cadence import Cadence, next_due
+from peerdesk.services.cadence import Cadence, next_due, not_overdue_since
 from peerdesk.services.records import flush
 
 DAY = dt.timedelta(days=1)
@@ -178,44 +178,47 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 # ------------------------------------------------------------------ wards and managers
 def _ward_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Alert]:
-    W, T, Mg = m.Workplace, m.ManagerTenure, m.Manager
-    wards = {wid: name for wid, name in _q(s, select(W.id, W.name).where(W.active.is_(True)))}
+    W, T, Mg, BA, B = m.Workplace, m.ManagerTenure, m.Manager, m.BriefingAttendee, m.Briefing
     horizon = today + dt.timedelta(days=th.tenure_notice_days)
-    # Tenures that run today or end not long ago / start soon: enough to tell who manages on `today` and the day after an end.
-    tenures = _q(s, 
-        select(T.id, T.workplace_id, T.manager_id, T.start_date, T.end_date, T.acting, Mg.name)
-        .join(Mg, Mg.id == T.manager_id)
-        .where(T.start_date <= horizon + DAY)
-        .order_by(T.workplace_id, T.start_date)
+    runs_today = (T.start_date <= today) & or_(T.end_date.is_(None), T.end_date >= today)
+
+    # New manager: a tenure running today whose manager attended no contact since it started
+    # (index on attendee.manager_id, one seek per running tenure).
+    briefed = (
+        exists().where(BA.manager_id == T.manager_id, B.id == BA.briefing_id, B.held_on >= T.start_date, B.held_on <= today)
     )
-    by_ward: dict[int, list] = {}
-    for t in tenures:
-        by_ward.setdefault(t.workplace_id, []).append(t)
-
-    def covered(wid: int, day: dt.date, but: int | None = None) -> bool:
-        return any(t.id != but and t.start_date <= day and (t.end_date is None or t.end_date >= day) for t in by_ward.get(wid, ()))
-
-    # Each running tenure's manager: the latest contact they attended, up to today (index on attendee.manager_id).
-    BA, B = m.BriefingAttendee, m.Briefing
-    running = [t for t in tenures if t.workplace_id in wards and t.start_date <= today and (t.end_date is None or t.end_date >= today)]
-    manager_ids = sorted({t.manager_id for t in running})
-    briefed: dict[int, list[dt.date]] = {}
-    if manager_ids:
-        for mid, held_on in _q(s, 
-            select(BA.manager_id, B.held_on).join(B, B.id == BA.briefing_id).where(BA.manager_id.in_(manager_ids), B.held_on <= today)
-        ):
-            briefed.setdefault(mid, []).append(_d(held_on))
-
-    for t in running:
-        if any(day >= t.start_date for day in briefed.get(t.manager_id, ())):
-            continue
+    for t in _q(s,
+        select(T.id, T.workplace_id, T.manager_id, T.start_date, T.acting, Mg.name, W.name.label("ward"))
+        .join(Mg, Mg.id == T.manager_id)
+        .join(W, W.id == T.workplace_id)
+        .where(W.active.is_(True), runs_today, ~briefed)
+    ):
         overdue = (today - t.start_date).days
         yield Alert(
             key=f"new_manager:{t.id}", kind="new_manager", area="workplaces",
             severity="medium" if t.acting else _severity(overdue, 30), concerns=t.start_date, overdue_days=overdue,
-            fingerprint=_fp(t.manager_id, t.start_date), workplace_id=t.workplace_id, workplace_name=wards[t.workplace_id],
+            fingerprint=_fp(t.manager_id, t.start_date), workplace_id=t.workplace_id, workplace_name=t.ward,
             manager_id=t.manager_id, manager_name=t.name, record_id=t.id,
         )
+
+    # No manager / tenure ending: only wards nobody manages today, or whose running tenure ends
+    # within the notice window, need their tenure history; for those, the rule is read in Python.
+    To = aliased(T)
+    uncovered = ~exists().where(To.workplace_id == W.id, To.start_date <= today, or_(To.end_date.is_(None), To.end_date >= today))
+    ending = exists().where(To.workplace_id == W.id, To.start_date <= today, To.end_date >= today, To.end_date <= horizon)
+    wards = {wid: name for wid, name in _q(s, select(W.id, W.name).where(W.active.is_(True), or_(uncovered, ending)))}
+    by_ward: dict[int, list] = {}
+    if wards:
+        for t in _q(s,
+            select(T.id, T.workplace_id, T.manager_id, T.start_date, T.end_date, Mg.name)
+            .join(Mg, Mg.id == T.manager_id)
+            .where(T.workplace_id.in_(sorted(wards)), T.start_date <= horizon + DAY)
+            .order_by(T.workplace_id, T.start_date)
+        ):
+            by_ward.setdefault(t.workplace_id, []).append(t)
+
+    def covered(wid: int, day: dt.date, but: int | None = None) -> bool:
+        return any(t.id != but and t.start_date <= day and (t.end_date is None or t.end_date >= day) for t in by_ward.get(wid, ()))
 
     for wid, name in wards.items():
         if covered(wid, today):
@@ -230,29 +233,28 @@ def _ward_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Alert]:
             manager_name=last.name if last else None, record_id=last.id if last else None,
         )
 
-    for t in running:
-        if t.end_date is None or t.end_date > horizon or covered(t.workplace_id, t.end_date + DAY, but=t.id):
-            continue
-        yield Alert(
-            key=f"tenure_ending:{t.id}", kind="tenure_ending", area="workplaces", severity="medium",
-            concerns=t.end_date, overdue_days=(today - t.end_date).days, fingerprint=_fp(t.end_date),
-            workplace_id=t.workplace_id, workplace_name=wards[t.workplace_id], manager_id=t.manager_id,
-            manager_name=t.name, record_id=t.id,
-        )
-
-    # Contact gap: the latest briefing or follow-up per ward (index on briefing(workplace_id, held_on)).
-    latest = {
-        wid: _d(day)
-        for wid, day in _q(s, select(B.workplace_id, func.max(B.held_on)).where(B.held_on <= today).group_by(B.workplace_id))
-    }
-    for wid, name in wards.items():
-        last = latest.get(wid)
-        if last is None:
-            due = today  # never contacted: due now
-        else:
-            due = last + dt.timedelta(days=th.contact_gap_days)
-            if today <= due:
+    for wid, tenures in by_ward.items():
+        for t in tenures:
+            if not (t.start_date <= today and t.end_date is not None and today <= t.end_date <= horizon):
                 continue
+            if covered(wid, t.end_date + DAY, but=t.id):
+                continue
+            yield Alert(
+                key=f"tenure_ending:{t.id}", kind="tenure_ending", area="workplaces", severity="medium",
+                concerns=t.end_date, overdue_days=(today - t.end_date).days, fingerprint=_fp(t.end_date),
+                workplace_id=wid, workplace_name=wards[wid], manager_id=t.manager_id,
+                manager_name=t.name, record_id=t.id,
+            )
+
+    # Contact gap: wards whose latest briefing or follow-up is older than the gap, or who never had one
+    # (a correlated MAX answered from the briefing(workplace_id, held_on) index).
+    latest = select(func.max(B.held_on)).where(B.workplace_id == W.id, B.held_on <= today).correlate(W).scalar_subquery()
+    cutoff = today - dt.timedelta(days=th.contact_gap_days)
+    for wid, name, last in _q(s, select(W.id, W.name, latest).where(W.active.is_(True), or_(latest.is_(None), latest < cutoff))):
+        last = _d(last)
+        due = today if last is None else last + dt.timedelta(days=th.contact_gap_days)  # never contacted: due now
+        if last is not None and today <= due:
+            continue
         overdue = (today - due).days
         yield Alert(
             key=f"contact_gap:{wid}", kind="contact_gap", area="workplaces", severity=_severity(overdue, 60),
@@ -263,23 +265,26 @@ def _ward_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Alert]:
 # ------------------------------------------------------------------ supervision
 def _supervision_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Alert]:
     P, PS, SP, W = m.Placement, m.PeerSupporter, m.SessionParticipant, m.Workplace
-    # Each active placement with its person's latest session up to today: a correlated MAX
+    cad = Cadence.from_thresholds(th)
+    # Placements that started, or whose person had a session, on or after this day cannot be overdue
+    # (cadence.py says so); the rest get their person's latest session up to today: a correlated MAX
     # answered from the (peer_supporter_id, held_on) index, one seek per placement.
+    safe_from = not_overdue_since(cad, today)
     last_session = (
         select(func.max(SP.held_on))
         .where(SP.peer_supporter_id == P.peer_supporter_id, SP.held_on <= today)
         .correlate(P)
         .scalar_subquery()
     )
-    rows = _q(s, 
+    recent = exists().where(SP.peer_supporter_id == P.peer_supporter_id, SP.held_on >= safe_from, SP.held_on <= today)
+    rows = _q(s,
         select(P.id, P.peer_supporter_id, P.workplace_id, P.start_date, P.intro_end, PS.first_name, PS.last_name, W.name, last_session)
         .join(PS, PS.id == P.peer_supporter_id)
         .join(W, W.id == P.workplace_id)
-        .where(P.start_date <= today, or_(P.end_date.is_(None), P.end_date >= today))
+        .where(P.start_date <= today, or_(P.end_date.is_(None), P.end_date >= today), P.start_date < safe_from, ~recent)
         .order_by(P.peer_supporter_id, P.start_date)
     )
     per_person: dict[int, Alert] = {}
-    cad = Cadence.from_thresholds(th)
     for r in rows:
         last = _d(r[-1])
         nd = next_due(cad, r.start_date, r.intro_end, last)
@@ -300,52 +305,52 @@ def _supervision_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[A
 
 
 # ------------------------------------------------------------------ employment
+def _later(a, b):
+    """The later of two dates, in SQL (SQLite's max(a, b) and PostgreSQL's greatest differ)."""
+    return case((a > b, a), else_=b)
+
+
 def _employment_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Alert]:
+    """Each check narrows in SQL to the few periods that can raise an alert (index on contract/placement
+    (peer_supporter_id, start_date)); only the LAS window sum and chained coverage are read in Python."""
     CP, P, PS, W = m.ContractPeriod, m.Placement, m.PeerSupporter, m.Workplace
     window_start = _years_before(today + dt.timedelta(days=th.fixed_term_warn_days), th.fixed_term_window_years)
-    contracts = _q(s, 
-        select(CP.id, CP.peer_supporter_id, CP.form, CP.start_date, CP.end_date, PS.first_name, PS.last_name)
-        .join(PS, PS.id == CP.peer_supporter_id)
-        .where(or_(CP.end_date.is_(None), CP.end_date >= window_start))
-        .order_by(CP.peer_supporter_id, CP.start_date)
-    )
-    by_peer: dict[int, list] = {}
-    for c in contracts:
-        by_peer.setdefault(c.peer_supporter_id, []).append(c)
-    placements = _q(s, 
-        select(P.id, P.peer_supporter_id, P.workplace_id, P.start_date, P.end_date, W.name, PS.first_name, PS.last_name)
-        .join(W, W.id == P.workplace_id)
-        .join(PS, PS.id == P.peer_supporter_id)
-        .where(or_(P.end_date.is_(None), P.end_date >= window_start))
-    )
-    places_by_peer: dict[int, list] = {}
-    for p in placements:
-        places_by_peer.setdefault(p.peer_supporter_id, []).append(p)
-    names = {r.peer_supporter_id: f"{r.first_name} {r.last_name}" for r in (*contracts, *placements)}
-
+    horizon = today + dt.timedelta(days=th.fixed_term_warn_days)
     notice_end = today + dt.timedelta(days=th.contract_notice_days)
-    for c in contracts:
-        if c.end_date is None or not today <= c.end_date <= notice_end:
-            continue
-        follows = any(o.id != c.id and o.start_date > c.start_date for o in by_peer[c.peer_supporter_id])
-        if follows:
-            continue
+    Co, Po = aliased(CP), aliased(P)
+    in_window = or_(Co.end_date.is_(None), Co.end_date >= window_start)  # the periods the rules look at
+    name = lambda r: f"{r.first_name} {r.last_name}"  # noqa: E731
+
+    # Contract ending within the notice window with no later period after it.
+    follows = exists().where(Co.peer_supporter_id == CP.peer_supporter_id, Co.id != CP.id, Co.start_date > CP.start_date, in_window)
+    for c in _q(s,
+        select(CP.id, CP.peer_supporter_id, CP.end_date, PS.first_name, PS.last_name)
+        .join(PS, PS.id == CP.peer_supporter_id)
+        .where(CP.end_date >= today, CP.end_date <= notice_end, ~follows)
+    ):
         overdue = (today - c.end_date).days
         yield Alert(
             key=f"contract_ending:{c.id}", kind="contract_ending", area="employment",
             severity="high" if -overdue <= 30 else "medium", concerns=c.end_date, overdue_days=overdue,
-            fingerprint=_fp(c.end_date), peer_supporter_id=c.peer_supporter_id, person_name=names.get(c.peer_supporter_id),
-            record_id=c.id,
+            fingerprint=_fp(c.end_date), peer_supporter_id=c.peer_supporter_id, person_name=name(c), record_id=c.id,
         )
 
-    # Fixed-term limit: fixed-term days inside the window ending `warn` days ahead, as recorded.
-    horizon = today + dt.timedelta(days=th.fixed_term_warn_days)
-    for pid, periods in by_peer.items():
-        fixed = [c for c in periods if c.form == m.EmploymentForm.FIXED_TERM and c.start_date <= horizon]
-        if not fixed or not any(c.end_date >= today for c in fixed):
-            continue  # no fixed-term employment now or ahead: nothing to warn about
-        if any(c.form == m.EmploymentForm.PERMANENT and c.start_date <= today and (c.end_date is None or c.end_date >= today) for c in periods):
-            continue
+    # Fixed-term limit: fixed-term days inside the window ending `warn` days ahead, as recorded — only for
+    # people with fixed-term employment now or ahead and no permanent employment today.
+    FT, PERM = m.EmploymentForm.FIXED_TERM, m.EmploymentForm.PERMANENT
+    fixed_ahead = exists().where(Co.peer_supporter_id == PS.id, Co.form == FT, Co.start_date <= horizon, Co.end_date >= today)
+    permanent_now = exists().where(Co.peer_supporter_id == PS.id, Co.form == PERM, Co.start_date <= today,
+                                   or_(Co.end_date.is_(None), Co.end_date >= today))
+    fixed_rows = _q(s,
+        select(CP.id, CP.peer_supporter_id, CP.start_date, CP.end_date, PS.first_name, PS.last_name)
+        .join(PS, PS.id == CP.peer_supporter_id)
+        .where(fixed_ahead, ~permanent_now, CP.form == FT, CP.start_date <= horizon, CP.end_date >= window_start)
+        .order_by(CP.peer_supporter_id, CP.start_date, CP.id)
+    )
+    fixed_by_peer: dict[int, list] = {}
+    for c in fixed_rows:
+        fixed_by_peer.setdefault(c.peer_supporter_id, []).append(c)
+    for pid, fixed in fixed_by_peer.items():
         total, crossing = 0, None
         for c in fixed:
             start, end = max(c.start_date, window_start), min(c.end_date, horizon)
@@ -362,42 +367,68 @@ def _employment_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Al
         yield Alert(
             key=f"fixed_term_limit:{pid}", kind="fixed_term_limit", area="employment",
             severity="high" if overdue >= 0 else "medium", concerns=crossing, overdue_days=overdue,
-            fingerprint=_fp(crossing, last.id, last.end_date), peer_supporter_id=pid, person_name=names.get(pid), record_id=last.id,
+            fingerprint=_fp(crossing, last.id, last.end_date), peer_supporter_id=pid, person_name=name(fixed[0]), record_id=last.id,
         )
 
-    # Placements running now or starting within the notice window whose dates no contract covers.
-    for p in placements:
-        if (p.end_date is not None and p.end_date < today) or p.start_date > notice_end:
-            continue
-        until = p.end_date or max(p.start_date, today)
+    # Placements running now or starting within the notice window whose dates no contract covers. One contract
+    # covering the placement's whole span settles it in SQL; the rest follow the chain of periods here.
+    first_day = _later(P.start_date, literal(window_start, Date))
+    until = func.coalesce(P.end_date, _later(P.start_date, literal(today, Date)))
+    one_covers = exists().where(Co.peer_supporter_id == P.peer_supporter_id, Co.start_date <= first_day,
+                                or_(Co.end_date.is_(None), Co.end_date >= until))
+    uncovered = _q(s,
+        select(P.id, P.peer_supporter_id, P.workplace_id, P.start_date, P.end_date, W.name, PS.first_name, PS.last_name)
+        .join(W, W.id == P.workplace_id)
+        .join(PS, PS.id == P.peer_supporter_id)
+        .where(or_(P.end_date.is_(None), P.end_date >= today), P.start_date <= notice_end, ~one_covers)
+    )
+    chains: dict[int, list] = {}
+    if uncovered:
+        for c in _q(s,
+            select(CP.id, CP.peer_supporter_id, CP.start_date, CP.end_date)
+            .where(CP.peer_supporter_id.in_(sorted({p.peer_supporter_id for p in uncovered})),
+                   or_(CP.end_date.is_(None), CP.end_date >= window_start))
+            .order_by(CP.peer_supporter_id, CP.start_date, CP.id)
+        ):
+            chains.setdefault(c.peer_supporter_id, []).append(c)
+    for p in uncovered:
+        until_day = p.end_date or max(p.start_date, today)
         day = max(p.start_date, window_start)
-        for c in by_peer.get(p.peer_supporter_id, ()):  # ordered by start
+        for c in chains.get(p.peer_supporter_id, ()):  # ordered by start
             if c.start_date <= day and (c.end_date is None or c.end_date >= day):
                 day = c.end_date + DAY if c.end_date else None
-                if day is None or day > until:
+                if day is None or day > until_day:
                     break
-        if day is None or day > until:
+        if day is None or day > until_day:
             continue
         yield Alert(
             key=f"placement_without_contract:{p.id}", kind="placement_without_contract", area="employment",
-            severity="high", concerns=day, overdue_days=(today - day).days, fingerprint=_fp(day, until),
+            severity="high", concerns=day, overdue_days=(today - day).days, fingerprint=_fp(day, until_day),
             workplace_id=p.workplace_id, workplace_name=p.name, peer_supporter_id=p.peer_supporter_id,
-            person_name=names.get(p.peer_supporter_id), record_id=p.id,
+            person_name=name(p), record_id=p.id,
         )
 
-    # Contracts running today with no placement running today or starting within the contract.
-    for c in contracts:
-        if c.start_date > today or (c.end_date is not None and c.end_date < today):
-            continue
-        places = places_by_peer.get(c.peer_supporter_id, [])
-        if any((p.end_date is None or p.end_date >= today) and (c.end_date is None or p.start_date <= c.end_date) for p in places):
-            continue
-        ended = [p.end_date for p in places if p.end_date is not None and p.end_date >= c.start_date]
-        since = max(ended) + DAY if ended else c.start_date
+    # Contracts running today with no placement running today or starting within the contract; the alert
+    # counts from the day after the latest placement that ended during the contract.
+    placed = exists().where(Po.peer_supporter_id == CP.peer_supporter_id, or_(Po.end_date.is_(None), Po.end_date >= today),
+                            or_(CP.end_date.is_(None), Po.start_date <= CP.end_date))
+    last_ended = (
+        select(func.max(Po.end_date))
+        .where(Po.peer_supporter_id == CP.peer_supporter_id, Po.end_date >= CP.start_date, Po.end_date >= window_start)
+        .correlate(CP)
+        .scalar_subquery()
+    )
+    for c in _q(s,
+        select(CP.id, CP.peer_supporter_id, CP.start_date, PS.first_name, PS.last_name, last_ended)
+        .join(PS, PS.id == CP.peer_supporter_id)
+        .where(CP.start_date <= today, or_(CP.end_date.is_(None), CP.end_date >= today), ~placed)
+    ):
+        ended = _d(c[-1])
+        since = ended + DAY if ended else c.start_date
         yield Alert(
             key=f"contract_without_placement:{c.id}", kind="contract_without_placement", area="employment",
             severity="medium", concerns=since, overdue_days=(today - since).days, fingerprint=_fp(since),
-            peer_supporter_id=c.peer_supporter_id, person_name=names.get(c.peer_supporter_id), record_id=c.id,
+            peer_supporter_id=c.peer_supporter_id, person_name=name(c), record_id=c.id,
         )
 
 

@@ -83,3 +83,9 @@ def merge_spans(spans: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.
         else:
             out.append((first, last))
     return out
+
+
+def not_overdue_since(cadence: Cadence, today: dt.date) -> dt.date:
+    """A placement whose base (latest session, or start) is on or after this day cannot be overdue on
+    `today`, whatever phase it is in: lets a query skip those without restating the rule."""
+    return today - dt.timedelta(days=min(cadence.intro_interval_days, cadence.interval_days))

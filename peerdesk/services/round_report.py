@@ -187,11 +187,16 @@ def _instrument_table(ins, items, item_by_id, used, answers, ward_letter, k, lan
     shown_rounds = sorted({key[1] for key in groups})[-ROUNDS_SHOWN:]
 
     cells: dict[tuple, dict[int, Cell]] = {}
-    for key, rids in groups.items():
-        cells[key] = {}
-        for it in items:
-            values = [v for rid in rids for (iid, v) in answers[rid] if iid == it.id and v is not None]
-            cells[key][it.number] = Cell(n=len(values), total=float(sum(values)))
+    item_ids = [(it.id, it.number) for it in items]
+    for key, rids in groups.items():  # one pass over the group's answers (not one per item: 20 rounds are 300k answers)
+        n: dict[int, int] = defaultdict(int)
+        total: dict[int, int] = defaultdict(int)
+        for rid in rids:
+            for iid, v in answers[rid]:
+                if v is not None:
+                    n[iid] += 1
+                    total[iid] += v
+        cells[key] = {number: Cell(n=n.get(iid, 0), total=float(total.get(iid, 0))) for iid, number in item_ids}
 
     staff_total = (("role", m.InformantRole.STAFF), round_number)
     ward_keys = sorted((key for key in groups if key[0][0] == "ward"), key=lambda key: key[0][1])

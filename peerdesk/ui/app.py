@@ -156,7 +156,7 @@ def _apply_saved_language() -> None:
 
     from peerdesk.i18n import language, set_language
     from peerdesk.ui.common.style import install_qt_translator
-    from peerdesk.ui.settings.area import saved_language
+    from peerdesk.ui.common.style import saved_language
 
     lang = saved_language()
     if lang and os.environ.get("PEERDESK_LANG", "").lower() not in ("sv", "en"):
@@ -204,6 +204,9 @@ def run(argv: list[str]) -> int:
     window.show()
     code = app.exec()
     window.removeEventFilter(watcher)
+    if window.ops is not None:  # leaving (--exit-when-ready): drop queued loads, let a running job finish
+        window.ops.pool.clear()
+        window.ops.wait()
     return code
 
 

@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.ops = None
         self.schema = ""
         self.pages: dict[str, QWidget] = {}
+        self._unstarted: set[str] = set()  # built areas whose lists load when first shown
         self.search = None
         self._may_close = False
         central = QWidget()
@@ -111,9 +112,11 @@ class MainWindow(QMainWindow):
 
     def _load(self) -> None:
         self.today.counts_changed.connect(self.set_badges)  # open alerts per area become sidebar badges
+        # Today first: its counts and alerts are the first jobs on the (single) worker, ahead of the
+        # areas' lists (at national scale those are tens of thousands of rows).
+        self.today.refresh(self.ops)
         self._build_areas()
         self.translateUI()
-        self.today.refresh(self.ops)
 
     def _build_areas(self) -> None:
         from peerdesk.services.access import READ_RIGHTS
@@ -129,13 +132,18 @@ class MainWindow(QMainWindow):
                 continue
             page = _build_area(area, self.ops)
             self._add_page(area, page)
-            page.start()
+            # An area loads its lists when first shown (Anki's rule), not all at login: at national scale the
+            # registers are tens of thousands of rows the person may not look at.
+            self._unstarted.add(area)
             if area == "settings":
                 page.language_changed.connect(self.change_language)
 
     def show_area(self, area: str) -> None:
         page = self.pages.get(area)
         if page is not None:
+            if area in self._unstarted:
+                self._unstarted.discard(area)
+                page.start()
             self.stack.setCurrentWidget(page)
             page.setFocus()
 
@@ -192,6 +200,7 @@ class MainWindow(QMainWindow):
                 self.stack.removeWidget(page)
                 page.deleteLater()
             self.pages.clear()
+            self._unstarted.clear()
             if self.search is not None:
                 self.search.deleteLater()
                 self.search = None

@@ -117,3 +117,13 @@ def choice_text(value: str) -> str:
     key = f"ui.value.{value}"
     text = t(key)
     return value if text == key else text
+
+
+LANGUAGE_KEY = "ui/language"
+
+
+def saved_language() -> str | None:
+    """The language chosen in Settings, if any (else the system's decides). Here, not in the settings area,
+    so the start needs nothing of the settings page (or the forms it pulls in) before the first paint."""
+    value = setting_str(LANGUAGE_KEY)
+    return value if value in ("sv", "en") else None

@@ -7,15 +7,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QFormLayout, QHBoxLayout, 
 
 from peerdesk.i18n import language, t
 from peerdesk.ui.common.panel import title_label
-from peerdesk.ui.common.style import set_setting, setting_str
-
-LANGUAGE_KEY = "ui/language"
-
-
-def saved_language() -> str | None:
-    """The language chosen in Settings, if any (else the system's decides)."""
-    value = setting_str(LANGUAGE_KEY)
-    return value if value in ("sv", "en") else None
+from peerdesk.ui.common.style import LANGUAGE_KEY, saved_language, set_setting, setting_str  # noqa: F401 (re-exported)
 
 
 class SettingsArea(QWidget):

@@ -24,8 +24,9 @@ class SupervisionArea(QWidget):
         self.overview = OverviewPage(ops)
         self.month = MonthPage(ops)
         self.checkins = CheckInsPage(ops)
+        # Filterable by a participant's name (never by what was said).
         self.sessions = RegisterList(ops, "sessions", ("held_on", "form", "duration_minutes", "participants"), (),
-                                     filterable=False, descending=True)
+                                     filterable=True, descending=True)
         self.tabs.addTab(self.overview, t("ui.supervision.tab.overview"))
         self.tabs.addTab(self.month, t("ui.supervision.tab.month"))
         self.tabs.addTab(self.checkins, t("ui.supervision.tab.checkins"))
@@ -38,13 +39,16 @@ class SupervisionArea(QWidget):
         ops.data_changed.connect(self.sessions.on_data_changed)
         self.setFocusProxy(self.overview.table)
 
+    started = False  # the main window starts an area when it is first shown
+
     def start(self) -> None:
+        self.started = True
         self.overview.start()
         self.checkins.start()
         self.sessions.reload()
 
     def on_data_changed(self, changes) -> None:
-        if set(changes) & RELOAD_ON:
+        if self.started and set(changes) & RELOAD_ON:
             self.overview.reload()
             if "checkins" in changes:
                 self.checkins.reload()

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk.i18n import t
-from peerdesk.ui.today.forms import AcknowledgeForm, BriefingForm, FollowUpForm, SessionForm
 from peerdesk.ui.today.overview_page import OverviewPage
 
+ROWS_PER_KIND = 10  # rows with buttons per kind before "show all"
 # Which kinds' action each role may take (the services check again).
 ACTIONS = {
     "new_manager": "briefing",
@@ -152,7 +152,18 @@ class TodayPage(QWidget):
             self.counts[a.kind] = self.counts.get(a.kind, 0) + 1
             per_area[a.area] = per_area.get(a.area, 0) + 1
         self._fill_counts(kinds)
-        self._fill_tree(kinds)
+        # Fixed column widths while the rows go in: with ResizeToContents every new row widget made the
+        # header measure all rows again (quadratic; seconds at national scale). Measured once at the end.
+        header = self.tree.header()
+        self.tree.setUpdatesEnabled(False)
+        for col in range(1, len(COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+        try:
+            self._fill_tree(kinds)
+        finally:
+            for col in range(1, len(COLUMNS)):
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+            self.tree.setUpdatesEnabled(True)
         total = len(alerts)
         self.status.setText(t("ui.today.summary", n=total, date=self.today().isoformat()))
         self.empty.setVisible(total == 0)
@@ -186,6 +197,7 @@ class TodayPage(QWidget):
     def _fill_tree(self, kinds: list[str]) -> None:
         self.tree.clear()
         self.action_buttons, self.ack_buttons = {}, {}
+        self._more: dict[str, tuple] = {}  # kind -> (its group item, the alerts not shown yet)
         roles = self.ops.actor.roles if self.ops else frozenset()
         for kind in kinds:
             items = [a for a in self.alerts if a.kind == kind]
@@ -198,15 +210,34 @@ class TodayPage(QWidget):
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.tree.addTopLevelItem(group)
             group.setFirstColumnSpanned(True)  # only takes effect once the item is in the tree
-            for a in items:
-                row = QTreeWidgetItem([_what(a), a.concerns.isoformat(), _status(a.overdue_days), t(f"ui.alerts.severity.{a.severity}"), ""])
-                row.setData(0, Qt.ItemDataRole.UserRole, a.key)
-                row.setToolTip(0, _what(a))
-                if a.severity == "high":
-                    row.setForeground(3, Qt.GlobalColor.darkRed)
-                group.addChild(row)
-                self.tree.setItemWidget(row, 4, self._buttons(a, roles))
+            # The most urgent first (alerts come sorted); at national scale a kind can have thousands, and a row
+            # with its buttons costs a widget each, so the rest wait behind a "show all" row until asked for.
+            self._add_rows(group, items[:ROWS_PER_KIND], roles)
+            if len(items) > ROWS_PER_KIND:
+                more = QTreeWidgetItem([t("ui.today.more", n=len(items) - ROWS_PER_KIND)])
+                more.setData(0, Qt.ItemDataRole.UserRole, f"more:{kind}")
+                more.setFirstColumnSpanned(True)
+                group.addChild(more)
+                self._more[kind] = (group, more, items[ROWS_PER_KIND:])
             group.setExpanded(True)
+
+    def _add_rows(self, group, items, roles) -> None:
+        for a in items:
+            row = QTreeWidgetItem([_what(a), a.concerns.isoformat(), _status(a.overdue_days), t(f"ui.alerts.severity.{a.severity}"), ""])
+            row.setData(0, Qt.ItemDataRole.UserRole, a.key)
+            row.setToolTip(0, _what(a))
+            if a.severity == "high":
+                row.setForeground(3, Qt.GlobalColor.darkRed)
+            group.addChild(row)
+            self.tree.setItemWidget(row, 4, self._buttons(a, roles))
+
+    def show_all(self, kind: str) -> None:
+        """Replace a group's "show all" row with the rest of its alerts."""
+        group, more, rest = self._more.pop(kind, (None, None, ()))
+        if group is None:
+            return
+        group.removeChild(more)
+        self._add_rows(group, rest, self.ops.actor.roles if self.ops else frozenset())
 
     def _buttons(self, a, roles) -> QWidget:
         from peerdesk.models import Role
@@ -242,7 +273,9 @@ class TodayPage(QWidget):
 
     def _activated(self, item, _column) -> None:
         key = item.data(0, Qt.ItemDataRole.UserRole)
-        if key in self.action_buttons:
+        if isinstance(key, str) and key.startswith("more:"):
+            self.show_all(key[len("more:"):])
+        elif key in self.action_buttons:
             self.act(key)
         elif key in self.ack_buttons:
             self.acknowledge(key)
@@ -268,6 +301,8 @@ class TodayPage(QWidget):
         a = self.alert(key)
         if a is None or self.ops is None:
             return
+        from peerdesk.ui.today.forms import BriefingForm, FollowUpForm, SessionForm  # only when someone acts
+
         action = ACTIONS.get(a.kind)
         if action in ("briefing", "followup_contact"):
             form = BriefingForm(a.workplace_name or "", a.manager_name, self.today(),
@@ -290,6 +325,8 @@ class TodayPage(QWidget):
         a = self.alert(key)
         if a is None or self.ops is None:
             return
+        from peerdesk.ui.today.forms import AcknowledgeForm
+
         today = self.today()
         what = f"{t(f'ui.alerts.kind.{a.kind}')}: {_what(a)}"
 

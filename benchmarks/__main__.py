@@ -186,11 +186,11 @@ def lists_figures(ds, db, actor, runs: int, text: str = "lind") -> list[Figure]:
 
     from peerdesk.ui.common.register_list import RegisterList
     from peerdesk.ui.operations import Operations
-    from peerdesk.ui.readonly.area import LISTS
+    from peerdesk.ui.supervision.area import SESSION_LIST
 
     app = QApplication.instance()
     ops = Operations(db, actor)
-    name, columns, statuses, filterable, newest_first = LISTS["supervision"]
+    name, columns, statuses, filterable, newest_first = SESSION_LIST
     Lazy = floors.lazy_model_class()
     conn = dataset.raw_connect(ds.path)
     times = {k: [] for k in ("app_paint", "app_filter", "app_sort", "fl_paint", "fl_filter", "fl_sort")}

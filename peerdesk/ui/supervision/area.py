@@ -11,6 +11,9 @@ from peerdesk.ui.supervision.checkins_page import CheckInsPage
 from peerdesk.ui.supervision.month_page import MonthPage
 from peerdesk.ui.supervision.overview_page import OverviewPage
 
+# The list of all sessions: (register, columns, status filters, filterable, newest first). Filterable by a
+# participant's name (never by what was said). The benchmark opens the same list.
+SESSION_LIST = ("sessions", ("held_on", "form", "duration_minutes", "participants"), (), True, True)
 # What changes what this area shows.
 RELOAD_ON = {"sessions", "people", "placements", "checkins", "alerts", "settings"}
 
@@ -24,9 +27,8 @@ class SupervisionArea(QWidget):
         self.overview = OverviewPage(ops)
         self.month = MonthPage(ops)
         self.checkins = CheckInsPage(ops)
-        # Filterable by a participant's name (never by what was said).
-        self.sessions = RegisterList(ops, "sessions", ("held_on", "form", "duration_minutes", "participants"), (),
-                                     filterable=True, descending=True)
+        name, columns, statuses, filterable, newest_first = SESSION_LIST
+        self.sessions = RegisterList(ops, name, columns, statuses, filterable=filterable, descending=newest_first)
         self.tabs.addTab(self.overview, t("ui.supervision.tab.overview"))
         self.tabs.addTab(self.month, t("ui.supervision.tab.month"))
         self.tabs.addTab(self.checkins, t("ui.supervision.tab.checkins"))

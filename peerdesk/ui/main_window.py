@@ -42,6 +42,21 @@ def _build_area(area: str, ops):
     raise ValueError(area)
 
 
+class _Pages(dict):
+    """The built pages by area. Asking for an area not built yet (`pages["people"]`) builds it, if the
+    logged-in role sees it; `get()` and iteration see only what is built."""
+
+    def __init__(self, window: "MainWindow") -> None:
+        super().__init__()
+        self.window = window
+
+    def __missing__(self, area: str) -> QWidget:
+        w = self.window
+        if area == "today" or area not in w._visible or w.ops is None:
+            raise KeyError(area)
+        return w._build_page(area)
+
+
 def confirm_all(forms, proceed) -> None:
     """Ask each form with unsaved changes in turn; `proceed()` once all agreed."""
     if not forms:
@@ -56,7 +71,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.ops = None
         self.schema = ""
-        self.pages: dict[str, QWidget] = {}
+        self.pages: dict[str, QWidget] = _Pages(self)
+        self._visible: set[str] = {"today"}
         self._unstarted: set[str] = set()  # built areas whose lists load when first shown
         self.search = None
         self._may_close = False
@@ -126,20 +142,25 @@ class MainWindow(QMainWindow):
         for area, kinds in AREA_NEEDS.items():
             if any(roles & READ_RIGHTS[k] for k in kinds):
                 visible.add(area)
+        self._visible = visible
         self.sidebar.set_visible_areas(visible)
-        for area in AREAS:
-            if area == "today" or area not in visible:
-                continue
-            page = _build_area(area, self.ops)
-            self._add_page(area, page)
-            # An area loads its lists when first shown (Anki's rule), not all at login: at national scale the
-            # registers are tens of thousands of rows the person may not look at.
-            self._unstarted.add(area)
-            if area == "settings":
-                page.language_changed.connect(self.change_language)
+        # Nothing more here: an area is built when first shown (or asked for), and loads its lists then —
+        # at login only Today works, so the alerts come first and the window stays light.
+
+    def _build_page(self, area: str) -> QWidget:
+        page = _build_area(area, self.ops)
+        self._add_page(area, page)
+        self._unstarted.add(area)
+        if area == "settings":
+            page.language_changed.connect(self.change_language)
+        return page
+
+    def page_for(self, area: str) -> QWidget | None:
+        """The area's page, built on first use; None for an area this role does not see."""
+        return self.pages.get(area) or (self.pages[area] if area in self._visible and self.ops is not None else None)
 
     def show_area(self, area: str) -> None:
-        page = self.pages.get(area)
+        page = self.page_for(area)
         if page is not None:
             if area in self._unstarted:
                 self._unstarted.discard(area)
@@ -169,7 +190,7 @@ class MainWindow(QMainWindow):
         self.search.start()
 
     def open_record(self, area: str, record_id: int) -> None:
-        page = self.pages.get(area)
+        page = self.page_for(area)
         if page is not None and hasattr(page, "open_record"):
             self.sidebar.select(area)
             page.open_record(record_id)

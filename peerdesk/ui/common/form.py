@@ -168,7 +168,8 @@ class RecordForm(QWidget):
         buttons.addWidget(self.save_button)
         outer.addLayout(buttons)
         for button in (self.save_button, self.cancel_button):
-            button.setVisible(writable)
+            if not writable:  # hide() only: setVisible(True) before the form is in a window would open a window
+                button.hide()
         self.setEnabled(False)
         refs = {f.ref for f in fields if f.kind == "ref" and f.ref}
         if refs:

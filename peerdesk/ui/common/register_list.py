@@ -67,13 +67,16 @@ class RegisterList(QWidget):
         self.filter.setPlaceholderText(t("ui.list.filter"))
         self.filter.setAccessibleName(t("ui.list.filter"))
         bar.addWidget(self.filter, 1)
-        self.filter.setVisible(filterable)
+        # hide() only: setVisible(True) on a widget not yet in a window opens it as its own window.
+        if not filterable:
+            self.filter.hide()
         self.status = QComboBox()
         self.status.setAccessibleName(t("ui.list.status"))
         self.status.addItem(t("ui.list.all"), None)
         for status in statuses:
             self.status.addItem(t(f"ui.filter.{status}"), status)
-        self.status.setVisible(bool(statuses))
+        if not statuses:
+            self.status.hide()
         # Room for the Import/Export buttons without widening the window's minimum size.
         self.status.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.status.setMinimumContentsLength(5)
@@ -81,14 +84,16 @@ class RegisterList(QWidget):
         bar.addWidget(self.status)
         self.new_button = QPushButton(icon("new"), t("ui.list.new"))
         self.new_button.setAccessibleName(t("ui.list.new"))
-        self.new_button.setVisible(can_create)
+        if not can_create:
+            self.new_button.hide()
         self.new_button.clicked.connect(self.new_requested)
         bar.addWidget(self.new_button)
         from peerdesk.services.register_import import KINDS as IMPORTABLE
 
         self.import_button = QPushButton(t("ui.list.import"))
         self.import_button.setAccessibleName(t("ui.list.import"))
-        self.import_button.setVisible(can_create and name in IMPORTABLE)
+        if not (can_create and name in IMPORTABLE):
+            self.import_button.hide()
         self.import_button.clicked.connect(lambda: self.open_import())
         bar.addWidget(self.import_button)
         self.export_button = QPushButton(t("ui.list.export"))

@@ -107,7 +107,8 @@ class OverviewPage(QWidget):
         self.topics_button = QPushButton(t("ui.topics.edit"))
         for button, shown in ((self.log_button, may_log), (self.group_button, may_log), (self.topics_button, may_log),
                               (self.reassign_button, ops.actor.has(Role.ADMINISTRATOR, Role.COORDINATOR)), (self.summary_button, True)):
-            button.setVisible(shown)
+            if not shown:  # hide() only: setVisible(True) on a widget not yet in its page would open it as a window
+                button.hide()
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -135,7 +136,8 @@ class OverviewPage(QWidget):
         self.edit_button = QPushButton(t("ui.supervision.edit"))
         for button in (self.read_button, self.edit_button):
             button.setEnabled(False)
-            button.setVisible(may_log)
+            if not may_log:
+                button.hide()
             actions.addWidget(button)
         actions.addStretch(1)
         below_layout.addLayout(actions)

@@ -163,7 +163,8 @@ class WorkplaceHistory(QWidget):
         layout.addWidget(heading(t("ui.workplace.managers")))
         self.change_button = QPushButton(icon("manager"), t("ui.manager.change"))
         self.change_button.setAccessibleName(t("ui.manager.change"))
-        self.change_button.setVisible(can_change)
+        if not can_change:  # hide() only: see register_list
+            self.change_button.hide()
         self.change_button.clicked.connect(self.change_manager)
         row = QHBoxLayout()
         row.addWidget(self.change_button)

@@ -35,3 +35,6 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   if [ -n "$extras" ]; then .venv/bin/python -m pip install -q -e ".[$extras]"; else .venv/bin/python -m pip install -q -e .; fi
   touch "$stamp"
 fi
+# Bytecode for PeerDesk's own modules, as an installed app has it (this machine may set
+# PYTHONDONTWRITEBYTECODE, and then every start would compile them again).
+.venv/bin/python -m compileall -q peerdesk main.py >/dev/null || true

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +16,13 @@ from peerdesk.services.accounts import MIN_PASSWORD, check_password, hash_passwo
 
 FREE_ATTEMPTS = 3  # then 30 s, 60 s, 120 s … up to 15 minutes between tries
 MAX_DELAY = dt.timedelta(minutes=15)
-_DUMMY_HASH = hash_password("not a real password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check unknown user names against, so they take as long as known ones. Made on first
+    need, not at import: scrypt costs ~50 ms, which every start of the window would pay."""
+    return hash_password("not a real password")
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -46,7 +53,7 @@ def login(db, username: str, password: str, now: dt.datetime | None = None) -> A
             error = AccessDenied("error.login_locked", seconds=seconds)
         elif user is None or not user.active or not check_password(password, user.password_hash):
             if user is None:
-                check_password(password, _DUMMY_HASH)  # same time whether or not the name exists
+                check_password(password, _dummy_hash())  # same time whether or not the name exists
             else:
                 user.failed_logins = (user.failed_logins or 0) + 1
                 delay = lockout_delay(user.failed_logins)

@@ -189,3 +189,21 @@ def test_a_large_file_reports_progress_and_can_be_cancelled(sqlite_db, tmp_path)
     with pytest.raises(PeerDeskError), sqlite_db.begin(COORD) as s:
         ri.commit(s, "workplaces", rows, progress=lambda done, total: done < 100)
     assert _count(sqlite_db, m.Workplace) == 0  # cancelled: nothing imported
+
+
+def test_a_person_without_personal_number_is_recognised_by_name_whatever_the_case_of_a_swedish_letter(db, tmp_path):
+    """SQLite's lower() does not fold Å/Ä/Ö: matching by name is done in Python, so a re-import of
+    "ÅSA ÖBERG" (no personal number) finds Åsa Öberg instead of adding her twice."""
+    with db.begin(SYSTEM) as s:
+        f.peer(s, "Åsa", "Öberg", region="Norr")
+        f.peer(s, "Örjan", "Älv")
+    path = tmp_path / "personer.csv"
+    path.write_bytes("Förnamn;Efternamn;Region\nÅSA;ÖBERG;Norr\nÖrjan;Älv;\nÄnna;Ny;\n".encode("cp1252"))
+    preview = _load(db, "people", path)
+    by_row = {r.number: r for r in preview.results}
+    assert by_row[2].status != ri.NEW and by_row[3].status == ri.UNCHANGED and by_row[4].status == ri.NEW
+    placements = tmp_path / "placeringar.csv"
+    with db.begin(SYSTEM) as s:
+        f.workplace(s, name="Avdelning Ö")
+    placements.write_bytes("Person;Arbetsplats;Från\nåsa öberg;Avdelning Ö;2026-01-01\n".encode("cp1252"))
+    assert [r.status for r in _load(db, "placements", placements).results] == [ri.NEW]  # the person was found

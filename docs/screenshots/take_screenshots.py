@@ -61,6 +61,24 @@ def main(out: Path) -> None:
     window.pages["people"].setCurrentWidget(window.pages["people"].cohorts)
     shot("cohorts.png")
 
+    # The import wizard's preview: a Swedish Excel CSV (Windows-1252, semicolons) with two bad rows.
+    import tempfile
+
+    sample = Path(tempfile.mkdtemp()) / "kamratstodjare.csv"
+    sample.write_bytes("Förnamn;Efternamn;Personnummer;Region\nAnna;Berg;;Norr\nJonas;Ek;19900101-1234;Syd\n"
+                       ";Lund;;Väst\nÅsa;Öberg;;Norr\n".encode("cp1252"))
+    people.list.open_import()
+    settle(600)
+    wizard = people.list.wizard
+    wizard.file_page.load(str(sample))
+    settle(1000)
+    wizard.next()
+    settle(600)
+    wizard.next()
+    settle(1500)
+    wizard.grab().save(str(out / "import-preview.png"))
+    wizard.reject()
+
     window.sidebar.select("workplaces")
     wp = window.pages["workplaces"].workplaces
     shot("workplaces.png")

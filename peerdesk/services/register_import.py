@@ -25,7 +25,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peerdesk import models as m
@@ -98,6 +98,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "funding_source": ("funding", "funding source", "finansiering", "finansieras av"),
     "continuation_informed": ("continuation informed", "informed", "besked om fortsattning", "besked lamnat"),
 }
+
+
+def _name_key(first: str | None, last: str | None) -> tuple[str, str]:
+    return ((first or "").strip().casefold(), (last or "").strip().casefold())
 
 
 def _fold(text: str) -> str:
@@ -257,6 +261,17 @@ class _Lookups:
         self.managers: dict[str, list[int]] = {}
         for i, n in s.execute(select(m.Manager.id, m.Manager.name)):
             self.managers.setdefault(_fold(n), []).append(i)
+        # People by name, case-insensitively in Python: SQLite's lower() leaves Å, Ä, Ö as they are.
+        self.people: dict[tuple[str, str], list[int]] = {}
+        for i, first, last in s.execute(select(m.PeerSupporter.id, m.PeerSupporter.first_name, m.PeerSupporter.last_name)):
+            self.people.setdefault(_name_key(first, last), []).append(i)
+
+    def people_named(self, first: str, last: str) -> set[int]:
+        """Ids of people with this name: as read at the start, and any added since (exact spelling)."""
+        ids = set(self.people.get(_name_key(first, last), ()))
+        ids |= set(self.s.scalars(select(m.PeerSupporter.id).where(m.PeerSupporter.first_name == first.strip(),
+                                                                   m.PeerSupporter.last_name == last.strip())))
+        return ids
 
     def person(self, values: dict[str, str], problems: list) -> int | None:
         s = self.s
@@ -285,10 +300,7 @@ class _Lookups:
             candidates = [(" ".join(parts[:k]), " ".join(parts[k:])) for k in range(1, len(parts))]
         ids: set[int] = set()
         for first, last in candidates:
-            ids |= set(s.scalars(select(m.PeerSupporter.id).where(
-                func.lower(m.PeerSupporter.first_name) == first.lower(), func.lower(m.PeerSupporter.last_name) == last.lower())))
-            ids |= set(s.scalars(select(m.PeerSupporter.id).where(
-                m.PeerSupporter.first_name == first, m.PeerSupporter.last_name == last)))
+            ids |= self.people_named(first, last)
         if len(ids) == 1:
             return ids.pop()
         problems.append(ValidationError("error.import.ambiguous_person" if ids else "error.import.unknown_person", field="person"))
@@ -384,9 +396,8 @@ def _existing(s: Session, kind: str, out: dict[str, Any], look: _Lookups) -> Any
         P = m.PeerSupporter
         if out.get("personal_number"):
             return s.scalar(select(P).where(P.personal_number == out["personal_number"]))
-        same = s.scalars(select(P).where(func.lower(P.first_name) == (out["first_name"] or "").lower(),
-                                         func.lower(P.last_name) == (out["last_name"] or "").lower())).all()
-        return same[0] if len(same) == 1 else None
+        same = look.people_named(out["first_name"] or "", out["last_name"] or "")
+        return s.get(P, same.pop()) if len(same) == 1 else None
     if kind == "workplaces":
         wid = look.workplaces.get(_fold(out["name"] or ""))
         return s.get(m.Workplace, wid) if wid else None

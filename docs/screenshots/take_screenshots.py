@@ -30,15 +30,21 @@ def main(out: Path) -> None:
     from peerdesk.ui.main_window import MainWindow
     from peerdesk.ui.operations import Operations
 
-    opened = open_current()
-    window = MainWindow()
-    window.resize(1240, 760)
-    window.show()
-    ops = Operations(opened.db, login(opened.db, "coordinator", "demo"), window)
     from peerdesk.storage.schema import HEAD_REVISION
 
-    window.attach(ops, HEAD_REVISION)
-    settle(1200)
+    opened = open_current()
+
+    def open_as(user: str):
+        """A main window logged in as one of the demo users, with Today loaded."""
+        win = MainWindow()
+        win.resize(1240, 760)
+        win.show()
+        win_ops = Operations(opened.db, login(opened.db, user, "demo"), win)
+        win.attach(win_ops, HEAD_REVISION)
+        settle(1200)
+        return win, win_ops
+
+    window, ops = open_as("coordinator")
 
     def shot(name: str) -> None:
         ops.wait()
@@ -117,12 +123,7 @@ def main(out: Path) -> None:
 
     # The evaluator's page and the administrator's settings (with the audit trail).
     for user, area, name in (("evaluator", "evaluation", "evaluation"),):
-        window = MainWindow()
-        window.resize(1240, 760)
-        window.show()
-        ops = Operations(opened.db, login(opened.db, user, "demo"), window)
-        window.attach(ops, HEAD_REVISION)
-        settle(1200)
+        window, ops = open_as(user)
         window.sidebar.select(area)
         settle(800)
         shot(f"{name}.png")
@@ -135,12 +136,7 @@ def main(out: Path) -> None:
         ops.wait()
         window.close()
     # The supervisor's area: the overview with a person's sessions, logging a session, the month, check-ins.
-    window = MainWindow()
-    window.resize(1240, 760)
-    window.show()
-    ops = Operations(opened.db, login(opened.db, "supervisor", "demo"), window)
-    window.attach(ops, HEAD_REVISION)
-    settle(1200)
+    window, ops = open_as("supervisor")
     window.sidebar.select("supervision")
     area = window.pages["supervision"]
     settle(1000)
@@ -158,12 +154,7 @@ def main(out: Path) -> None:
     ops.wait()
     window.close()
     # The administrator's consent page and settings with the audit trail.
-    window = MainWindow()
-    window.resize(1240, 760)
-    window.show()
-    ops = Operations(opened.db, login(opened.db, "admin", "demo"), window)
-    window.attach(ops, HEAD_REVISION)
-    settle(1200)
+    window, ops = open_as("admin")
     for area, name in (("consents", "consents.png"), ("settings", "settings-admin.png")):
         window.sidebar.select(area)
         settle(1500)

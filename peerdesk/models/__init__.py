@@ -26,7 +26,7 @@ from peerdesk.models.supervision import (
 )
 from peerdesk.models.consent import Consent, InformantRole, Study
 from peerdesk.models.alerts import AlertAck
-from peerdesk.models.consent import Consent, ConsentForm, InformantRole, ReportRun, ReportRunConsent, Study
+from peerdesk.models.consent import ConsentForm, ReportRun, ReportRunConsent
 from peerdesk.models.evaluation import (
     Answer,
     EvaluationRound,

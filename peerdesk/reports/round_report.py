@@ -25,7 +25,6 @@ def _fmt(value: float | None, lang: str) -> str:
 
 def build(data, path: str, progress: Callable[[int], None] | None = None, cancelled: Callable[[], bool] | None = None) -> int:
     """Write the report to `path`; returns the number of pages. Raises Cancelled if asked to stop."""
-    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -184,9 +185,6 @@ def read_notes(s: Session, session_id: int) -> str | None:
 # ------------------------------------------------------------------ what the screens show
 # Plain dataclasses: a coordinator's copy has no notes and no topics at all, so nothing
 # confidential can leak through a widget, an export or a log line.
-from dataclasses import dataclass  # noqa: E402
-
-
 @dataclass(frozen=True)
 class SessionInfo:
     id: int

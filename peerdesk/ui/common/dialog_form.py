@@ -57,6 +57,23 @@ def list_table(model, name: str, multi: bool = False):
     return table
 
 
+def open_form(ops, form: "DialogForm", make_work, changes: set[str]) -> None:
+    """Show `form`; on Save run `make_work(values)` (a function of a Session) through `ops`, close the form
+    on success, keep it open with the readable error otherwise (an unexpected error also goes to ops.failed)."""
+    from peerdesk.ui.operations import is_user_error
+
+    def save(values):
+        def failed(exc):
+            form.show_error(str(exc) if is_user_error(exc) else t("ui.today.form.failed"))
+            if not is_user_error(exc):
+                ops.failed.emit(exc)
+
+        ops.mutate(make_work(values), set(changes), lambda _r: form.finish(), failed)
+
+    form.submitted.connect(save)
+    form.open()
+
+
 class DialogForm(QDialog):
     submitted = Signal(dict)
 

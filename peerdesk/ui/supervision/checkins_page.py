@@ -110,8 +110,10 @@ class AttendanceDialog(QDialog):
             self.error.setText(str(exc) if is_user_error(exc) else t("ui.today.form.failed"))
             self.error.show()
 
-        self.ops.mutate(lambda s: supervision.record_attendance(s, mid, statuses) and None, {"checkins"},
-                        lambda _r: self.accept(), failed)
+        def work(s):
+            supervision.record_attendance(s, mid, statuses)  # no ORM object goes back to the GUI thread
+
+        self.ops.mutate(work, {"checkins"}, lambda _r: self.accept(), failed)
 
 
 class CheckInsPage(QWidget):
@@ -185,19 +187,19 @@ class CheckInsPage(QWidget):
 
     def schedule(self) -> None:
         from peerdesk.services import supervision
+        from peerdesk.ui.common.dialog_form import open_form
 
         form = MeetingForm(self.today(), self)
         self.dialog = form
+        user_id = self.ops.actor.user_id
 
-        def save(v):
-            def failed(exc):
-                form.show_error(str(exc) if is_user_error(exc) else t("ui.today.form.failed"))
+        def work(v):
+            def run(s):
+                supervision.schedule_checkin(s, v["held_on"], v["title"], v["location"], user_id)
 
-            self.ops.mutate(lambda s: supervision.schedule_checkin(s, v["held_on"], v["title"], v["location"], self.ops.actor.user_id)
-                            and None, {"checkins"}, lambda _r: form.finish(), failed)
+            return run
 
-        form.submitted.connect(save)
-        form.open()
+        open_form(self.ops, form, work, {"checkins"})
 
     def record_attendance(self) -> None:
         from peerdesk.services import supervision

@@ -196,10 +196,6 @@ class OverviewPage(QWidget):
                 self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
         else:
             self._show_person()
-        self.loaded()
-
-    def loaded(self) -> None:
-        """Hook: tests wait for the list via `qtbot.waitUntil`; kept for clarity."""
 
     def current(self):
         index = self.table.currentIndex()
@@ -250,20 +246,10 @@ class OverviewPage(QWidget):
 
     # ------------------------------------------------------------------ actions
     def _open(self, form, work, changes=frozenset({"sessions"})) -> None:
-        from peerdesk.ui.operations import is_user_error
+        from peerdesk.ui.common.dialog_form import open_form
 
         self.dialog = form
-
-        def save(values):
-            def failed(exc):
-                form.show_error(str(exc) if is_user_error(exc) else t("ui.today.form.failed"))
-                if not is_user_error(exc):
-                    self.ops.failed.emit(exc)
-
-            self.ops.mutate(work(values), set(changes), lambda _r: form.finish(), failed)
-
-        form.submitted.connect(save)
-        form.open()
+        open_form(self.ops, form, work, changes)
 
     def log_session(self) -> None:
         from peerdesk.ui.supervision.session_form import SessionForm

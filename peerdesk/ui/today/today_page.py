@@ -342,23 +342,11 @@ class TodayPage(QWidget):
 
     def _open(self, form, make_work, changes: set[str]) -> None:
         """Show `form`; on save run the work it describes, close it on success, keep it open with the error otherwise."""
-        from peerdesk.ui.operations import is_user_error
+        from peerdesk.ui.common.dialog_form import open_form
 
         self.form = form
-
-        def save(values):
-            def failed(exc):
-                if is_user_error(exc):
-                    form.show_error(str(exc))
-                else:
-                    form.show_error(t("ui.today.form.failed"))
-                    self.ops.failed.emit(exc)
-
-            self.ops.mutate(make_work(values), changes, lambda _r: form.finish(), failed)
-
-        form.submitted.connect(save)
         form.finished.connect(lambda _r: setattr(self, "form", None) if self.form is form else None)
-        form.open()
+        open_form(self.ops, form, make_work, changes)
 
     def _log_briefing(self, a, v):
         manager_ids = [a.manager_id] if a.manager_id and a.kind == "new_manager" else []

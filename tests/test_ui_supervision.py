@@ -244,3 +244,28 @@ def test_supervisor_edits_the_topic_list_and_the_session_form_offers_it(qtbot, d
     assert "Network and relatives" in offered and "Conflict" not in offered
     page.dialog.reject()
     ops.wait()
+
+
+def test_supervisor_corrects_a_session_and_the_list_shows_the_new_date(qtbot, demo_db, windows):
+    window, ops, _ = open_window(qtbot, demo_db, "supervisor", Role.SUPERVISOR, windows)
+    page = supervision_area(qtbot, window).overview
+    name = page.rows[0].name
+    qtbot.waitUntil(lambda: bool(page.sessions_model.rows) and name in page.person_label.text(), timeout=15000)
+    page.sessions.selectRow(0)
+    first = page.sessions_model.rows[0]
+    assert page.edit_button.isEnabled()
+    qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(page.dialog, SessionForm), timeout=15000)
+    form = page.dialog
+    assert form.held_on.date().toPython() == first.held_on and form.windowTitle() in ("Edit session", "Ändra samtal")
+    form.held_on.setDate(form.held_on.date().addDays(-1))
+    form.notes.setPlainText("EDITED-NOTE-55")
+    with qtbot.waitSignal(ops.data_changed, timeout=15000):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(r.id == first.id and r.held_on == first.held_on - dt.timedelta(days=1)
+                                for r in page.sessions_model.rows), timeout=15000)
+    ops.wait()
+    from peerdesk import models as m
+
+    with demo_db.session(SYSTEM) as s:
+        assert s.get(m.SupervisionSession, first.id).notes == "EDITED-NOTE-55"

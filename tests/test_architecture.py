@@ -29,3 +29,33 @@ def test_nothing_heavy_is_imported_before_the_first_paint():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""
+
+
+def test_pyside_import_hook_gives_pysides_answers_without_reading_source_through_inspect():
+    """PySide asks of every imported module whether it uses PySide6; ours answers from the file's bytes."""
+    code = (
+        "import sys, json, importlib, linecache\n"
+        "import peerdesk.ui.app\n"
+        "feature = sys.modules['shibokensupport.feature']\n"
+        "ours = feature._mod_uses_pyside\n"
+        "assert getattr(ours, 'peerdesk', False), 'not installed'\n"
+        "names = ['peerdesk.ui.main_window', 'peerdesk.i18n', 'json', 'sys', 'peerdesk.ui.pyside_import_hook']\n"
+        "mods = [importlib.import_module(n) for n in names]\n"
+        "before = len(linecache.cache)\n"
+        "got = [ours(m) for m in mods]\n"
+        "assert len(linecache.cache) == before, 'answered through inspect/linecache'\n"
+        "import inspect\n"
+        "def pyside_answer(m):\n"
+        "    try:\n"
+        "        return 'PySide6' in inspect.getsource(m)\n"
+        "    except (TypeError, OSError):\n"
+        "        return False\n"
+        "print(json.dumps([got, [pyside_answer(m) for m in mods]]))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+    assert out.returncode == 0, out.stderr
+    import json
+
+    got, expected = json.loads(out.stdout)
+    assert got == expected == [True, False, False, False, True]

@@ -199,8 +199,14 @@ class TodayPage(QWidget):
         self.action_buttons, self.ack_buttons = {}, {}
         self._more: dict[str, tuple] = {}  # kind -> (its group item, the alerts not shown yet)
         roles = self.ops.actor.roles if self.ops else frozenset()
+        by_kind: dict[str, list] = {}
+        for a in self.alerts:
+            by_kind.setdefault(a.kind, []).append(a)
+        # Rows go into their group before the group goes into the tree: an item added to a shown tree
+        # costs a layout pass each (~1 ms; cProfile), 0.1 s for Today's hundred rows.
+        groups, shown = [], []
         for kind in kinds:
-            items = [a for a in self.alerts if a.kind == kind]
+            items = by_kind.get(kind)
             if not items:
                 continue
             group = QTreeWidgetItem([f"{t(f'ui.alerts.kind.{kind}')} ({len(items)})"])
@@ -208,27 +214,41 @@ class TodayPage(QWidget):
             f.setBold(True)
             group.setFont(0, f)
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            self.tree.addTopLevelItem(group)
-            group.setFirstColumnSpanned(True)  # only takes effect once the item is in the tree
             # The most urgent first (alerts come sorted); at national scale a kind can have thousands, and a row
             # with its buttons costs a widget each, so the rest wait behind a "show all" row until asked for.
-            self._add_rows(group, items[:ROWS_PER_KIND], roles)
+            rows = self._rows(group, items[:ROWS_PER_KIND])
             if len(items) > ROWS_PER_KIND:
                 more = QTreeWidgetItem([t("ui.today.more", n=len(items) - ROWS_PER_KIND)])
                 more.setData(0, Qt.ItemDataRole.UserRole, f"more:{kind}")
-                more.setFirstColumnSpanned(True)
                 group.addChild(more)
                 self._more[kind] = (group, more, items[ROWS_PER_KIND:])
+            groups.append(group)
+            shown.append(rows)
+        self.tree.addTopLevelItems(groups)
+        # Spans take effect only once an item is in the tree; each relays out what is expanded, so all go
+        # in before the groups open.
+        for group, rows in zip(groups, shown):
+            group.setFirstColumnSpanned(True)
+            if group.childCount() > len(rows):
+                group.child(group.childCount() - 1).setFirstColumnSpanned(True)
+        for group, rows in zip(groups, shown):
             group.setExpanded(True)
+            self._add_buttons(rows, roles)
 
-    def _add_rows(self, group, items, roles) -> None:
+    def _rows(self, group, items) -> list:
+        rows = []
         for a in items:
             row = QTreeWidgetItem([_what(a), a.concerns.isoformat(), _status(a.overdue_days), t(f"ui.alerts.severity.{a.severity}"), ""])
             row.setData(0, Qt.ItemDataRole.UserRole, a.key)
             row.setToolTip(0, _what(a))
             if a.severity == "high":
                 row.setForeground(3, Qt.GlobalColor.darkRed)
-            group.addChild(row)
+            rows.append((row, a))
+        group.addChildren([row for row, _a in rows])
+        return rows
+
+    def _add_buttons(self, rows, roles) -> None:
+        for row, a in rows:
             self.tree.setItemWidget(row, 4, self._buttons(a, roles))
 
     def show_all(self, kind: str) -> None:
@@ -237,7 +257,7 @@ class TodayPage(QWidget):
         if group is None:
             return
         group.removeChild(more)
-        self._add_rows(group, rest, self.ops.actor.roles if self.ops else frozenset())
+        self._add_buttons(self._rows(group, rest), self.ops.actor.roles if self.ops else frozenset())
 
     def _buttons(self, a, roles) -> QWidget:
         from peerdesk.models import Role

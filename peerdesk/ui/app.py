@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from peerdesk.ui import pyside_import_hook
 
@@ -33,6 +33,8 @@ class _PaintWatcher(QObject):
 
 
 def _show_error(parent, text: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     QMessageBox.critical(parent, t("ui.error.title"), text)
 
 
@@ -43,6 +45,8 @@ def show_failure(parent, exc: BaseException) -> None:
     if isinstance(exc, PeerDeskError):
         _show_error(parent, exc.message)
         return
+    from PySide6.QtWidgets import QMessageBox
+
     from peerdesk.crashlog import record
 
     QMessageBox.critical(parent, t("ui.crash.title"), t("error.unexpected", ref=record(exc)))
@@ -111,6 +115,8 @@ def _first_run(window, target):
             _discard_new(target.path)
             continue
         if opened.recovery_key:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.information(window, t("ui.recovery.title"), t("ui.recovery.text", key=opened.recovery_key))
         from peerdesk.services.auth import login
 
@@ -158,14 +164,12 @@ def _apply_saved_language() -> None:
     """PEERDESK_LANG (scripts) wins; else the language chosen in Settings; else the system's."""
     import os
 
-    from peerdesk.i18n import language, set_language
-    from peerdesk.ui.common.style import install_qt_translator
+    from peerdesk.i18n import set_language
     from peerdesk.ui.common.style import saved_language
 
     lang = saved_language()
     if lang and os.environ.get("PEERDESK_LANG", "").lower() not in ("sv", "en"):
         set_language(lang)
-    install_qt_translator(language())
 
 
 def run(argv: list[str]) -> int:
@@ -185,6 +189,10 @@ def run(argv: list[str]) -> int:
         if exit_when_painted:
             app.exit(0)
             return
+        from peerdesk.i18n import language
+        from peerdesk.ui.common.style import install_qt_translator
+
+        install_qt_translator(language())  # Qt's own texts (dialog buttons); none is on the first paint
         opened = open_database_for(window)
         if opened is None:
             app.exit(1)

@@ -133,8 +133,9 @@ class TodayPage(QWidget):
     def refresh(self, ops) -> None:
         self.ops = ops
         today = self.today()
-        self.overview.refresh(ops)  # one worker runs jobs in order: the register counts are shown before the alerts
+        # One worker runs jobs in order: the alerts first (what needs doing), then the register counts beside them.
         ops.query(lambda s: load_alerts(s, today), self.show_alerts, self._load_failed)
+        self.overview.refresh(ops)
 
     def _load_failed(self, exc) -> None:
         self.status.setText(str(exc))

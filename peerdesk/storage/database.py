@@ -74,7 +74,7 @@ class Database:
 
 
 class _SqliteConnector:
-    """The engine's `creator`: the first connection finds the file's cipher format, the others reuse it
+    """The engine's `creator`: the first connection finds the file's cipher format, the others try it first
     (so an older-format file costs one failed attempt per open, not per pooled connection)."""
 
     def __init__(self, path: Path, key: DatabaseKey) -> None:
@@ -82,7 +82,8 @@ class _SqliteConnector:
         self.format: CipherFormat | None = None
 
     def __call__(self):
-        formats = (self.format,) if self.format else CIPHER_FORMATS
+        known = (self.format,) if self.format else ()
+        formats = known + tuple(f for f in CIPHER_FORMATS if f not in known)
         conn, self.format = unlock(self.path, self.key, formats, timeout=10, check_same_thread=False, isolation_level=None)
         for pragma in (
             "PRAGMA journal_mode = WAL",

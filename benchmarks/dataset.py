@@ -80,13 +80,16 @@ def get(scale: float = 1.0, log=print) -> Dataset:
 
 
 def raw_connect(path: Path, key_hex: str | None = KEY_HEX):
-    """A bare sqlcipher3 connection (the floors use this, not SQLAlchemy)."""
+    """A bare sqlcipher3 connection (the floors use this, not SQLAlchemy), keyed with the app's cipher
+    settings for this file (peerdesk.storage.cipher: the same code the app opens its connections with)."""
     from sqlcipher3 import dbapi2 as sqlcipher
 
-    conn = sqlcipher.connect(str(path), check_same_thread=False)
-    if key_hex:
-        conn.execute(f"PRAGMA key = \"x'{key_hex}'\"")
-    return conn
+    if not key_hex:
+        return sqlcipher.connect(str(path), check_same_thread=False)
+    from peerdesk.storage.cipher import unlock
+    from peerdesk.storage.keys import DatabaseKey
+
+    return unlock(path, DatabaseKey(raw_hex=key_hex), check_same_thread=False)[0]
 
 
 def _plain_copy(path: Path, plain: Path) -> None:

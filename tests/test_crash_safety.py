@@ -56,10 +56,9 @@ WRITER = textwrap.dedent(
 
 
 def _integrity(path: Path) -> tuple[str, list]:
-    from sqlcipher3 import dbapi2 as sqlcipher
+    from peerdesk.storage.cipher import CIPHER_FORMAT, connect
 
-    conn = sqlcipher.connect(str(path))
-    conn.execute(TEST_KEY.pragma())
+    conn = connect(path, TEST_KEY, CIPHER_FORMAT)
     try:
         return conn.execute("PRAGMA integrity_check").fetchone()[0], conn.execute("PRAGMA cipher_integrity_check").fetchall()
     finally:

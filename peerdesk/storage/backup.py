@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 from peerdesk.errors import StorageError
+from peerdesk.storage.cipher import CIPHER_FORMAT, CipherFormat, connect, unlock
 from peerdesk.storage.config import data_dir
 from peerdesk.storage.database import Database
 from peerdesk.storage.keys import DatabaseKey
@@ -25,19 +26,26 @@ def _stamp() -> str:
 
 
 def backup_sqlite(source: Path, key: DatabaseKey, dest: Path) -> Path:
-    """Copy a live encrypted database page by page into `dest`, encrypted with the same key."""
+    """Copy a live encrypted database page by page into `dest`, encrypted with the same key and format."""
+    try:
+        src, fmt = unlock(source, key)
+    except StorageError:
+        raise StorageError("error.backup_failed") from None
+    try:
+        return _backup_from(src, key, fmt, dest)
+    finally:
+        src.close()
+
+
+def _backup_from(src, key: DatabaseKey, fmt: CipherFormat, dest: Path) -> Path:
     from sqlcipher3 import dbapi2 as sqlcipher
 
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".partial")
     if tmp.exists():
         tmp.unlink()
-    src = sqlcipher.connect(str(source))
-    dst = sqlcipher.connect(str(tmp))
+    dst = connect(tmp, key, fmt)  # a page copy keeps the source's format
     try:
-        src.execute("PRAGMA cipher_log_level = NONE").fetchall()
-        src.execute(key.pragma())
-        dst.execute(key.pragma())
         src.backup(dst)
         dst.execute("PRAGMA journal_mode = DELETE").fetchall()  # a backup is one self-contained file
         ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
@@ -47,11 +55,103 @@ def backup_sqlite(source: Path, key: DatabaseKey, dest: Path) -> Path:
         raise StorageError("error.backup_failed") from None
     finally:
         dst.close()
-        src.close()
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
+    _fsync(tmp)
     os.replace(tmp, dest)
     return dest
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def _export(src, dest: Path, key: DatabaseKey, fmt: CipherFormat) -> None:
+    """Write the database of connection `src` into a new file `dest` in cipher format `fmt`, and check it."""
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    for leftover in (dest, Path(f"{dest}-journal")):  # from an attempt that was cut short
+        leftover.unlink(missing_ok=True)
+    try:
+        src.execute("ATTACH DATABASE ? AS converted KEY ?", (str(dest), key.attach_value()))
+        try:
+            for pragma in fmt.pragmas("converted"):
+                src.execute(pragma).fetchall()
+            src.execute("SELECT sqlcipher_export('converted')").fetchall()
+        finally:
+            src.execute("DETACH DATABASE converted")
+        out, _ = unlock(dest, key, (fmt,))
+        try:
+            tables = [r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            same = all(
+                src.execute(f'SELECT count(*) FROM "{t}"').fetchone() == out.execute(f'SELECT count(*) FROM "{t}"').fetchone()
+                for t in tables
+            )
+            if not same or out.execute("PRAGMA cipher_integrity_check").fetchall() or (
+                out.execute("PRAGMA integrity_check").fetchone()[0] != "ok"
+            ):
+                raise StorageError("error.backup_failed")
+            out.execute("PRAGMA journal_mode = WAL").fetchall()  # as the app keeps its file
+        finally:
+            out.close()
+        _fsync(dest)
+    except (sqlcipher.Error, StorageError, OSError):
+        dest.unlink(missing_ok=True)
+        raise
+
+
+def upgrade_cipher_format(path: Path, key: DatabaseKey, backup_dir: Path | None = None) -> Path | None:
+    """Rewrite a file of an older cipher format in CIPHER_FORMAT, once; returns the backup of it as it was.
+
+    Only while no other connection has the file open: from the check to the replace this connection
+    holds an exclusive lock. Otherwise (or if anything fails) the file is left as it was, still usable
+    in its old format, and None is returned: the next start tries again."""
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    conn, fmt = unlock(path, key, isolation_level=None, timeout=0)
+    new = path.with_name(path.name + ".upgrading")
+    try:
+        if fmt == CIPHER_FORMAT:
+            return None
+        try:
+            conn.execute("PRAGMA locking_mode = EXCLUSIVE").fetchall()
+            # Leaving WAL needs every other connection closed, and leaves no -wal behind for the new file.
+            conn.execute("PRAGMA journal_mode = DELETE").fetchall()
+            conn.execute("BEGIN EXCLUSIVE")  # in exclusive locking mode the lock is kept after COMMIT
+            conn.execute("COMMIT")
+        except sqlcipher.OperationalError:  # "database is locked": in use by another process
+            return None
+        try:
+            backup = _backup_from(conn, key, fmt, backups_dir(backup_dir) / f"peerdesk-{_stamp()}-before-cipher-upgrade.db")
+            _export(conn, new, key, CIPHER_FORMAT)
+        except (sqlcipher.Error, StorageError, OSError):  # e.g. a full disk: keep the old format for now
+            return None
+        try:
+            os.replace(new, path)  # POSIX: atomic, while the lock still keeps others out
+        except PermissionError:  # Windows: not while a handle is open; if someone opened it meanwhile, give up
+            conn.close()
+            try:
+                os.replace(new, path)
+            except OSError:
+                new.unlink(missing_ok=True)
+                return None
+        _fsync_dir(path.parent)
+        return backup
+    finally:
+        conn.close()
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename durable (POSIX; Windows cannot open a directory and does not need it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _libpq(url: str) -> tuple[str, dict]:
@@ -114,14 +214,11 @@ def check_sqlite_backup(path: Path, key: DatabaseKey) -> str | None:
 
     if not Path(path).is_file():
         raise StorageError("error.backup_missing", path=str(path))
-    conn = sqlcipher.connect(str(path))
     try:
-        conn.execute("PRAGMA cipher_log_level = NONE").fetchall()
-        conn.execute(key.pragma())
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlcipher.DatabaseError:
-            raise StorageError("error.backup_wrong_key") from None
+        conn, _ = unlock(path, key)
+    except StorageError:
+        raise StorageError("error.backup_wrong_key") from None
+    try:
         try:
             damaged = conn.execute("PRAGMA cipher_integrity_check").fetchall() or (
                 conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok"
@@ -139,8 +236,6 @@ def check_sqlite_backup(path: Path, key: DatabaseKey) -> str | None:
 def restore_sqlite(backup: Path, key: DatabaseKey, target: Path) -> Path | None:
     """Replace the database at `target` with a checked backup. The current database is backed up
     first (returned), so a restore can itself be undone. PeerDesk must not be running."""
-    from sqlcipher3 import dbapi2 as sqlcipher
-
     from peerdesk.storage.schema import KNOWN_REVISIONS
 
     revision = check_sqlite_backup(backup, key)
@@ -149,17 +244,22 @@ def restore_sqlite(backup: Path, key: DatabaseKey, target: Path) -> Path | None:
     safety = None
     if Path(target).exists():
         safety = backup_sqlite(Path(target), key, backups_dir() / f"peerdesk-{_stamp()}-before-restore.db")
-    src = sqlcipher.connect(str(backup))
-    dst = sqlcipher.connect(str(target))
+        dst, fmt = unlock(Path(target), key)
+    else:
+        dst, fmt = connect(Path(target), key), CIPHER_FORMAT
+    src, src_fmt = unlock(Path(backup), key)
+    converted = Path(str(target) + ".restoring")
     try:
-        for conn in (src, dst):
-            conn.execute("PRAGMA cipher_log_level = NONE").fetchall()
-            conn.execute(key.pragma())
+        if src_fmt != fmt:  # a page copy needs the same format: convert the backup first (never the backup file itself)
+            _export(src, converted, key, fmt)
+            src.close()
+            src = connect(converted, key, fmt)
         src.backup(dst)  # page by page, under SQLite's own locking
         dst.execute("PRAGMA journal_mode = WAL").fetchall()
     finally:
         dst.close()
         src.close()
+        converted.unlink(missing_ok=True)
     return safety
 
 

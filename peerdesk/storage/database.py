@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from peerdesk.errors import StorageError
+from peerdesk.storage.cipher import CIPHER_FORMATS, CipherFormat, unlock
 from peerdesk.storage.config import DatabaseTarget
 from peerdesk.storage.keys import DatabaseKey
 from peerdesk.storage.netshare import is_network_path
@@ -31,6 +32,7 @@ class Database:
     target: DatabaseTarget
     engine: Engine
     key: DatabaseKey | None = None
+    cipher_format: CipherFormat | None = None  # SQLite: the SQLCipher settings the file was written with
     _factory: sessionmaker = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -71,21 +73,18 @@ class Database:
         self.engine.dispose()
 
 
-def _sqlite_connector(path: Path, key: DatabaseKey) -> Callable:
-    from sqlcipher3 import dbapi2 as sqlcipher
+class _SqliteConnector:
+    """The engine's `creator`: the first connection finds the file's cipher format, the others try it first
+    (so an older-format file costs one failed attempt per open, not per pooled connection)."""
 
-    def connect():
-        conn = sqlcipher.connect(str(path), timeout=10, check_same_thread=False, isolation_level=None)
-        try:
-            conn.execute("PRAGMA cipher_log_level = NONE").fetchall()  # no SQLCipher chatter on stderr
-            conn.execute(key.pragma())
-            # Reading the schema is the first thing that needs the key: a wrong key fails here.
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlcipher.DatabaseError as exc:
-            conn.close()
-            if "not a database" in str(exc):  # what SQLCipher says when the key does not decrypt page 1
-                raise StorageError("error.wrong_key") from None
-            raise _storage_error_from(exc, str(path)) from None
+    def __init__(self, path: Path, key: DatabaseKey) -> None:
+        self.path, self.key = path, key
+        self.format: CipherFormat | None = None
+
+    def __call__(self):
+        known = (self.format,) if self.format else ()
+        formats = known + tuple(f for f in CIPHER_FORMATS if f not in known)
+        conn, self.format = unlock(self.path, self.key, formats, timeout=10, check_same_thread=False, isolation_level=None)
         for pragma in (
             "PRAGMA journal_mode = WAL",
             "PRAGMA synchronous = FULL",  # a committed change survives power loss
@@ -96,8 +95,6 @@ def _sqlite_connector(path: Path, key: DatabaseKey) -> Callable:
         ):
             conn.execute(pragma).fetchall()
         return conn
-
-    return connect
 
 
 def _looks_unencrypted(path: Path) -> bool:
@@ -128,9 +125,8 @@ def open_sqlite(target: DatabaseTarget, key: DatabaseKey, *, create: bool = Fals
 
     # "sqlite://" would mean one shared in-memory connection per thread (SingletonThreadPool);
     # a file needs a real pool so two Sessions never share one connection's transaction.
-    engine = create_engine(
-        "sqlite://", creator=_sqlite_connector(path, key), module=sqlcipher, poolclass=QueuePool, pool_size=5, max_overflow=5
-    )
+    connector = _SqliteConnector(path, key)
+    engine = create_engine("sqlite://", creator=connector, module=sqlcipher, poolclass=QueuePool, pool_size=5, max_overflow=5)
 
     # Let SQLAlchemy, not the driver, decide where transactions begin, so that a
     # read-then-write unit of work is one transaction (SQLAlchemy's pysqlite recipe).
@@ -147,7 +143,7 @@ def open_sqlite(target: DatabaseTarget, key: DatabaseKey, *, create: bool = Fals
     except Exception as exc:
         engine.dispose()
         raise _storage_error_from(exc, str(path)) from None
-    return Database(target, engine, key)
+    return Database(target, engine, key, connector.format)
 
 
 def _pg_password(url) -> str | None:

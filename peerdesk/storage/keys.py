@@ -52,6 +52,10 @@ class DatabaseKey:
         escaped = self.passphrase.replace("'", "''")
         return f"PRAGMA key = '{escaped}'"
 
+    def attach_value(self) -> str:
+        """The key as SQLCipher reads it from `ATTACH … KEY ?` (bound as a parameter, never spliced into SQL)."""
+        return f"x'{self.raw_hex}'" if self.raw_hex is not None else self.passphrase
+
     def recovery_text(self) -> str:
         """The raw key in groups of 8 for writing down; empty for passphrases."""
         if self.raw_hex is None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from peerdesk.errors import StorageError
+from peerdesk.storage.cipher import CIPHER_FORMAT
 from peerdesk.storage.config import DatabaseTarget, current_target
 from peerdesk.storage.database import Database, open_database
 from peerdesk.storage.keys import (
@@ -92,6 +93,8 @@ def open_current(
         if new:
             _discard_new(path)
         raise
+    if allow_upgrade and db.cipher_format != CIPHER_FORMAT:
+        db = _upgrade_cipher_format(db, key)
     if not check_schema:
         return Opened(db, "unchecked", source)
     try:
@@ -103,6 +106,17 @@ def open_current(
         raise
     recovery = key.recovery_text() if new and source == "keyring" else ""
     return Opened(db, schema, source, recovery)
+
+
+def _upgrade_cipher_format(db: Database, key: DatabaseKey) -> Database:
+    """A file in an older SQLCipher format is rewritten once in the current one (after a backup), unless
+    another process has it open; either way it opens. See backup.upgrade_cipher_format."""
+    from peerdesk.storage.backup import upgrade_cipher_format
+
+    target = db.target
+    db.dispose()
+    upgrade_cipher_format(Path(target.path), key)
+    return open_database(target, key)
 
 
 def _discard_new(path: Path) -> None:

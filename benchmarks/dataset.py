@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-VERSION = 1  # bump when the generated data changes
+VERSION = 2  # bump when the generated data or the file format changes (2: sessions in date order, HMAC-SHA256 pages)
 KEY_HEX = "b3" * 32  # raw key (what the keyring normally holds); benchmark data only
 USER, PASSWORD = "bench-admin", "bench-password-2026"
 SEED = 20261125
@@ -185,6 +185,14 @@ def _build(path: Path, n: dict, today: dt.date) -> None:
                                      form="group" if group else rnd.choice(("individual", "phone", "video")), notes=note, **v))
                 for pid in rnd.sample(range(1, P + 1), min(P, 3 if group else 1)):
                     parts.append(dict(session_id=sid, peer_supporter_id=pid, held_on=held))
+            # Supervisors log a session after it is held, so ids follow the dates (as in a real office's file;
+            # random order would scatter every date range over the whole table).
+            sessions.sort(key=lambda r: (r["held_on"], r["id"]))
+            new_id = {r["id"]: i for i, r in enumerate(sessions, start=1)}
+            for r in sessions:
+                r["id"] = new_id[r["id"]]
+            for r in parts:
+                r["session_id"] = new_id[r["session_id"]]
             conn.execute(insert(m.SupervisionSession), sessions)
             conn.execute(insert(m.SessionParticipant), parts)
             conn.execute(insert(m.Study), [dict(id=1, name="Nationell utvärdering", organisation="Föreningen", start_date=d(2000),

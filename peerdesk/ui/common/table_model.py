@@ -19,9 +19,11 @@ PAGE = 200
 
 def _ids(name, text, status, sort, descending):
     def work(s):
-        from peerdesk.services.registers import list_ids
+        from peerdesk.services.registers import list_ids, list_rows
 
-        return list_ids(s, name, text, status, sort, descending)
+        # The first page comes with the ids, in the same transaction: the list paints after one round trip.
+        ids = list_ids(s, name, text, status, sort, descending)
+        return ids, list_rows(s, name, ids[:PAGE])
 
     return work
 
@@ -106,19 +108,18 @@ class RegisterModel(QAbstractTableModel):
         generation = self._generation
         sort = self.columns[self.sort_column]
         self.ops.query(_ids(self.name, self.text, self.status, sort, self.descending),
-                       alive(self, lambda ids: self._set_ids(generation, ids)))
+                       alive(self, lambda got: self._set_ids(generation, *got)))
 
-    def _set_ids(self, generation: int, ids: list[int]) -> None:
+    def _set_ids(self, generation: int, ids: list[int], first: dict[int, tuple]) -> None:
         if generation != self._generation:
             return
         self.beginResetModel()
         self.ids = ids
-        self.cache = {}
-        self._pending = set()
+        self.cache = first
+        self._pending = {0}
         self.endResetModel()
         self.reloaded.emit(len(ids))
-        if ids:
-            self._request(0)
+        self.page_loaded.emit()
 
     def _request(self, page: int) -> None:
         if page in self._pending:

@@ -429,6 +429,26 @@ def test_sorting_and_filtering_happen_in_sql(qtbot, demo_db):
     ops.wait()
 
 
+def test_a_list_arrives_with_its_first_page_in_one_job(qtbot, demo_db):
+    """Ids and the first visible page come back together: the list paints after one worker round trip."""
+    from peerdesk.ui.common.table_model import RegisterModel
+
+    ops = Operations(demo_db, SYSTEM)
+    jobs = []
+    query = ops.query
+    ops.query = lambda fn, *a, **kw: (jobs.append(fn), query(fn, *a, **kw))[1]
+    model = RegisterModel(ops, "people", ("last_name", "first_name", "status", "cohort_id", "region", "certified_on"))
+    with qtbot.waitSignal(model.page_loaded, timeout=WAIT):
+        model.reload()
+    assert len(jobs) == 1 and model.rowCount() > 0
+    assert all(model.shown(r) is not None for r in range(model.rowCount()))  # the demo's people fit in one page
+    assert model.index(0, 0).data() == model.shown(0)[0] and len(jobs) == 1  # painting asks for nothing more
+    with qtbot.waitSignal(model.page_loaded, timeout=WAIT):  # an empty result is loaded too
+        model.set_filter("no such name", None)
+    assert model.rowCount() == 0 and len(jobs) == 2
+    ops.wait()
+
+
 def test_global_search_opens_the_person(qtbot, demo_db):
     window = open_window(qtbot, demo_db)
     window.activateWindow()

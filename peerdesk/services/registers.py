@@ -140,11 +140,14 @@ def _sessions() -> Any:
 def _session_with_person(word: str):
     """Sessions one of whose participants' names matches (never the confidential notes)."""
     SP = m.SessionParticipant
-    return (
-        select(SP.id).join(_Person, _Person.id == SP.peer_supporter_id)
-        .where(SP.session_id == m.SupervisionSession.id, or_(_matches(_Person.first_name, word), _matches(_Person.last_name, word)))
-        .exists()
+    matching = (
+        select(SP.session_id).join(_Person, _Person.id == SP.peer_supporter_id)
+        .where(or_(_matches(_Person.first_name, word), _matches(_Person.last_name, word)))
     )
+    # The matching sessions as one set (a few people, their sessions by index), not a correlated EXISTS per
+    # session. `id + 0` keeps SQLite scanning the sessions in list order and testing each against the set,
+    # instead of fetching every match by id and sorting them all afterwards (~1.5x faster at 120k sessions).
+    return (m.SupervisionSession.id + 0).in_(matching)
 
 
 def _consents() -> Any:

@@ -15,6 +15,10 @@ from peerdesk.ui.operations import alive
 from peerdesk.ui.common.style import value_text
 
 PAGE = 200
+# The roles a cell answers, as the ints Qt passes to data(). (flags() is QAbstractTableModel's own:
+# enabled, selectable, no children, answered in C++ for every painted cell.)
+_ROLES = frozenset(int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                                    Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.UserRole))
 
 
 def _ids(name, text, status, sort, descending):
@@ -69,10 +73,8 @@ class RegisterModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self.ids) or index.column() >= len(self.columns):
-            return None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole,
-                        Qt.ItemDataRole.UserRole):
+        # The role first: a painted cell asks for seven (font, colours, alignment …) and this answers four.
+        if role not in _ROLES or not index.isValid() or index.row() >= len(self.ids) or index.column() >= len(self.columns):
             return None
         record_id = self.ids[index.row()]
         if role == Qt.ItemDataRole.UserRole:
@@ -82,11 +84,6 @@ class RegisterModel(QAbstractTableModel):
             self._request(index.row() // PAGE)
             return None
         return value_text(self.columns[index.column()], row[index.column()])
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorting happens in SQL: a new, sorted id list."""

@@ -449,6 +449,30 @@ def test_a_list_arrives_with_its_first_page_in_one_job(qtbot, demo_db):
     ops.wait()
 
 
+def test_fitting_the_columns_of_a_big_list_reads_only_the_first_page(qtbot, monkeypatch):
+    """The first time a list is shown its columns fit the rows on screen; no more pages are read to measure them."""
+    from peerdesk.ui.common import table_model
+    from peerdesk.ui.common.register_list import RegisterList
+
+    pages = []
+    monkeypatch.setattr(table_model, "_ids", lambda *args: lambda s: (
+        list(range(1, 5001)), {i: (f"2026-01-{i % 28 + 1:02d}", "individual", 60, 1) for i in range(1, 201)}))
+    monkeypatch.setattr(table_model, "_rows", lambda name, ids: pages.append(ids[0]) or (lambda s: {}))
+
+    class Ops:  # answers at once, on the GUI thread
+        def query(self, fn, on_done=None, on_error=None):
+            on_done(fn(None))
+
+    lst = RegisterList(Ops(), "sessions", ("held_on", "form", "duration_minutes", "participants"), descending=True)
+    qtbot.addWidget(lst)
+    lst.resize(800, 500)
+    lst.show()
+    lst.reload()
+    qtbot.waitUntil(lambda: not lst._fit_columns)  # fitted, once the first page was there
+    lst.table.viewport().repaint()
+    assert pages == [] and lst.table.horizontalHeader().sectionSize(0) < 200
+
+
 def test_global_search_opens_the_person(qtbot, demo_db):
     window = open_window(qtbot, demo_db)
     window.activateWindow()

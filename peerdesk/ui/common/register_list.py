@@ -117,6 +117,9 @@ class RegisterList(QWidget):
         header.setStretchLastSection(True)
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
+        # Fit columns to the rows on screen (loaded with the first page), not Qt's default 1,000 rows,
+        # which asked for four more pages of a big list only to measure them.
+        header.setResizeContentsPrecision(0)
         state = setting_bytes(self._state_key())
         self._fit_columns = state is None  # first time: columns as wide as their content
         if state is not None:

@@ -473,6 +473,24 @@ def test_fitting_the_columns_of_a_big_list_reads_only_the_first_page(qtbot, monk
     assert pages == [] and lst.table.horizontalHeader().sectionSize(0) < 200
 
 
+def test_a_lists_column_layout_is_kept_once_the_list_is_hidden(qtbot, demo_db):
+    from peerdesk.ui.common.register_list import RegisterList
+
+    ops = Operations(demo_db, SYSTEM)
+    columns = ("last_name", "first_name", "status", "cohort_id", "region", "certified_on")
+    lst = RegisterList(ops, "people", columns)
+    qtbot.addWidget(lst)
+    lst.show()
+    with qtbot.waitSignal(lst.model.page_loaded, timeout=WAIT):
+        lst.reload()
+    lst.table.horizontalHeader().resizeSection(1, 217)
+    lst.hide()  # saved now, not only a moment after the last change
+    again = RegisterList(ops, "people", columns)
+    qtbot.addWidget(again)
+    assert again.table.horizontalHeader().sectionSize(1) == 217
+    ops.wait()
+
+
 def test_global_search_opens_the_person(qtbot, demo_db):
     window = open_window(qtbot, demo_db)
     window.activateWindow()

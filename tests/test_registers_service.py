@@ -83,3 +83,28 @@ def test_person_overview_has_no_notes_and_readers_do_not_get_the_personal_number
         assert "hemligt" not in repr(overview)
     with db.session(_actor(m.Role.COORDINATOR)) as s:
         assert registers.load_record(s, "people", p.id).values["personal_number"] == "19811218-9876"
+
+
+def test_sessions_filter_by_any_participants_name_and_keep_date_order(db):
+    """Each word must match some participant's first or last name (any case, Å/Ä/Ö as typed); never the notes."""
+    from peerdesk.services import supervision
+
+    with db.begin(SYSTEM) as s:
+        people = {}
+        for first, last in (("Kim", "Lindqvist"), ("Åsa", "Berg"), ("Lind", "Öberg"), ("Sam", "Nilsson")):
+            people[first] = registers.save_record(s, "people", None, {"first_name": first, "last_name": last}).id
+        log = lambda day, *who, **kw: supervision.log_session(s, day, [people[w] for w in who], **kw).id
+        alone_kim = log("2026-01-05", "Kim")
+        group = log("2026-01-05", "Åsa", "Sam", form="group")
+        lind_first = log("2026-02-01", "Lind")
+        notes_only = log("2026-03-01", "Sam", notes="pratade om Lindqvist")  # the notes never match
+        kim_and_asa = log("2026-01-20", "Kim", "Åsa", form="group")
+    with db.session(SYSTEM) as s:
+        ids = lambda text, desc=True: registers.list_ids(s, "sessions", text, None, "held_on", desc)
+        assert ids("lind") == [lind_first, kim_and_asa, alone_kim]  # newest first
+        assert ids("LIND", desc=False) == [alone_kim, kim_and_asa, lind_first]
+        assert ids("åsa") == ids("Åsa") == [kim_and_asa, group]
+        assert ids("lind åsa") == [kim_and_asa]  # every word, by different participants
+        assert ids("nilsson") == [notes_only, group]
+        assert ids("ingen") == []
+        assert sorted(ids("")) == sorted([alone_kim, group, lind_first, notes_only, kim_and_asa])

@@ -429,6 +429,68 @@ def test_sorting_and_filtering_happen_in_sql(qtbot, demo_db):
     ops.wait()
 
 
+def test_a_list_arrives_with_its_first_page_in_one_job(qtbot, demo_db):
+    """Ids and the first visible page come back together: the list paints after one worker round trip."""
+    from peerdesk.ui.common.table_model import RegisterModel
+
+    ops = Operations(demo_db, SYSTEM)
+    jobs = []
+    query = ops.query
+    ops.query = lambda fn, *a, **kw: (jobs.append(fn), query(fn, *a, **kw))[1]
+    model = RegisterModel(ops, "people", ("last_name", "first_name", "status", "cohort_id", "region", "certified_on"))
+    with qtbot.waitSignal(model.page_loaded, timeout=WAIT):
+        model.reload()
+    assert len(jobs) == 1 and model.rowCount() > 0
+    assert all(model.shown(r) is not None for r in range(model.rowCount()))  # the demo's people fit in one page
+    assert model.index(0, 0).data() == model.shown(0)[0] and len(jobs) == 1  # painting asks for nothing more
+    with qtbot.waitSignal(model.page_loaded, timeout=WAIT):  # an empty result is loaded too
+        model.set_filter("no such name", None)
+    assert model.rowCount() == 0 and len(jobs) == 2
+    ops.wait()
+
+
+def test_fitting_the_columns_of_a_big_list_reads_only_the_first_page(qtbot, monkeypatch):
+    """The first time a list is shown its columns fit the rows on screen; no more pages are read to measure them."""
+    from peerdesk.ui.common import table_model
+    from peerdesk.ui.common.register_list import RegisterList
+
+    pages = []
+    monkeypatch.setattr(table_model, "_ids", lambda *args: lambda s: (
+        list(range(1, 5001)), {i: (f"2026-01-{i % 28 + 1:02d}", "individual", 60, 1) for i in range(1, 201)}))
+    monkeypatch.setattr(table_model, "_rows", lambda name, ids: pages.append(ids[0]) or (lambda s: {}))
+
+    class Ops:  # answers at once, on the GUI thread
+        def query(self, fn, on_done=None, on_error=None):
+            on_done(fn(None))
+
+    lst = RegisterList(Ops(), "sessions", ("held_on", "form", "duration_minutes", "participants"), descending=True)
+    qtbot.addWidget(lst)
+    lst.resize(800, 500)
+    lst.show()
+    lst.reload()
+    qtbot.waitUntil(lambda: not lst._fit_columns)  # fitted, once the first page was there
+    lst.table.viewport().repaint()
+    assert pages == [] and lst.table.horizontalHeader().sectionSize(0) < 200
+
+
+def test_a_lists_column_layout_is_kept_once_the_list_is_hidden(qtbot, demo_db):
+    from peerdesk.ui.common.register_list import RegisterList
+
+    ops = Operations(demo_db, SYSTEM)
+    columns = ("last_name", "first_name", "status", "cohort_id", "region", "certified_on")
+    lst = RegisterList(ops, "people", columns)
+    qtbot.addWidget(lst)
+    lst.show()
+    with qtbot.waitSignal(lst.model.page_loaded, timeout=WAIT):
+        lst.reload()
+    lst.table.horizontalHeader().resizeSection(1, 217)
+    lst.hide()  # saved now, not only a moment after the last change
+    again = RegisterList(ops, "people", columns)
+    qtbot.addWidget(again)
+    assert again.table.horizontalHeader().sectionSize(1) == 217
+    ops.wait()
+
+
 def test_global_search_opens_the_person(qtbot, demo_db):
     window = open_window(qtbot, demo_db)
     window.activateWindow()

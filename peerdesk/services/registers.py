@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Callable
 
 from sqlalchemy import and_, func, or_, select
@@ -140,11 +141,14 @@ def _sessions() -> Any:
 def _session_with_person(word: str):
     """Sessions one of whose participants' names matches (never the confidential notes)."""
     SP = m.SessionParticipant
-    return (
-        select(SP.id).join(_Person, _Person.id == SP.peer_supporter_id)
-        .where(SP.session_id == m.SupervisionSession.id, or_(_matches(_Person.first_name, word), _matches(_Person.last_name, word)))
-        .exists()
+    matching = (
+        select(SP.session_id).join(_Person, _Person.id == SP.peer_supporter_id)
+        .where(or_(_matches(_Person.first_name, word), _matches(_Person.last_name, word)))
     )
+    # The matching sessions as one set (a few people, their sessions by index), not a correlated EXISTS per
+    # session. `id + 0` keeps SQLite scanning the sessions in list order and testing each against the set,
+    # instead of fetching every match by id and sorting them all afterwards (~1.5x faster at 120k sessions).
+    return (m.SupervisionSession.id + 0).in_(matching)
 
 
 def _consents() -> Any:
@@ -279,10 +283,15 @@ def list_ids(s: Session, name: str, text: str = "", status: str | None = None, s
     column = sub.c[key]
     order = [column.desc() if descending else column.asc(), sub.c.id]
     # Empty values last, whichever way the list is sorted (only a nullable column needs the extra key, and
-    # without it SQLite can sort a NOT NULL date straight from its index). Plain ints through Core: at 120k
-    # rows the ORM's result handling cost more than the query.
+    # without it SQLite can sort a NOT NULL date straight from its index).
     nulls_last = [column.is_(None)] if getattr(reg.model.__table__.c.get(key), "nullable", True) else []
-    return s.connection().execute(select(sub.c.id).order_by(*nulls_last, *order)).scalars().all()
+    result = s.connection().execute(select(sub.c.id).order_by(*nulls_last, *order))
+    # The ids straight from the DB-API cursor (sqlcipher3 and psycopg iterate): one integer column needs no
+    # result processing, and at 120k rows SQLAlchemy's Row objects cost more than the query itself.
+    try:
+        return list(map(itemgetter(0), result.cursor))
+    finally:
+        result.close()
 
 
 def list_rows(s: Session, name: str, ids: list[int]) -> dict[int, tuple]:

@@ -117,6 +117,9 @@ class RegisterList(QWidget):
         header.setStretchLastSection(True)
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
+        # Fit columns to the rows on screen (loaded with the first page), not Qt's default 1,000 rows,
+        # which asked for four more pages of a big list only to measure them.
+        header.setResizeContentsPrecision(0)
         state = setting_bytes(self._state_key())
         self._fit_columns = state is None  # first time: columns as wide as their content
         if state is not None:
@@ -124,8 +127,14 @@ class RegisterList(QWidget):
         header.setSortIndicator(self.model.sort_column,
                                 Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
+        # Saved a moment after the last change and when the list is hidden, not on every signal: dragging a
+        # column resizes it many times, and each new row count re-stretches the last column.
+        self._layout_changed = QTimer(self)
+        self._layout_changed.setSingleShot(True)
+        self._layout_changed.setInterval(1000)
+        self._layout_changed.timeout.connect(self._save_layout)
         for signal in (header.sectionResized, header.sectionMoved, header.sortIndicatorChanged):
-            signal.connect(self._save_layout)
+            signal.connect(lambda *_args: self._layout_changed.start())
         self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
         layout.addWidget(self.table, 1)
         self.count = QLabel()
@@ -161,6 +170,12 @@ class RegisterList(QWidget):
         if self._stale:
             self._stale = False
             self.reload()
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        if self._layout_changed.isActive():
+            self._layout_changed.stop()
+            self._save_layout()
 
     def _state_key(self) -> str:
         return f"columns/{self.name}"

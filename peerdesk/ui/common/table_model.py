@@ -15,13 +15,19 @@ from peerdesk.ui.operations import alive
 from peerdesk.ui.common.style import value_text
 
 PAGE = 200
+# The roles a cell answers, as the ints Qt passes to data(). (flags() is QAbstractTableModel's own:
+# enabled, selectable, no children, answered in C++ for every painted cell.)
+_ROLES = frozenset(int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                                    Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.UserRole))
 
 
 def _ids(name, text, status, sort, descending):
     def work(s):
-        from peerdesk.services.registers import list_ids
+        from peerdesk.services.registers import list_ids, list_rows
 
-        return list_ids(s, name, text, status, sort, descending)
+        # The first page comes with the ids, in the same transaction: the list paints after one round trip.
+        ids = list_ids(s, name, text, status, sort, descending)
+        return ids, list_rows(s, name, ids[:PAGE])
 
     return work
 
@@ -67,10 +73,8 @@ class RegisterModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self.ids) or index.column() >= len(self.columns):
-            return None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole,
-                        Qt.ItemDataRole.UserRole):
+        # The role first: a painted cell asks for seven (font, colours, alignment …) and this answers four.
+        if role not in _ROLES or not index.isValid() or index.row() >= len(self.ids) or index.column() >= len(self.columns):
             return None
         record_id = self.ids[index.row()]
         if role == Qt.ItemDataRole.UserRole:
@@ -80,11 +84,6 @@ class RegisterModel(QAbstractTableModel):
             self._request(index.row() // PAGE)
             return None
         return value_text(self.columns[index.column()], row[index.column()])
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorting happens in SQL: a new, sorted id list."""
@@ -106,19 +105,18 @@ class RegisterModel(QAbstractTableModel):
         generation = self._generation
         sort = self.columns[self.sort_column]
         self.ops.query(_ids(self.name, self.text, self.status, sort, self.descending),
-                       alive(self, lambda ids: self._set_ids(generation, ids)))
+                       alive(self, lambda got: self._set_ids(generation, *got)))
 
-    def _set_ids(self, generation: int, ids: list[int]) -> None:
+    def _set_ids(self, generation: int, ids: list[int], first: dict[int, tuple]) -> None:
         if generation != self._generation:
             return
         self.beginResetModel()
         self.ids = ids
-        self.cache = {}
-        self._pending = set()
+        self.cache = first
+        self._pending = {0}
         self.endResetModel()
         self.reloaded.emit(len(ids))
-        if ids:
-            self._request(0)
+        self.page_loaded.emit()
 
     def _request(self, page: int) -> None:
         if page in self._pending:

@@ -8,6 +8,7 @@ Hidden cells show "–" with a footnote. The metadata and file carry no names.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Callable
 
 from peerdesk.i18n import t
@@ -125,7 +126,8 @@ def _grid_tables(grid, items, lang, st):
         current.append(ci)
     if current:
         chunks.append(current)
-    return [_grid_table(grid, items, lang, st, chunk) for chunk in chunks]
+    wrap = cache(_wrapped)  # the tables of one grid share their item texts
+    return [_grid_table(grid, items, lang, st, chunk, wrap) for chunk in chunks]
 
 
 BOLD = "Helvetica-Bold"
@@ -142,7 +144,7 @@ def _wrapped(text: str, width: float, font: str = "Helvetica") -> str:
     return "\n".join(simpleSplit(text, font, 8, width - 2 * CELL_PADDING))
 
 
-def _grid_table(grid, items, lang, st, only: list[int] | None = None):
+def _grid_table(grid, items, lang, st, only: list[int] | None = None, wrap=_wrapped):
     """Item rows; a header row of groups spanning their rounds, then a row of rounds."""
     from reportlab.lib import colors
     from reportlab.lib.units import mm
@@ -158,27 +160,27 @@ def _grid_table(grid, items, lang, st, only: list[int] | None = None):
     n = len(grid.columns)
     other = min(16 * mm, (100 * mm) / max(1, n))
     first = 170 * mm - other * n
-    spans, row1 = [], [_wrapped(t("report.col.item", lang=lang), first, BOLD)]
+    spans, row1 = [], [wrap(t("report.col.item", lang=lang), first, BOLD)]
     start = 1
     for ci, col in enumerate(grid.columns):
         if ci == 0 or col.group != grid.columns[ci - 1].group:
             span = sum(1 for c in grid.columns[ci:] if c.group == col.group)  # a group's rounds are adjacent
-            row1.append(_wrapped(col.group, other * span, BOLD))
+            row1.append(wrap(col.group, other * span, BOLD))
             start = ci + 1
         else:
             row1.append("")
             spans.append(("SPAN", (start, 0), (ci + 1, 0)))
-    row2 = [""] + [_wrapped(t("report.round_short", lang=lang, round=c.round_number), other, BOLD) for c in grid.columns]
+    row2 = [""] + [wrap(t("report.round_short", lang=lang, round=c.round_number), other, BOLD) for c in grid.columns]
     rows = [row1, row2]
     for number, text in items:
-        row = [_wrapped(f"{number}. {text}", first)]
+        row = [wrap(f"{number}. {text}", first)]
         for ci in range(n):
             cell = grid.cells[(number, ci)]
             row.append(DASH if cell.hidden or not cell.n else f"{_fmt(cell.mean, lang)}\nn={cell.n}")
         rows.append(row)
-    rows.append([_wrapped(t("report.overall", lang=lang), first, BOLD)]
+    rows.append([wrap(t("report.overall", lang=lang), first, BOLD)]
                 + [DASH if grid.overall[ci].hidden else _fmt(grid.overall[ci].mean, lang) for ci in range(n)])
-    rows.append([_wrapped(t("report.respondents", lang=lang), first, BOLD)]
+    rows.append([wrap(t("report.respondents", lang=lang), first, BOLD)]
                 + [DASH if grid.overall[ci].hidden else str(grid.respondents[ci]) for ci in range(n)])
     table = Table(rows, colWidths=[first] + [other] * n, repeatRows=2)
     style = table_style(header_rows=2)

@@ -329,10 +329,15 @@ def _method(s: Session, rnd_round, kept, lang) -> list[tuple[str, int, int, int]
 
 
 def _quotes(s: Session, rnd_round, today, kq, lang) -> tuple[dict[str, list[tuple[str, str]]], set[int]]:
-    informants = dict(s.execute(
+    informants = s.execute(
         select(m.Interview.informant_role, func.sum(m.Interview.participants))
         .where(m.Interview.round_id == rnd_round.id).group_by(m.Interview.informant_role)
-    ).all())
+    ).all()
+    # With too few informants of a role, its quotes could not stay anonymous: they are not even read.
+    attribution = {role: t("report.attribution", lang=lang, role=_role_label(role, lang, plural=False), round=rnd_round.number)
+                   for role, count in informants if int(count or 0) >= kq}
+    if not attribution:
+        return {}, set()
     themes = {th.id: getattr(th, f"name_{lang}") for th in s.scalars(select(m.Theme))}
     # A quote's consent must cover interviews or focus groups (as _Usable), checked on the joined consent row.
     study = rnd_round.study_id
@@ -343,16 +348,14 @@ def _quotes(s: Session, rnd_round, today, kq, lang) -> tuple[dict[str, list[tupl
     for text, role, theme_id, consent_id, ok in s.execute(
         select(m.Quote.text, m.Quote.informant_role, m.Quote.theme_id, m.Quote.consent_id, usable)
         .outerjoin(m.Consent, m.Consent.id == m.Quote.consent_id)
-        .where(m.Quote.round_id == rnd_round.id, m.Quote.status == m.QuoteStatus.APPROVED).order_by(m.Quote.id)
+        .where(m.Quote.round_id == rnd_round.id, m.Quote.status == m.QuoteStatus.APPROVED, m.Quote.informant_role.in_(attribution))
+        .order_by(m.Quote.id)
     ):
-        if int(informants.get(role) or 0) < kq:
-            continue  # too few informants of that role for a quote to stay anonymous
         if consent_id and not ok:
             continue
         if consent_id:
             used.add(consent_id)
-        attribution = t("report.attribution", lang=lang, role=_role_label(role, lang, plural=False), round=rnd_round.number)
-        out[themes.get(theme_id, t("report.no_theme", lang=lang))].append((text, attribution))
+        out[themes.get(theme_id, t("report.no_theme", lang=lang))].append((text, attribution[role]))
     return dict(out), used
 
 

@@ -138,23 +138,19 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
     kq = max(MIN_K, int(get_setting(s, "report.min_quote_informants")))
     rounds = {r.id: r.number for r in s.scalars(select(m.EvaluationRound).where(m.EvaluationRound.number <= round_number))}
     usable = _usable_response(rnd_round.study_id, today)
-    responses = _responses
 
-    # Responses of this and earlier rounds counted per group, usable (consent allows it) or not:
-    # every answer stays in the database, only sums come back.
-    flagged = responses(R.round_id, R.instrument_id, R.informant_role, R.workplace_id, case((usable, 1), else_=0).label("usable")
-                        ).where(R.round_id.in_(rounds)).subquery()
+    # Responses of this and earlier rounds counted per group, and how many of them are usable (consent
+    # allows it): every answer stays in the database, only sums come back.
     kept: dict[tuple, int] = {}  # (round number, instrument id, role, workplace id) -> usable responses
     excluded = 0
-    for round_id, ins_id, role, wid, ok, count in s.execute(
-        select(flagged.c.round_id, flagged.c.instrument_id, flagged.c.informant_role, flagged.c.workplace_id, flagged.c.usable, func.count())
-        .group_by(flagged.c.round_id, flagged.c.instrument_id, flagged.c.informant_role, flagged.c.workplace_id, flagged.c.usable)
+    for round_id, ins_id, role, wid, count, ok in s.execute(
+        _responses(R.round_id, R.instrument_id, R.informant_role, R.workplace_id, func.count(), func.sum(case((usable, 1), else_=0)))
+        .where(R.round_id.in_(list(rounds))).group_by(R.round_id, R.instrument_id, R.informant_role, R.workplace_id)
     ):
         if ok:
-            kept[(rounds[round_id], ins_id, role, wid)] = count
-        else:
-            excluded += count
-    used_consents = set(s.scalars(responses(R.consent_id).where(R.round_id.in_(rounds), R.consent_id.is_not(None), usable).distinct())) \
+            kept[(rounds[round_id], ins_id, role, wid)] = ok
+        excluded += count - ok
+    used_consents = set(s.scalars(_responses(R.consent_id).where(R.round_id.in_(list(rounds)), R.consent_id.is_not(None), usable).distinct())) \
         if rnd_round.study_id and kept else set()
 
     instruments = []
@@ -170,7 +166,7 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
         if ins.code == "PATIENT":
             counts = defaultdict(dict)  # item id -> value -> answers, this round only
             for item_id, value, count in s.execute(
-                responses(Ans.item_id, Ans.value, func.count()).join(Ans, Ans.response_id == R.id)
+                _responses(Ans.item_id, Ans.value, func.count()).join(Ans, Ans.response_id == R.id)
                 .where(R.round_id == rnd_round.id, R.instrument_id == ins.id, Ans.value.is_not(None), usable)
                 .group_by(Ans.item_id, Ans.value)
             ):
@@ -180,7 +176,7 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
         # Only the rounds the tables show need item sums; a group's size comes from the counts above.
         shown_rounds = sorted({key[0] for key in used})[-ROUNDS_SHOWN:]
         ward = case((and_(R.informant_role == m.InformantRole.STAFF, R.round_id == rnd_round.id), R.workplace_id)).label("ward")
-        answers = responses(R.round_id, R.informant_role, ward, Ans.item_id, Ans.value).join(Ans, Ans.response_id == R.id).where(
+        answers = _responses(R.round_id, R.informant_role, ward, Ans.item_id, Ans.value).join(Ans, Ans.response_id == R.id).where(
             R.round_id.in_([round_ids[r] for r in shown_rounds]), R.instrument_id == ins.id, usable).subquery()
         sums = s.execute(
             select(answers.c.round_id, answers.c.informant_role, answers.c.ward, answers.c.item_id, func.count(answers.c.value), func.sum(answers.c.value))

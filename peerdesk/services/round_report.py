@@ -158,8 +158,11 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
     staff_wards = sorted({wid for (_, _, role, wid) in kept if role == m.InformantRole.STAFF and wid})
     ward_letter = _letters(staff_wards, rnd)
     round_ids = {number: rid for rid, number in rounds.items()}
+    kept_by_instrument: dict[int, dict[tuple, int]] = defaultdict(dict)
+    for key, count in kept.items():
+        kept_by_instrument[key[1]][key] = count
     for ins in s.scalars(select(m.Instrument).order_by(m.Instrument.id)):
-        used = {key: n for key, n in kept.items() if key[1] == ins.id}
+        used = kept_by_instrument.get(ins.id)
         if not used:
             continue
         items = [it for it in ins.items if not it.open_ended]
@@ -215,6 +218,7 @@ def _instrument_table(ins, items, used, shown_rounds, sums, ward_letter, k, lang
         if role == m.InformantRole.STAFF and wid in ward_letter and rnum == round_number:
             groups[(("ward", ward_letter[wid]), rnum)] += count
 
+    item_ids = [(it.id, it.number) for it in items]  # plain values: ORM attribute access is slow in these loops
     n: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))  # group -> item id -> answers
     total: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for rnum, role, wid, iid, count, value_sum in sums:
@@ -225,14 +229,14 @@ def _instrument_table(ins, items, used, shown_rounds, sums, ward_letter, k, lang
             n[key][iid] += count
             total[key][iid] += value_sum or 0
     cells: dict[tuple, dict[int, Cell]] = {
-        key: {it.number: Cell(n=n[key].get(it.id, 0), total=float(total[key].get(it.id, 0))) for it in items} for key in groups}
+        key: {number: Cell(n=n[key].get(iid, 0), total=float(total[key].get(iid, 0))) for iid, number in item_ids} for key in groups}
 
     staff_total = (("role", m.InformantRole.STAFF), round_number)
     ward_keys = sorted((key for key in groups if key[0][0] == "ward"), key=lambda key: key[0][1])
-    for it in items:  # complementary suppression on the staff margin, on exact values
+    for _iid, number in item_ids:  # complementary suppression on the staff margin, on exact values
         if staff_total in cells and ward_keys:
-            protect_margin(Margin(cells[staff_total][it.number], {key[0][1]: cells[key][it.number] for key in ward_keys}), k)
-        protect_cells({str(key): cells[key][it.number] for key in groups}, k)
+            protect_margin(Margin(cells[staff_total][number], {key[0][1]: cells[key][number] for key in ward_keys}), k)
+        protect_cells({str(key): cells[key][number] for key in groups}, k)
     for key, size in groups.items():  # a group too small as a whole shows nothing at all
         if size < k:
             for cell in cells[key].values():
@@ -250,9 +254,9 @@ def _instrument_table(ins, items, used, shown_rounds, sums, ward_letter, k, lang
                 label = _role_label(value, lang)
             columns.append(Column(label, rnum))
             respondents[ci] = groups[key]
-            col = [cells[key][it.number] for it in items]
-            for it, cell in zip(items, col):
-                grid_cells[(it.number, ci)] = cell
+            col = [cells[key][number] for _iid, number in item_ids]
+            for (_iid, number), cell in zip(item_ids, col):
+                grid_cells[(number, ci)] = cell
             means = [c.total / c.n for c in col if c.n]
             # A column's overall mean would give away a hidden item, so it is hidden with it.
             hidden = respondents[ci] < k or any(c.hidden for c in col if c.n) or not means

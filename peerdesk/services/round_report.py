@@ -322,8 +322,9 @@ def _method(s: Session, rnd_round, kept, lang) -> list[tuple[str, int, int, int]
             by_role[role][0] += count
         else:
             by_role[role][1] += int(participants or 0)
+    this_round = rnd_round.number
     for (rnum, _ins, role, _wid), count in kept.items():
-        if rnum == rnd_round.number:
+        if rnum == this_round:
             by_role[role][2] += count
     return [(_role_label(role, lang), *by_role[role]) for role in ROLE_ORDER if role in by_role]
 

@@ -68,7 +68,7 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
         story.append(Paragraph(escape(tr("report.scale", scale=table.scale)), st["body"]))
         for grid in table.grids:
             story += [Paragraph(escape(grid.caption), st["h2"])]
-            for part in _grid_tables(grid, table.items, lang, st):
+            for part in _grid_tables(grid, table.items, lang):
                 story += [part, Spacer(1, 2 * mm)]
             story.append(footnote)
         chart = _chart(table, lang)
@@ -112,7 +112,7 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
 MAX_COLUMNS = 9  # value columns per table: more groups (a national round has dozens of wards) continue below
 
 
-def _grid_tables(grid, items, lang, st):
+def _grid_tables(grid, items, lang):
     """The grid as one table, or several side by side in reading order when it has too many columns for A4.
     A group's rounds stay together in one table."""
     chunks, current = [], []
@@ -127,7 +127,7 @@ def _grid_tables(grid, items, lang, st):
     if current:
         chunks.append(current)
     wrap = cache(_wrapped)  # the tables of one grid share their item texts
-    return [_grid_table(grid, items, lang, st, chunk, wrap) for chunk in chunks]
+    return [_grid_table(grid, items, lang, chunk, wrap) for chunk in chunks]
 
 
 BOLD = "Helvetica-Bold"
@@ -144,7 +144,7 @@ def _wrapped(text: str, width: float, font: str = "Helvetica") -> str:
     return "\n".join(simpleSplit(text, font, 8, width - 2 * CELL_PADDING))
 
 
-def _grid_table(grid, items, lang, st, only: list[int] | None = None, wrap=_wrapped):
+def _grid_table(grid, items, lang, only: list[int] | None = None, wrap=_wrapped):
     """Item rows; a header row of groups spanning their rounds, then a row of rounds."""
     from reportlab.lib import colors
     from reportlab.lib.units import mm

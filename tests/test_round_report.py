@@ -187,3 +187,26 @@ def test_quotes_need_three_informants_of_the_role(db):
         data = round_report.gather(s, 1, lang="en", today=TODAY)
     quotes = [q for qs in data.quotes.values() for q in qs]
     assert quotes == [("Personalcitat utan namn.", "Staff member, data collection round 1")]
+
+
+def test_grid_texts_fit_their_columns_and_keep_words_whole():
+    """Nine staff groups make narrow columns: labels wrap at spaces ("Grupp A", never "Grup p A")
+    and the round headers wrap instead of running into the next column ("Omg. 20Omg. 20")."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from peerdesk.reports.round_report import CELL_PADDING, _grid_table
+    from peerdesk.services.round_report import Column, Grid
+
+    items = [(1, "Verksamheten hjälper människor att känna sig sammanhängande med andra på ett positivt sätt.")]
+    columns = [Column(f"Grupp {letter}", 20) for letter in "ABCDEFGHI"]
+    cells = {(1, ci): Cell(n=12, total=30.0) for ci in range(9)}
+    grid = Grid("Personalgrupper", columns, cells, {ci: Cell(n=12, total=30.0) for ci in range(9)}, {ci: 12 for ci in range(9)})
+    table = _grid_table(grid, items, "sv")
+    widths = table._colWidths
+    for row in table._cellvalues[:3]:
+        for ci, text in enumerate(row):
+            room = widths[ci] - (2 * CELL_PADDING if ci == 0 else 0)  # centred headers may use the padding, never the next column
+            for line in str(text).split("\n"):
+                assert stringWidth(line, "Helvetica-Bold", 8) <= room + 0.01, (ci, line)
+    assert table._cellvalues[0][1] == "Grupp\nA" and table._cellvalues[1][1] == "Omg.\n20"
+    assert table._cellvalues[2][0].startswith("1. Verksamheten") and "\n" in table._cellvalues[2][0]

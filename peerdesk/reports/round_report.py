@@ -8,6 +8,7 @@ Hidden cells show "–" with a footnote. The metadata and file carry no names.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Callable
 
 from peerdesk.i18n import t
@@ -67,7 +68,7 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
         story.append(Paragraph(escape(tr("report.scale", scale=table.scale)), st["body"]))
         for grid in table.grids:
             story += [Paragraph(escape(grid.caption), st["h2"])]
-            for part in _grid_tables(grid, table.items, lang, st):
+            for part in _grid_tables(grid, table.items, lang):
                 story += [part, Spacer(1, 2 * mm)]
             story.append(footnote)
         chart = _chart(table, lang)
@@ -111,7 +112,7 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
 MAX_COLUMNS = 9  # value columns per table: more groups (a national round has dozens of wards) continue below
 
 
-def _grid_tables(grid, items, lang, st):
+def _grid_tables(grid, items, lang):
     """The grid as one table, or several side by side in reading order when it has too many columns for A4.
     A group's rounds stay together in one table."""
     chunks, current = [], []
@@ -125,14 +126,29 @@ def _grid_tables(grid, items, lang, st):
         current.append(ci)
     if current:
         chunks.append(current)
-    return [_grid_table(grid, items, lang, st, chunk) for chunk in chunks]
+    wrap = cache(_wrapped)  # the tables of one grid share their item texts
+    return [_grid_table(grid, items, lang, chunk, wrap) for chunk in chunks]
 
 
-def _grid_table(grid, items, lang, st, only: list[int] | None = None):
+BOLD = "Helvetica-Bold"
+CELL_PADDING = 6  # reportlab's default left and right cell padding
+CELL_LEADING = 10  # as styles()["cell"]
+
+
+def _wrapped(text: str, width: float, font: str = "Helvetica") -> str:
+    """Text broken into lines that fit a cell `width` wide, for a plain string cell: a grid has hundreds
+    of these, and a Paragraph per cell (markup parsing, measuring again at every page split) made the
+    tables the slowest part of the report."""
+    from reportlab.lib.utils import simpleSplit
+
+    return "\n".join(simpleSplit(text, font, 8, width - 2 * CELL_PADDING))
+
+
+def _grid_table(grid, items, lang, only: list[int] | None = None, wrap=_wrapped):
     """Item rows; a header row of groups spanning their rounds, then a row of rounds."""
     from reportlab.lib import colors
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, Table
+    from reportlab.platypus import Table
 
     if only is not None and only != list(range(len(grid.columns))):
         from dataclasses import replace
@@ -142,35 +158,38 @@ def _grid_table(grid, items, lang, st, only: list[int] | None = None):
                        overall={k: grid.overall[ci] for k, ci in enumerate(only)},
                        respondents={k: grid.respondents[ci] for k, ci in enumerate(only)})
     n = len(grid.columns)
-    spans, row1 = [], [Paragraph(escape(t("report.col.item", lang=lang)), st["cell"])]
+    other = min(16 * mm, (100 * mm) / max(1, n))
+    first = 170 * mm - other * n
+    spans, row1 = [], [wrap(t("report.col.item", lang=lang), first, BOLD)]
     start = 1
     for ci, col in enumerate(grid.columns):
         if ci == 0 or col.group != grid.columns[ci - 1].group:
-            row1.append(Paragraph(f"<b>{escape(col.group)}</b>", st["cell"]))
+            span = sum(1 for c in grid.columns[ci:] if c.group == col.group)  # a group's rounds are adjacent
+            row1.append(wrap(col.group, other * span, BOLD))
             start = ci + 1
         else:
             row1.append("")
             spans.append(("SPAN", (start, 0), (ci + 1, 0)))
-    row2 = [""] + [t("report.round_short", lang=lang, round=c.round_number) for c in grid.columns]
+    row2 = [""] + [wrap(t("report.round_short", lang=lang, round=c.round_number), other, BOLD) for c in grid.columns]
     rows = [row1, row2]
     for number, text in items:
-        row = [Paragraph(f"{number}. {escape(text)}", st["cell"])]
+        row = [wrap(f"{number}. {text}", first)]
         for ci in range(n):
             cell = grid.cells[(number, ci)]
             row.append(DASH if cell.hidden or not cell.n else f"{_fmt(cell.mean, lang)}\nn={cell.n}")
         rows.append(row)
-    rows.append([Paragraph(f"<b>{escape(t('report.overall', lang=lang))}</b>", st["cell"])]
+    rows.append([wrap(t("report.overall", lang=lang), first, BOLD)]
                 + [DASH if grid.overall[ci].hidden else _fmt(grid.overall[ci].mean, lang) for ci in range(n)])
-    rows.append([Paragraph(escape(t("report.respondents", lang=lang)), st["cell"])]
+    rows.append([wrap(t("report.respondents", lang=lang), first, BOLD)]
                 + [DASH if grid.overall[ci].hidden else str(grid.respondents[ci]) for ci in range(n)])
-    other = min(16 * mm, (100 * mm) / max(1, n))
-    first = 170 * mm - other * n
     table = Table(rows, colWidths=[first] + [other] * n, repeatRows=2)
     style = table_style(header_rows=2)
     for span in spans:
         style.add(*span)
     style.add("ALIGN", (1, 0), (-1, 0), "CENTER")
     style.add("FONT", (0, len(rows) - 2), (-1, len(rows) - 1), "Helvetica-Bold", 8)
+    style.add("LEADING", (0, 0), (0, -1), CELL_LEADING)  # wrapped texts: the line spacing of the cell paragraphs they replace
+    style.add("LEADING", (1, 0), (-1, 1), CELL_LEADING)
     style.add("LINEABOVE", (0, len(rows) - 2), (-1, len(rows) - 2), 0.6, colors.HexColor("#7A8FA6"))
     table.setStyle(style)
     return table

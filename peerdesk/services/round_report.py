@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import statistics
 import string
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from peerdesk import models as m
 from peerdesk.errors import ValidationError
 from peerdesk.i18n import t
 from peerdesk.services.access import A, E, operation
+from peerdesk.services.consent_use import usable_clause
 from peerdesk.services.suppression import MIN_K, Cell, Margin, effective_k, protect_cells, protect_margin
 
 ROLE_ORDER = (m.InformantRole.PEER_SUPPORTER, m.InformantRole.STAFF, m.InformantRole.MANAGER, m.InformantRole.PATIENT)
@@ -109,10 +109,26 @@ def _letters(keys: list, rnd: random.Random) -> dict:
     return dict(zip(sorted(keys, key=lambda k: rnd.random()), letters))
 
 
+def _usable_response(study_id: int | None, on: dt.date):
+    """The same rule as _Usable for questionnaires, as SQL on a response outer-joined to its consent,
+    so the database filters and sums instead of Python reading every answer."""
+    R = m.QuestionnaireResponse
+    anonymous = and_(R.consent_id.is_(None), R.informant_role == m.InformantRole.PATIENT)
+    if not study_id:
+        return anonymous
+    return or_(anonymous, and_(R.consent_id.is_not(None), usable_clause(study_id, "questionnaires", on)))
+
+
+def _responses(*cols):
+    """SELECT cols FROM questionnaire_response LEFT JOIN consent: what _usable_response needs."""
+    return select(*cols).select_from(m.QuestionnaireResponse).outerjoin(m.Consent, m.Consent.id == m.QuestionnaireResponse.consent_id)
+
+
 @operation(A, E)
 def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | None = None, seed: int | None = None) -> RoundReportData:
     from peerdesk.services.settings import get_setting
 
+    R, Ans = m.QuestionnaireResponse, m.Answer
     today = today or dt.date.today()
     rnd = random.Random(seed) if seed is not None else random.SystemRandom()
     rnd_round = s.scalar(select(m.EvaluationRound).where(m.EvaluationRound.number == round_number))
@@ -121,46 +137,59 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
     k = effective_k(get_setting(s, "report.min_group_size"))
     kq = max(MIN_K, int(get_setting(s, "report.min_quote_informants")))
     rounds = {r.id: r.number for r in s.scalars(select(m.EvaluationRound).where(m.EvaluationRound.number <= round_number))}
-    usable = _Usable(s, rnd_round.study_id, today)
+    usable = _usable_response(rnd_round.study_id, today)
 
-    # Questionnaire responses of this and earlier rounds whose consent allows it.
-    responses = s.execute(
-        select(m.QuestionnaireResponse.id, m.QuestionnaireResponse.round_id, m.QuestionnaireResponse.instrument_id,
-               m.QuestionnaireResponse.informant_role, m.QuestionnaireResponse.workplace_id, m.QuestionnaireResponse.consent_id)
-        .where(m.QuestionnaireResponse.round_id.in_(rounds))
-    ).all()
-    kept, excluded, used_consents = {}, 0, set()
-    for rid, round_id, ins_id, role, wid, cid in responses:
-        if usable(cid, role, "questionnaires"):
-            kept[rid] = (rounds[round_id], ins_id, role, wid)
-            if cid:
-                used_consents.add(cid)
-        else:
-            excluded += 1
-    answers = defaultdict(list)  # response id -> [(item id, value)]
-    if kept:
-        for resp_id, item_id, value in s.execute(
-            select(m.Answer.response_id, m.Answer.item_id, m.Answer.value).where(m.Answer.response_id.in_(list(kept)))
-        ):
-            answers[resp_id].append((item_id, value))
+    # Responses of this and earlier rounds counted per group, and how many of them are usable (consent
+    # allows it): every answer stays in the database, only sums come back.
+    kept: dict[tuple, int] = {}  # (round number, instrument id, role, workplace id) -> usable responses
+    excluded = 0
+    for round_id, ins_id, role, wid, count, ok in s.execute(
+        _responses(R.round_id, R.instrument_id, R.informant_role, R.workplace_id, func.count(), func.sum(case((usable, 1), else_=0)))
+        .where(R.round_id.in_(list(rounds))).group_by(R.round_id, R.instrument_id, R.informant_role, R.workplace_id)
+    ):
+        if ok:
+            kept[(rounds[round_id], ins_id, role, wid)] = ok
+        excluded += count - ok
+    used_consents = set(s.scalars(_responses(R.consent_id).where(R.round_id.in_(list(rounds)), R.consent_id.is_not(None), usable).distinct())) \
+        if rnd_round.study_id and kept else set()
 
     instruments = []
     patient: list[PatientQuestion] = []
-    staff_wards = sorted({wid for (_, _, role, wid) in kept.values() if role == m.InformantRole.STAFF and wid})
+    staff_wards = sorted({wid for (_, _, role, wid) in kept if role == m.InformantRole.STAFF and wid})
     ward_letter = _letters(staff_wards, rnd)
+    round_ids = {number: rid for rid, number in rounds.items()}
+    kept_by_instrument: dict[int, dict[tuple, int]] = defaultdict(dict)
+    for key, count in kept.items():
+        kept_by_instrument[key[1]][key] = count
     for ins in s.scalars(select(m.Instrument).order_by(m.Instrument.id)):
-        used = {rid: v for rid, v in kept.items() if v[1] == ins.id}
+        used = kept_by_instrument.get(ins.id)
         if not used:
             continue
         items = [it for it in ins.items if not it.open_ended]
-        item_by_id = {it.id: it for it in items}
         if ins.code == "PATIENT":
-            patient = _patient_questions(ins, item_by_id, used, answers, round_number, k, lang)
+            counts = defaultdict(dict)  # item id -> value -> answers, this round only
+            for item_id, value, count in s.execute(
+                _responses(Ans.item_id, Ans.value, func.count()).join(Ans, Ans.response_id == R.id)
+                .where(R.round_id == rnd_round.id, R.instrument_id == ins.id, Ans.value.is_not(None), usable)
+                .group_by(Ans.item_id, Ans.value)
+            ):
+                counts[item_id][value] = count
+            patient = _patient_questions(ins, items, counts, k, lang)
             continue
-        instruments.append(_instrument_table(ins, items, item_by_id, used, answers, ward_letter, k, lang, round_number))
+        # Only the rounds the tables show need item sums; a group's size comes from the counts above.
+        shown_rounds = sorted({key[0] for key in used})[-ROUNDS_SHOWN:]
+        ward = case((and_(R.informant_role == m.InformantRole.STAFF, R.round_id == rnd_round.id), R.workplace_id)).label("ward")
+        answers = _responses(R.round_id, R.informant_role, ward, Ans.item_id, Ans.value).join(Ans, Ans.response_id == R.id).where(
+            R.round_id.in_([round_ids[r] for r in shown_rounds]), R.instrument_id == ins.id, usable).subquery()
+        sums = s.execute(
+            select(answers.c.round_id, answers.c.informant_role, answers.c.ward, answers.c.item_id, func.count(answers.c.value), func.sum(answers.c.value))
+            .group_by(answers.c.round_id, answers.c.informant_role, answers.c.ward, answers.c.item_id)
+        ).all()
+        instruments.append(_instrument_table(ins, items, used, shown_rounds, [(rounds[rid], *rest) for rid, *rest in sums],
+                                             ward_letter, k, lang, round_number))
 
     method = _method(s, rnd_round, kept, lang)
-    quotes, quote_consents = _quotes(s, rnd_round, usable, kq, lang)
+    quotes, quote_consents = _quotes(s, rnd_round, today, kq, lang)
     used_consents |= quote_consents
     sections = [(sec.title, sec.body) for sec in s.scalars(
         select(m.ReportSection).where(m.ReportSection.round_id == rnd_round.id).order_by(m.ReportSection.position, m.ReportSection.id))]
@@ -176,36 +205,40 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
 ROUNDS_SHOWN = 3  # this round beside the two before it, as in the source report's Figure 1
 
 
-def _instrument_table(ins, items, item_by_id, used, answers, ward_letter, k, lang, round_number) -> InstrumentTable:
+def _instrument_table(ins, items, used, shown_rounds, sums, ward_letter, k, lang, round_number) -> InstrumentTable:
     """Table 1: each informant group across the latest rounds. Table 2: this round's staff groups
-    (lettered) with their total — the margin that needs complementary suppression."""
-    groups: dict[tuple, list[int]] = defaultdict(list)  # ((kind, value), round) -> response ids
-    for rid, (rnum, _ins, role, wid) in used.items():
-        groups[(("role", role), rnum)].append(rid)
+    (lettered) with their total — the margin that needs complementary suppression.
+    `used`: usable responses per (round, instrument, role, workplace); `sums`: (round, role, staff
+    workplace of this round or None, item id, answers, sum of values) for the shown rounds."""
+    groups: dict[tuple, int] = defaultdict(int)  # ((kind, value), round) -> respondents
+    for (rnum, _ins, role, wid), count in used.items():
+        if rnum not in shown_rounds:
+            continue  # earlier rounds are not in the tables
+        groups[(("role", role), rnum)] += count
         if role == m.InformantRole.STAFF and wid in ward_letter and rnum == round_number:
-            groups[(("ward", ward_letter[wid]), rnum)].append(rid)
-    shown_rounds = sorted({key[1] for key in groups})[-ROUNDS_SHOWN:]
+            groups[(("ward", ward_letter[wid]), rnum)] += count
 
-    cells: dict[tuple, dict[int, Cell]] = {}
-    item_ids = [(it.id, it.number) for it in items]
-    for key, rids in groups.items():  # one pass over the group's answers (not one per item: 20 rounds are 300k answers)
-        n: dict[int, int] = defaultdict(int)
-        total: dict[int, int] = defaultdict(int)
-        for rid in rids:
-            for iid, v in answers[rid]:
-                if v is not None:
-                    n[iid] += 1
-                    total[iid] += v
-        cells[key] = {number: Cell(n=n.get(iid, 0), total=float(total.get(iid, 0))) for iid, number in item_ids}
+    item_ids = [(it.id, it.number) for it in items]  # plain values: ORM attribute access is slow in these loops
+    n: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))  # group -> item id -> answers
+    total: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for rnum, role, wid, iid, count, value_sum in sums:
+        keys = [(("role", role), rnum)]
+        if wid in ward_letter:  # wid is only set for this round's staff
+            keys.append((("ward", ward_letter[wid]), rnum))
+        for key in keys:
+            n[key][iid] += count
+            total[key][iid] += value_sum or 0
+    cells: dict[tuple, dict[int, Cell]] = {
+        key: {number: Cell(n=n[key].get(iid, 0), total=float(total[key].get(iid, 0))) for iid, number in item_ids} for key in groups}
 
     staff_total = (("role", m.InformantRole.STAFF), round_number)
     ward_keys = sorted((key for key in groups if key[0][0] == "ward"), key=lambda key: key[0][1])
-    for it in items:  # complementary suppression on the staff margin, on exact values
+    for _iid, number in item_ids:  # complementary suppression on the staff margin, on exact values
         if staff_total in cells and ward_keys:
-            protect_margin(Margin(cells[staff_total][it.number], {key[0][1]: cells[key][it.number] for key in ward_keys}), k)
-        protect_cells({str(key): cells[key][it.number] for key in groups}, k)
-    for key, rids in groups.items():  # a group too small as a whole shows nothing at all
-        if len(rids) < k:
+            protect_margin(Margin(cells[staff_total][number], {key[0][1]: cells[key][number] for key in ward_keys}), k)
+        protect_cells({str(key): cells[key][number] for key in groups}, k)
+    for key, size in groups.items():  # a group too small as a whole shows nothing at all
+        if size < k:
             for cell in cells[key].values():
                 cell.hidden, cell.reason = True, cell.reason or "small"
 
@@ -220,10 +253,10 @@ def _instrument_table(ins, items, item_by_id, used, answers, ward_letter, k, lan
             else:
                 label = _role_label(value, lang)
             columns.append(Column(label, rnum))
-            respondents[ci] = len(groups[key])
-            col = [cells[key][it.number] for it in items]
-            for it, cell in zip(items, col):
-                grid_cells[(it.number, ci)] = cell
+            respondents[ci] = groups[key]
+            col = [cells[key][number] for _iid, number in item_ids]
+            for (_iid, number), cell in zip(item_ids, col):
+                grid_cells[(number, ci)] = cell
             means = [c.total / c.n for c in col if c.n]
             # A column's overall mean would give away a hidden item, so it is hidden with it.
             hidden = respondents[ci] < k or any(c.hidden for c in col if c.n) or not means
@@ -243,18 +276,36 @@ def _instrument_table(ins, items, item_by_id, used, answers, ward_letter, k, lan
     )
 
 
-def _patient_questions(ins, item_by_id, used, answers, round_number, k, lang) -> list[PatientQuestion]:
-    rids = [rid for rid, v in used.items() if v[0] == round_number]
+def _median(counts: dict[int, int]) -> float:
+    """statistics.median of the values behind `counts` (value -> how many), without listing them."""
+    size = sum(counts.values())
+    ordered = sorted(counts.items())
+
+    def nth(i: int) -> int:  # the i-th smallest value, 0-based
+        for value, count in ordered:
+            if i < count:
+                return value
+            i -= count
+        raise IndexError(i)
+
+    if size % 2:
+        return float(nth(size // 2))
+    return float((nth(size // 2 - 1) + nth(size // 2)) / 2)
+
+
+def _patient_questions(ins, items, counts, k, lang) -> list[PatientQuestion]:
+    """`counts`: item id -> value -> answers (blanks left out) in this round."""
     out = []
-    for it in sorted(item_by_id.values(), key=lambda i: i.number):
-        values = [v for rid in rids for (iid, v) in answers[rid] if iid == it.id and v is not None]
-        rated = [v for v in values if v != ins.extra_value]
-        hidden = len(values) < k
-        dist = {v: values.count(v) for v in range(ins.scale_max, -1, -1) if v >= ins.scale_min or v == ins.extra_value}
+    for it in sorted(items, key=lambda i: i.number):
+        values = counts.get(it.id, {})
+        size = sum(values.values())
+        rated = {v: c for v, c in values.items() if v != ins.extra_value}
+        hidden = size < k
+        dist = {v: values.get(v, 0) for v in range(ins.scale_max, -1, -1) if v >= ins.scale_min or v == ins.extra_value}
         out.append(PatientQuestion(
-            number=it.number, text=getattr(it, f"text_{lang}"), n=len(values),
-            mean=None if hidden or not rated else sum(rated) / len(rated),
-            median=None if hidden or not rated else float(statistics.median(rated)),
+            number=it.number, text=getattr(it, f"text_{lang}"), n=size,
+            mean=None if hidden or not rated else sum(v * c for v, c in rated.items()) / sum(rated.values()),
+            median=None if hidden or not rated else _median(rated),
             distribution={} if hidden else dist, hidden=hidden,
         ))
     return out
@@ -271,29 +322,41 @@ def _method(s: Session, rnd_round, kept, lang) -> list[tuple[str, int, int, int]
             by_role[role][0] += count
         else:
             by_role[role][1] += int(participants or 0)
-    for rnum, _ins, role, _wid in kept.values():
-        if rnum == rnd_round.number:
-            by_role[role][2] += 1
+    this_round = rnd_round.number
+    for (rnum, _ins, role, _wid), count in kept.items():
+        if rnum == this_round:
+            by_role[role][2] += count
     return [(_role_label(role, lang), *by_role[role]) for role in ROLE_ORDER if role in by_role]
 
 
-def _quotes(s: Session, rnd_round, usable, kq, lang) -> tuple[dict[str, list[tuple[str, str]]], set[int]]:
-    informants = dict(s.execute(
+def _quotes(s: Session, rnd_round, today, kq, lang) -> tuple[dict[str, list[tuple[str, str]]], set[int]]:
+    informants = s.execute(
         select(m.Interview.informant_role, func.sum(m.Interview.participants))
         .where(m.Interview.round_id == rnd_round.id).group_by(m.Interview.informant_role)
-    ).all())
+    ).all()
+    # With too few informants of a role, its quotes could not stay anonymous: they are not even read.
+    attribution = {role: t("report.attribution", lang=lang, role=_role_label(role, lang, plural=False), round=rnd_round.number)
+                   for role, count in informants if int(count or 0) >= kq}
+    if not attribution:
+        return {}, set()
     themes = {th.id: getattr(th, f"name_{lang}") for th in s.scalars(select(m.Theme))}
+    # A quote's consent must cover interviews or focus groups (as _Usable), checked on the joined consent row.
+    study = rnd_round.study_id
+    usable = case((or_(usable_clause(study, "interviews", today), usable_clause(study, "focus_groups", today)), 1), else_=0) \
+        if study else literal(0)
     out: dict[str, list[tuple[str, str]]] = defaultdict(list)
     used: set[int] = set()
-    for q in s.scalars(select(m.Quote).where(m.Quote.round_id == rnd_round.id, m.Quote.status == m.QuoteStatus.APPROVED).order_by(m.Quote.id)):
-        if int(informants.get(q.informant_role) or 0) < kq:
-            continue  # too few informants of that role for a quote to stay anonymous
-        if q.consent_id and not usable(q.consent_id, q.informant_role, "interviews", "focus_groups"):
+    for text, role, theme_id, consent_id, ok in s.execute(
+        select(m.Quote.text, m.Quote.informant_role, m.Quote.theme_id, m.Quote.consent_id, usable)
+        .outerjoin(m.Consent, m.Consent.id == m.Quote.consent_id)
+        .where(m.Quote.round_id == rnd_round.id, m.Quote.status == m.QuoteStatus.APPROVED, m.Quote.informant_role.in_(attribution))
+        .order_by(m.Quote.id)
+    ):
+        if consent_id and not ok:
             continue
-        if q.consent_id:
-            used.add(q.consent_id)
-        attribution = t("report.attribution", lang=lang, role=_role_label(q.informant_role, lang, plural=False), round=rnd_round.number)
-        out[themes.get(q.theme_id, t("report.no_theme", lang=lang))].append((q.text, attribution))
+        if consent_id:
+            used.add(consent_id)
+        out[themes.get(theme_id, t("report.no_theme", lang=lang))].append((text, attribution[role]))
     return dict(out), used
 
 

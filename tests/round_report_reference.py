@@ -1,0 +1,232 @@
+"""The round report's gathering as it was before it moved to SQL: every answer read into Python
+and grouped there, the consent rule asked of consent_use per informant. Kept as the obvious
+reference that tests/test_round_report_equivalence.py compares the fast version with; when a
+report rule changes, change it here too."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import statistics
+from collections import defaultdict
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from peerdesk import models as m
+from peerdesk.errors import ValidationError
+from peerdesk.i18n import t
+from peerdesk.services.round_report import (
+    ROLE_ORDER,
+    Column,
+    Grid,
+    InstrumentTable,
+    PatientQuestion,
+    RoundReportData,
+    _letters,
+    _role_label,
+)
+from peerdesk.services.suppression import MIN_K, Cell, Margin, effective_k, protect_cells, protect_margin
+
+
+class _Usable:
+    """Which informants' data may be used, asked of the consent service (services.consent_use):
+    consent covering the scope, signed, valid and not withdrawn. Anonymous patient surveys
+    (no consent record) are consented to by answering."""
+
+    def __init__(self, s: Session, study_id: int | None, on: dt.date) -> None:
+        from peerdesk.services.consent_use import SCOPES, usable_consent_ids
+
+        self.ids = {scope: (usable_consent_ids(s, study_id, scope, on) if study_id else set()) for scope in SCOPES}
+
+    def __call__(self, consent_id: int | None, role: m.InformantRole, *scopes: str) -> bool:
+        if consent_id is None:
+            return role == m.InformantRole.PATIENT and "questionnaires" in scopes
+        return any(consent_id in self.ids[scope] for scope in scopes)
+
+
+def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | None = None, seed: int | None = None) -> RoundReportData:
+    from peerdesk.services.settings import get_setting
+
+    today = today or dt.date.today()
+    rnd = random.Random(seed) if seed is not None else random.SystemRandom()
+    rnd_round = s.scalar(select(m.EvaluationRound).where(m.EvaluationRound.number == round_number))
+    if rnd_round is None:
+        raise ValidationError("error.no_such_round", field="round_id", number=round_number)
+    k = effective_k(get_setting(s, "report.min_group_size"))
+    kq = max(MIN_K, int(get_setting(s, "report.min_quote_informants")))
+    rounds = {r.id: r.number for r in s.scalars(select(m.EvaluationRound).where(m.EvaluationRound.number <= round_number))}
+    usable = _Usable(s, rnd_round.study_id, today)
+
+    # Questionnaire responses of this and earlier rounds whose consent allows it.
+    responses = s.execute(
+        select(m.QuestionnaireResponse.id, m.QuestionnaireResponse.round_id, m.QuestionnaireResponse.instrument_id,
+               m.QuestionnaireResponse.informant_role, m.QuestionnaireResponse.workplace_id, m.QuestionnaireResponse.consent_id)
+        .where(m.QuestionnaireResponse.round_id.in_(rounds))
+    ).all()
+    kept, excluded, used_consents = {}, 0, set()
+    for rid, round_id, ins_id, role, wid, cid in responses:
+        if usable(cid, role, "questionnaires"):
+            kept[rid] = (rounds[round_id], ins_id, role, wid)
+            if cid:
+                used_consents.add(cid)
+        else:
+            excluded += 1
+    answers = defaultdict(list)  # response id -> [(item id, value)]
+    if kept:
+        for resp_id, item_id, value in s.execute(
+            select(m.Answer.response_id, m.Answer.item_id, m.Answer.value).where(m.Answer.response_id.in_(list(kept)))
+        ):
+            answers[resp_id].append((item_id, value))
+
+    instruments = []
+    patient: list[PatientQuestion] = []
+    staff_wards = sorted({wid for (_, _, role, wid) in kept.values() if role == m.InformantRole.STAFF and wid})
+    ward_letter = _letters(staff_wards, rnd)
+    for ins in s.scalars(select(m.Instrument).order_by(m.Instrument.id)):
+        used = {rid: v for rid, v in kept.items() if v[1] == ins.id}
+        if not used:
+            continue
+        items = [it for it in ins.items if not it.open_ended]
+        item_by_id = {it.id: it for it in items}
+        if ins.code == "PATIENT":
+            patient = _patient_questions(ins, item_by_id, used, answers, round_number, k, lang)
+            continue
+        instruments.append(_instrument_table(ins, items, item_by_id, used, answers, ward_letter, k, lang, round_number))
+
+    method = _method(s, rnd_round, kept, lang)
+    quotes, quote_consents = _quotes(s, rnd_round, usable, kq, lang)
+    used_consents |= quote_consents
+    sections = [(sec.title, sec.body) for sec in s.scalars(
+        select(m.ReportSection).where(m.ReportSection.round_id == rnd_round.id).order_by(m.ReportSection.position, m.ReportSection.id))]
+    study = s.get(m.Study, rnd_round.study_id) if rnd_round.study_id else None
+    return RoundReportData(
+        lang=lang, round_number=round_number,
+        period=f"{rnd_round.start_date.isoformat()} – {rnd_round.end_date.isoformat() if rnd_round.end_date else ''}",
+        study=study.name if study else None, method=method, instruments=instruments, patient=patient, quotes=quotes, sections=sections, k=k,
+        included_consents=sorted(used_consents), excluded_responses=excluded,
+    )
+
+
+ROUNDS_SHOWN = 3  # this round beside the two before it, as in the source report's Figure 1
+
+
+def _instrument_table(ins, items, item_by_id, used, answers, ward_letter, k, lang, round_number) -> InstrumentTable:
+    """Table 1: each informant group across the latest rounds. Table 2: this round's staff groups
+    (lettered) with their total — the margin that needs complementary suppression."""
+    groups: dict[tuple, list[int]] = defaultdict(list)  # ((kind, value), round) -> response ids
+    for rid, (rnum, _ins, role, wid) in used.items():
+        groups[(("role", role), rnum)].append(rid)
+        if role == m.InformantRole.STAFF and wid in ward_letter and rnum == round_number:
+            groups[(("ward", ward_letter[wid]), rnum)].append(rid)
+    shown_rounds = sorted({key[1] for key in groups})[-ROUNDS_SHOWN:]
+
+    cells: dict[tuple, dict[int, Cell]] = {}
+    item_ids = [(it.id, it.number) for it in items]
+    for key, rids in groups.items():  # one pass over the group's answers (not one per item: 20 rounds are 300k answers)
+        n: dict[int, int] = defaultdict(int)
+        total: dict[int, int] = defaultdict(int)
+        for rid in rids:
+            for iid, v in answers[rid]:
+                if v is not None:
+                    n[iid] += 1
+                    total[iid] += v
+        cells[key] = {number: Cell(n=n.get(iid, 0), total=float(total.get(iid, 0))) for iid, number in item_ids}
+
+    staff_total = (("role", m.InformantRole.STAFF), round_number)
+    ward_keys = sorted((key for key in groups if key[0][0] == "ward"), key=lambda key: key[0][1])
+    for it in items:  # complementary suppression on the staff margin, on exact values
+        if staff_total in cells and ward_keys:
+            protect_margin(Margin(cells[staff_total][it.number], {key[0][1]: cells[key][it.number] for key in ward_keys}), k)
+        protect_cells({str(key): cells[key][it.number] for key in groups}, k)
+    for key, rids in groups.items():  # a group too small as a whole shows nothing at all
+        if len(rids) < k:
+            for cell in cells[key].values():
+                cell.hidden, cell.reason = True, cell.reason or "small"
+
+    def grid(caption: str, keys: list[tuple], total_key: tuple | None = None) -> Grid:
+        columns, grid_cells, overall, respondents = [], {}, {}, {}
+        for ci, key in enumerate(keys):
+            (kind, value), rnum = key
+            if kind == "ward":
+                label = t("report.group_letter", lang=lang, letter=value)
+            elif key == total_key:
+                label = t("report.total", lang=lang)
+            else:
+                label = _role_label(value, lang)
+            columns.append(Column(label, rnum))
+            respondents[ci] = len(groups[key])
+            col = [cells[key][it.number] for it in items]
+            for it, cell in zip(items, col):
+                grid_cells[(it.number, ci)] = cell
+            means = [c.total / c.n for c in col if c.n]
+            # A column's overall mean would give away a hidden item, so it is hidden with it.
+            hidden = respondents[ci] < k or any(c.hidden for c in col if c.n) or not means
+            overall[ci] = Cell(n=respondents[ci], total=(sum(means) / len(means)) * respondents[ci] if means else 0.0, hidden=hidden)
+        return Grid(caption, columns, grid_cells, overall, respondents)
+
+    by_role = [(("role", role), r) for role in ROLE_ORDER for r in shown_rounds if (("role", role), r) in groups]
+    grids = [grid(t("report.grid.groups", lang=lang), by_role)]
+    if ward_keys:
+        total = [staff_total] if staff_total in groups else []
+        grids.append(grid(t("report.grid.staff_groups", lang=lang, round=round_number), ward_keys + total, staff_total))
+    low = getattr(ins, f"anchor_low_{lang}") or ""
+    high = getattr(ins, f"anchor_high_{lang}") or ""
+    return InstrumentTable(
+        code=ins.code, name=getattr(ins, f"name_{lang}"), scale=f"{ins.scale_min} = {low}, {ins.scale_max} = {high}",
+        items=[(it.number, getattr(it, f"text_{lang}")) for it in items], grids=grids,
+    )
+
+
+def _patient_questions(ins, item_by_id, used, answers, round_number, k, lang) -> list[PatientQuestion]:
+    rids = [rid for rid, v in used.items() if v[0] == round_number]
+    out = []
+    for it in sorted(item_by_id.values(), key=lambda i: i.number):
+        values = [v for rid in rids for (iid, v) in answers[rid] if iid == it.id and v is not None]
+        rated = [v for v in values if v != ins.extra_value]
+        hidden = len(values) < k
+        dist = {v: values.count(v) for v in range(ins.scale_max, -1, -1) if v >= ins.scale_min or v == ins.extra_value}
+        out.append(PatientQuestion(
+            number=it.number, text=getattr(it, f"text_{lang}"), n=len(values),
+            mean=None if hidden or not rated else sum(rated) / len(rated),
+            median=None if hidden or not rated else float(statistics.median(rated)),
+            distribution={} if hidden else dist, hidden=hidden,
+        ))
+    return out
+
+
+def _method(s: Session, rnd_round, kept, lang) -> list[tuple[str, int, int, int]]:
+    interviews = s.execute(
+        select(m.Interview.informant_role, m.Interview.kind, func.count(), func.sum(m.Interview.participants))
+        .where(m.Interview.round_id == rnd_round.id).group_by(m.Interview.informant_role, m.Interview.kind)
+    ).all()
+    by_role = defaultdict(lambda: [0, 0, 0])
+    for role, kind, count, participants in interviews:
+        if kind == m.InterviewKind.INDIVIDUAL:
+            by_role[role][0] += count
+        else:
+            by_role[role][1] += int(participants or 0)
+    for rnum, _ins, role, _wid in kept.values():
+        if rnum == rnd_round.number:
+            by_role[role][2] += 1
+    return [(_role_label(role, lang), *by_role[role]) for role in ROLE_ORDER if role in by_role]
+
+
+def _quotes(s: Session, rnd_round, usable, kq, lang) -> tuple[dict[str, list[tuple[str, str]]], set[int]]:
+    informants = dict(s.execute(
+        select(m.Interview.informant_role, func.sum(m.Interview.participants))
+        .where(m.Interview.round_id == rnd_round.id).group_by(m.Interview.informant_role)
+    ).all())
+    themes = {th.id: getattr(th, f"name_{lang}") for th in s.scalars(select(m.Theme))}
+    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    used: set[int] = set()
+    for q in s.scalars(select(m.Quote).where(m.Quote.round_id == rnd_round.id, m.Quote.status == m.QuoteStatus.APPROVED).order_by(m.Quote.id)):
+        if int(informants.get(q.informant_role) or 0) < kq:
+            continue  # too few informants of that role for a quote to stay anonymous
+        if q.consent_id and not usable(q.consent_id, q.informant_role, "interviews", "focus_groups"):
+            continue
+        if q.consent_id:
+            used.add(q.consent_id)
+        attribution = t("report.attribution", lang=lang, role=_role_label(q.informant_role, lang, plural=False), round=rnd_round.number)
+        out[themes.get(q.theme_id, t("report.no_theme", lang=lang))].append((q.text, attribution))
+    return dict(out), used

@@ -134,10 +134,15 @@ def _instrument_table(ins, items, item_by_id, used, answers, ward_letter, k, lan
         cells[key] = {number: Cell(n=n.get(iid, 0), total=float(total.get(iid, 0))) for iid, number in item_ids}
 
     staff_total = (("role", m.InformantRole.STAFF), round_number)
-    ward_keys = sorted((key for key in groups if key[0][0] == "ward"), key=lambda key: key[0][1])
+    ward_keys = sorted((key for key in groups if key[0][0] == "ward"), key=lambda key: (len(key[0][1]), key[0][1]))  # A … Z, AA …
     for it in items:  # complementary suppression on the staff margin, on exact values
         if staff_total in cells and ward_keys:
-            protect_margin(Margin(cells[staff_total][it.number], {key[0][1]: cells[key][it.number] for key in ward_keys}), k)
+            parts = {key[0][1]: cells[key][it.number] for key in ward_keys}
+            whole = cells[staff_total][it.number]  # staff with no ward: an unpublished part (as the app since the fix)
+            rest = Cell(n=whole.n - sum(c.n for c in parts.values()), total=whole.total - sum(c.total for c in parts.values()))
+            if rest.n > 0:
+                parts[None] = rest
+            protect_margin(Margin(whole, parts), k)
         protect_cells({str(key): cells[key][it.number] for key in groups}, k)
     for key, rids in groups.items():  # a group too small as a whole shows nothing at all
         if len(rids) < k:

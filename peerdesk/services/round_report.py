@@ -102,9 +102,19 @@ class _Usable:
         return any(consent_id in self.ids[scope] for scope in scopes)
 
 
+def _letter(i: int) -> str:
+    """A, B, … Z, AA, AB, …: every ward gets a group of its own, however many there are."""
+    out = ""
+    i += 1
+    while i:
+        i, rest = divmod(i - 1, 26)
+        out = string.ascii_uppercase[rest] + out
+    return out
+
+
 def _letters(keys: list, rnd: random.Random) -> dict:
     """Group letters in a random order: nothing about a ward's name or position shows through."""
-    letters = list(string.ascii_uppercase[: len(keys)])
+    letters = [_letter(i) for i in range(len(keys))]
     rnd.shuffle(letters)
     return dict(zip(sorted(keys, key=lambda k: rnd.random()), letters))
 
@@ -232,10 +242,17 @@ def _instrument_table(ins, items, used, shown_rounds, sums, ward_letter, k, lang
         key: {number: Cell(n=n[key].get(iid, 0), total=float(total[key].get(iid, 0))) for iid, number in item_ids} for key in groups}
 
     staff_total = (("role", m.InformantRole.STAFF), round_number)
-    ward_keys = sorted((key for key in groups if key[0][0] == "ward"), key=lambda key: key[0][1])
+    ward_keys = sorted((key for key in groups if key[0][0] == "ward"), key=lambda key: (len(key[0][1]), key[0][1]))  # A … Z, AA …
     for _iid, number in item_ids:  # complementary suppression on the staff margin, on exact values
         if staff_total in cells and ward_keys:
-            protect_margin(Margin(cells[staff_total][number], {key[0][1]: cells[key][number] for key in ward_keys}), k)
+            parts = {key[0][1]: cells[key][number] for key in ward_keys}
+            # Staff answers with no ward are in the total but in no column: an unpublished part of the
+            # margin, so that the total minus the wards cannot reveal them when they are few.
+            whole = cells[staff_total][number]
+            rest = Cell(n=whole.n - sum(c.n for c in parts.values()), total=whole.total - sum(c.total for c in parts.values()))
+            if rest.n > 0:
+                parts[None] = rest
+            protect_margin(Margin(whole, parts), k)
         protect_cells({str(key): cells[key][number] for key in groups}, k)
     for key, size in groups.items():  # a group too small as a whole shows nothing at all
         if size < k:

@@ -122,3 +122,27 @@ def test_exit_when_ready_flag_on_a_demo_database(tmp_path):
     for flag in ("--exit-when-painted", "--exit-when-ready"):
         result = subprocess.run([sys.executable, "main.py", flag], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, (flag, result.stderr)
+
+
+def test_the_status_bar_says_the_database_is_opening_while_it_opens(qtbot, data_dir, monkeypatch):
+    """Opening can take seconds once after an update (the file is converted); the window says so meanwhile."""
+    from peerdesk.storage import opening
+
+    monkeypatch.setenv("PEERDESK_DB_PASSPHRASE", "office passphrase")
+    opening.open_current(create=True).db.dispose()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    seen = []
+    real = opening.open_current
+
+    def watching(**kw):
+        seen.append(window.statusBar().currentMessage())
+        return real(**kw)
+
+    monkeypatch.setattr(opening, "open_current", watching)
+    opened = app_module.open_database_for(window)
+    assert opened is not None
+    opened.db.dispose()
+    assert seen == ["Opening the database …"]
+    assert window.statusBar().currentMessage() == ""

@@ -154,10 +154,22 @@ def open_database_for(window):
         target = current_target()
         if target.is_sqlite and not target.path.exists():
             return _first_run(window, target)
+        _status(window, t("ui.status.opening"))  # once after an update the file may be converted: seconds
         return open_current(ask=ask_passphrase, target=target)
     except PeerDeskError as exc:
         _show_error(window, exc.message)
         return None
+    finally:
+        _status(window, "")
+
+
+def _status(window, text: str) -> None:
+    """A status-bar line painted at once (the database opens on this thread, before the event loop runs)."""
+    if window is None:
+        return
+    bar = window.statusBar()
+    bar.showMessage(text) if text else bar.clearMessage()
+    bar.repaint()
 
 
 def _apply_saved_language() -> None:

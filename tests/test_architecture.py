@@ -19,16 +19,21 @@ def test_import_linter_contract_holds():
     assert "Contracts: 1 kept, 0 broken" in result.stdout
 
 
+def _fresh_python(code: str) -> str:
+    """What `code` prints in a new interpreter (imports are per process)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
 def test_nothing_heavy_is_imported_before_the_first_paint():
     code = (
         "import sys; import peerdesk.ui.app, peerdesk.ui.main_window, peerdesk.cli;"
         "heavy=[m for m in ('sqlalchemy','alembic','reportlab','keyring','sqlcipher3','psycopg') if m in sys.modules];"
         "print(','.join(heavy))"
     )
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == ""
+    assert _fresh_python(code) == ""
 
 
 def test_pyside_import_hook_gives_pysides_answers_without_reading_source_through_inspect():
@@ -52,10 +57,7 @@ def test_pyside_import_hook_gives_pysides_answers_without_reading_source_through
         "        return False\n"
         "print(json.dumps([got, [pyside_answer(m) for m in mods]]))\n"
     )
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
-    assert out.returncode == 0, out.stderr
     import json
 
-    got, expected = json.loads(out.stdout)
+    got, expected = json.loads(_fresh_python(code))
     assert got == expected == [True, False, False, False, True]

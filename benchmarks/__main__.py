@@ -17,7 +17,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,23 +60,41 @@ def _median(xs):
 
 
 # ------------------------------------------------------------------ startup and memory
+# Linux copies a process's resident size into a child it forks, and ru_maxrss keeps that after exec: a
+# child of this (by then large: the data set, Qt) process would report at least our own size. So a small
+# spawner process, started once, forks the measured runs and reports their time, exit code and max RSS.
+_SPAWNER = r"""
+import json, os, subprocess, sys, threading, time
+for line in sys.stdin:
+    req = json.loads(line)
+    with open(req["err"], "wb") as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(req["cmd"], env=req["env"], cwd=req["cwd"], stdout=subprocess.DEVNULL, stderr=err)
+        guard = threading.Timer(req["timeout"], p.kill)  # a dialog waiting for input must not hang the run
+        guard.start()
+        _, status, usage = os.wait4(p.pid, 0)
+        guard.cancel()
+        elapsed = time.perf_counter() - t0
+    print(json.dumps([elapsed, os.waitstatus_to_exitcode(status), usage.ru_maxrss]), flush=True)
+"""
+_spawner: subprocess.Popen | None = None
+
+
 def _run_once(cmd: list[str], env: dict) -> tuple[float, int, int]:
     """Wall seconds, exit code and max RSS (KiB) of one process."""
-    with tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
-        guard = threading.Timer(TIMEOUT_S, p.kill)  # a dialog waiting for input must not hang the run
-        guard.start()
-        try:
-            _, status, usage = os.wait4(p.pid, 0)
-        finally:
-            guard.cancel()
-        elapsed = time.perf_counter() - t0
-        p.returncode = code = os.waitstatus_to_exitcode(status)
+    import json
+
+    global _spawner
+    if _spawner is None or _spawner.poll() is not None:
+        _spawner = subprocess.Popen([sys.executable, "-c", _SPAWNER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    with tempfile.NamedTemporaryFile() as err:
+        _spawner.stdin.write(json.dumps({"cmd": cmd, "env": env, "cwd": str(ROOT), "err": err.name, "timeout": TIMEOUT_S}) + "\n")
+        _spawner.stdin.flush()
+        elapsed, code, maxrss = json.loads(_spawner.stdout.readline())
         if code != 0:
             err.seek(0)
             raise RuntimeError(f"{' '.join(cmd[-2:])} exited {code}: {err.read().decode(errors='replace')[-2000:]}")
-    return elapsed, code, usage.ru_maxrss
+    return elapsed, code, maxrss
 
 
 def app_env(ds: dataset.Dataset, home: Path) -> dict:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peerdesk.errors import StorageError
+from peerdesk.storage.driver_errors import storage_error_from
 from peerdesk.storage.keys import DatabaseKey
 
 
@@ -67,8 +68,6 @@ def unlock(path: Path, key: DatabaseKey, formats: tuple[CipherFormat, ...] = CIP
     StorageError("error.wrong_key") if no format opens it with this key."""
     from sqlcipher3 import dbapi2 as sqlcipher
 
-    from peerdesk.storage.database import _storage_error_from
-
     for _ in range(2):
         before = _file_id(path)
         for fmt in formats:
@@ -82,7 +81,7 @@ def unlock(path: Path, key: DatabaseKey, formats: tuple[CipherFormat, ...] = CIP
                 if conn is not None:
                     conn.close()
                 if "not a database" not in str(exc):  # what SQLCipher says when page 1 does not decrypt
-                    raise _storage_error_from(exc, str(path)) from None
+                    raise storage_error_from(exc, str(path)) from None
         if _file_id(path) == before:  # else another process upgraded the file meanwhile: try again
             break
     raise StorageError("error.wrong_key")

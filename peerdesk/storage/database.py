@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from peerdesk.errors import StorageError
 from peerdesk.storage.cipher import CIPHER_FORMATS, CipherFormat, unlock
 from peerdesk.storage.config import DatabaseTarget
+from peerdesk.storage.driver_errors import storage_error_from
 from peerdesk.storage.keys import DatabaseKey
 from peerdesk.storage.netshare import is_network_path
 
@@ -66,7 +67,7 @@ class Database:
                     yield s
             except DBAPIError as exc:
                 if getattr(exc, "orig", None) is not None and "constraint" not in str(exc.orig).lower():
-                    raise _storage_error_from(exc.orig, self.target.describe()) from None
+                    raise storage_error_from(exc.orig, self.target.describe()) from None
                 raise
 
     def dispose(self) -> None:
@@ -142,7 +143,7 @@ def open_sqlite(target: DatabaseTarget, key: DatabaseKey, *, create: bool = Fals
         raise
     except Exception as exc:
         engine.dispose()
-        raise _storage_error_from(exc, str(path)) from None
+        raise storage_error_from(exc, str(path)) from None
     return Database(target, engine, key, connector.format)
 
 
@@ -171,7 +172,7 @@ def open_postgresql(target: DatabaseTarget) -> Database:
             conn.execute(text("SELECT 1"))
     except Exception as exc:
         engine.dispose()
-        raise _storage_error_from(exc, target.describe()) from None
+        raise storage_error_from(exc, target.describe()) from None
     return Database(target, engine)
 
 
@@ -181,21 +182,3 @@ def open_database(target: DatabaseTarget, key: DatabaseKey | None = None, *, cre
             raise StorageError("error.key_required")
         return open_sqlite(target, key, create=create)
     return open_postgresql(target)
-
-
-def _storage_error_from(exc: Exception, where: str) -> StorageError:
-    """A readable message for a low-level database error; the driver text may hold data, so it is not shown."""
-    msg = str(exc).lower()
-    if "database or disk is full" in msg or "disk is full" in msg or "no space" in msg:
-        return StorageError("error.disk_full", where=where)
-    if "readonly" in msg or "read-only" in msg or "permission denied" in msg or "unable to open" in msg:
-        return StorageError("error.read_only", where=where)
-    if "disk is full" in msg or "no space" in msg:
-        return StorageError("error.disk_full", where=where)
-    if "password authentication failed" in msg or "authentication" in msg:
-        return StorageError("error.server_auth", where=where)
-    if "connection" in msg or "could not translate host" in msg or "timeout" in msg:
-        return StorageError("error.server_unreachable", where=where)
-    if "not a database" in msg or "encrypted" in msg:
-        return StorageError("error.wrong_key")
-    return StorageError("error.cannot_open", where=where)

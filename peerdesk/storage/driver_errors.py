@@ -1,0 +1,23 @@
+"""Readable errors for what the database drivers (sqlcipher3, psycopg) raise.
+
+Kept apart from storage.database, so the lightweight cipher module can use it without SQLAlchemy."""
+
+from __future__ import annotations
+
+from peerdesk.errors import StorageError
+
+
+def storage_error_from(exc: Exception, where: str) -> StorageError:
+    """A readable message for a low-level database error; the driver text may hold data, so it is not shown."""
+    msg = str(exc).lower()
+    if "database or disk is full" in msg or "disk is full" in msg or "no space" in msg:
+        return StorageError("error.disk_full", where=where)
+    if "readonly" in msg or "read-only" in msg or "permission denied" in msg or "unable to open" in msg:
+        return StorageError("error.read_only", where=where)
+    if "password authentication failed" in msg or "authentication" in msg:
+        return StorageError("error.server_auth", where=where)
+    if "connection" in msg or "could not translate host" in msg or "timeout" in msg:
+        return StorageError("error.server_unreachable", where=where)
+    if "not a database" in msg or "encrypted" in msg:
+        return StorageError("error.wrong_key")
+    return StorageError("error.cannot_open", where=where)

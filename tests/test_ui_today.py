@@ -191,6 +191,8 @@ def test_a_long_kind_shows_its_most_urgent_rows_then_show_all(qtbot, demo_db, wi
     assert group.childCount() == 2
     more = group.child(1)
     assert more.text(0) == f"… and {page.counts[kind] - 1} more: show all"
+    # The group heading and the 'show all' row read across the whole row, not cut off at the first column.
+    assert group.isFirstColumnSpanned() and more.isFirstColumnSpanned()
     first = [a for a in page.alerts if a.kind == kind][0]
     assert group.child(0).data(0, Qt.ItemDataRole.UserRole) == first.key and first.key in page.ack_buttons
     page.tree.itemActivated.emit(more, 0)

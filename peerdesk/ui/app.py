@@ -168,7 +168,10 @@ def _status(window, text: str) -> None:
     if window is None:
         return
     bar = window.statusBar()
-    bar.showMessage(text) if text else bar.clearMessage()
+    if text:
+        bar.showMessage(text)
+    else:
+        bar.clearMessage()
     bar.repaint()
 
 

@@ -228,10 +228,10 @@ class TodayPage(QWidget):
         self.tree.addTopLevelItems(groups)
         # Spans take effect only once an item is in the tree; each relays out what is expanded, so all go
         # in before the groups open.
-        for group, rows in zip(groups, shown):
+        for group in groups:
             group.setFirstColumnSpanned(True)
-            if group.childCount() > len(rows):
-                group.child(group.childCount() - 1).setFirstColumnSpanned(True)
+        for _group, more, _rest in self._more.values():
+            more.setFirstColumnSpanned(True)
         for group, rows in zip(groups, shown):
             group.setExpanded(True)
             self._add_buttons(rows, roles)

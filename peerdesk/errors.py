@@ -13,7 +13,7 @@ from peerdesk.i18n import t
 class PeerDeskError(Exception):
     """Base of every error meant for a person to read."""
 
-    def __init__(self, key: str, **params: object) -> None:
+    def __init__(self, key: str, /, **params: object) -> None:
         self.key = key
         self.params = params
         super().__init__(key)
@@ -29,7 +29,7 @@ class PeerDeskError(Exception):
 class ValidationError(PeerDeskError):
     """Input that breaks a domain rule. `field` names the offending form field."""
 
-    def __init__(self, key: str, field: str | None = None, **params: object) -> None:
+    def __init__(self, key: str, /, field: str | None = None, **params: object) -> None:
         super().__init__(key, **params)
         self.field = field
 
@@ -50,7 +50,7 @@ class NotFoundError(PeerDeskError):
 class ConflictError(PeerDeskError):
     """A colleague saved the same record first. `changes` lists what they changed."""
 
-    def __init__(self, key: str = "error.conflict", changes: dict | None = None, **params: object) -> None:
+    def __init__(self, key: str = "error.conflict", /, changes: dict | None = None, **params: object) -> None:
         super().__init__(key, **params)
         self.changes = changes or {}
 

@@ -51,12 +51,32 @@ def catalogue(lang: str) -> dict[str, str]:
         return json.load(fh)
 
 
-def t(key: str, lang: str | None = None, **params: object) -> str:
-    """The text for `key` in the current (or given) language, formatted with params."""
+def plural_category(n: object, lang: str) -> str:
+    """CLDR's plural category ("one", "other", …) of a count in a language, from Babel's rules."""
+    return _locale(lang).plural_form(abs(n) if isinstance(n, (int, float)) else 0)
+
+
+@lru_cache(maxsize=None)
+def _locale(lang: str):
+    from babel.core import Locale  # imported only when a plural message is formatted
+
+    return Locale.parse(lang)
+
+
+def t(msgid: str, lang: str | None = None, /, **params: object) -> str:
+    """The text for `msgid` in the current (or given) language, formatted with params.
+
+    `msgid` and `lang` are positional-only, so a placeholder may have any name ({key}, {lang}, …)
+    without colliding with them. A message whose catalogue entry is an object of CLDR plural
+    categories ({"one": "1 träff", "other": "{n} träffar"}) is chosen by the parameter `n`.
+    """
     lang = lang or language()
-    text = catalogue(lang).get(key)
+    text = catalogue(lang).get(msgid)
     if text is None:
-        text = catalogue("en").get(key, key)
+        lang = "en"
+        text = catalogue("en").get(msgid, msgid)
+    if isinstance(text, dict):
+        text = text.get(plural_category(params.get("n", 0), lang)) or text["other"]
     if params:
         try:
             return text.format(**params)

@@ -154,9 +154,9 @@ def _instrument_table(ins, items, item_by_id, used, answers, ward_letter, k, lan
         for ci, key in enumerate(keys):
             (kind, value), rnum = key
             if kind == "ward":
-                label = t("report.group_letter", lang=lang, letter=value)
+                label = t("report.group_letter", lang, letter=value)
             elif key == total_key:
-                label = t("report.total", lang=lang)
+                label = t("report.total", lang)
             else:
                 label = _role_label(value, lang)
             columns.append(Column(label, rnum))
@@ -171,10 +171,10 @@ def _instrument_table(ins, items, item_by_id, used, answers, ward_letter, k, lan
         return Grid(caption, columns, grid_cells, overall, respondents)
 
     by_role = [(("role", role), r) for role in ROLE_ORDER for r in shown_rounds if (("role", role), r) in groups]
-    grids = [grid(t("report.grid.groups", lang=lang), by_role)]
+    grids = [grid(t("report.grid.groups", lang), by_role)]
     if ward_keys:
         total = [staff_total] if staff_total in groups else []
-        grids.append(grid(t("report.grid.staff_groups", lang=lang, round=round_number), ward_keys + total, staff_total))
+        grids.append(grid(t("report.grid.staff_groups", lang, round=round_number), ward_keys + total, staff_total))
     low = getattr(ins, f"anchor_low_{lang}") or ""
     high = getattr(ins, f"anchor_high_{lang}") or ""
     return InstrumentTable(
@@ -232,6 +232,6 @@ def _quotes(s: Session, rnd_round, usable, kq, lang) -> tuple[dict[str, list[tup
             continue
         if q.consent_id:
             used.add(q.consent_id)
-        attribution = t("report.attribution", lang=lang, role=_role_label(q.informant_role, lang, plural=False), round=rnd_round.number)
-        out[themes.get(q.theme_id, t("report.no_theme", lang=lang))].append((q.text, attribution))
+        attribution = t("report.attribution", lang, role=_role_label(q.informant_role, lang, plural=False), round=rnd_round.number)
+        out[themes.get(q.theme_id, t("report.no_theme", lang))].append((q.text, attribution))
     return dict(out), used

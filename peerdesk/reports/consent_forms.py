@@ -106,7 +106,7 @@ def build_consent_forms(batch: FormBatch, path: str | Path, progress: Progress |
     h2 = ParagraphStyle("h2", parent=body, fontName="Helvetica-Bold", fontSize=12, leading=15, spaceBefore=6, spaceAfter=4)
 
     c = Canvas(str(tmp), pagesize=A4, pageCompression=1)
-    c.setTitle(t("pdf.consent.title", lang=lang))
+    c.setTitle(t("pdf.consent.title", lang))
     c.setAuthor(batch.pages[0].organisation if batch.pages else "PeerDesk")
     c.setSubject(batch.pages[0].study_name if batch.pages else "")
     total = len(batch.pages)
@@ -124,7 +124,7 @@ def build_consent_forms(batch: FormBatch, path: str | Path, progress: Progress |
         drawing.add(widget)
         renderPDF.draw(drawing, c, width - margin - qr_size, top - qr_size + 2 * mm)
         c.setFont("Helvetica", 8)
-        c.drawCentredString(width - margin - qr_size / 2, top - qr_size - 1 * mm, t("pdf.consent.form_no_label", lang=lang))
+        c.drawCentredString(width - margin - qr_size / 2, top - qr_size - 1 * mm, t("pdf.consent.form_no_label", lang))
         c.setFont("Helvetica-Bold", 11)
         c.drawCentredString(width - margin - qr_size / 2, top - qr_size - 5.5 * mm, page.form_number)
 
@@ -133,7 +133,7 @@ def build_consent_forms(batch: FormBatch, path: str | Path, progress: Progress |
         c.drawString(margin, top - 4 * mm, page.organisation)
         c.setFillColor(colors.black)
         title_w = width - 2 * margin - qr_size - 6 * mm
-        title = Paragraph(escape(t("pdf.consent.title", lang=lang)),
+        title = Paragraph(escape(t("pdf.consent.title", lang)),
                           ParagraphStyle("title", parent=body, fontName="Helvetica-Bold", fontSize=15, leading=18))
         _, th = title.wrap(title_w, 40 * mm)
         title.drawOn(c, margin, top - 8 * mm - th)
@@ -148,23 +148,23 @@ def build_consent_forms(batch: FormBatch, path: str | Path, progress: Progress |
         # Signature block at a fixed place at the bottom.
         sig_top = margin + 62 * mm
         facts = [
-            t("pdf.consent.runs", lang=lang, organisation=escape(page.organisation)),
-            t("pdf.consent.period", lang=lang, start=_d(page.start_date), end=_d(page.end_date)),
+            t("pdf.consent.runs", lang, organisation=escape(page.organisation)),
+            t("pdf.consent.period", lang, start=_d(page.start_date), end=_d(page.end_date)),
         ]
         if page.contact:
-            facts.append(t("pdf.consent.contact", lang=lang, contact=escape(page.contact)))
+            facts.append(t("pdf.consent.contact", lang, contact=escape(page.contact)))
         if page.workplace:
-            facts.append(t("pdf.consent.workplace", lang=lang, workplace=escape(page.workplace)))
+            facts.append(t("pdf.consent.workplace", lang, workplace=escape(page.workplace)))
         flow = [Paragraph(" &nbsp;·&nbsp; ".join(facts), small), Spacer(1, 3 * mm)]
         for para in (page.info_text or "").split("\n\n"):
             if para.strip():
                 flow.append(Paragraph(escape(para.strip()).replace("\n", "<br/>"), body))
-        flow.append(Paragraph(escape(t("pdf.consent.rights", lang=lang)), body))
-        flow.append(Paragraph(escape(t("pdf.consent.scope_heading", lang=lang)), h2))
-        flow.append(_Boxes([t(f"pdf.consent.scope.{sc}", lang=lang) for sc in page.scopes], 10))
-        flow.append(Paragraph(escape(t("pdf.consent.scope_hint", lang=lang)), small))
-        flow.append(Paragraph(escape(t("pdf.consent.consent_heading", lang=lang)), h2))
-        flow.append(Paragraph(escape(t("pdf.consent.declaration", lang=lang, study=page.study_name, valid_until=_d(page.valid_until))), body))
+        flow.append(Paragraph(escape(t("pdf.consent.rights", lang)), body))
+        flow.append(Paragraph(escape(t("pdf.consent.scope_heading", lang)), h2))
+        flow.append(_Boxes([t(f"pdf.consent.scope.{sc}", lang) for sc in page.scopes], 10))
+        flow.append(Paragraph(escape(t("pdf.consent.scope_hint", lang)), small))
+        flow.append(Paragraph(escape(t("pdf.consent.consent_heading", lang)), h2))
+        flow.append(Paragraph(escape(t("pdf.consent.declaration", lang, study=page.study_name, valid_until=_d(page.valid_until))), body))
         frame_h = y_rule - 4 * mm - sig_top
         frame = Frame(margin, sig_top, width - 2 * margin, frame_h, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, showBoundary=0)
         frame.addFromList([KeepInFrame(width - 2 * margin, frame_h, flow, mode="shrink")], c)
@@ -174,9 +174,9 @@ def build_consent_forms(batch: FormBatch, path: str | Path, progress: Progress |
         c.setLineWidth(0.5)
         col = (width - 2 * margin - 10 * mm) / 2
         rows = [
-            (sig_top - 12 * mm, [(t("pdf.consent.place", lang=lang), None), (t("pdf.consent.date", lang=lang), None)]),
-            (sig_top - 27 * mm, [(t("pdf.consent.signature", lang=lang), None)]),
-            (sig_top - 42 * mm, [(t("pdf.consent.name_clarification", lang=lang), page.informant_name)]),
+            (sig_top - 12 * mm, [(t("pdf.consent.place", lang), None), (t("pdf.consent.date", lang), None)]),
+            (sig_top - 27 * mm, [(t("pdf.consent.signature", lang), None)]),
+            (sig_top - 42 * mm, [(t("pdf.consent.name_clarification", lang), page.informant_name)]),
         ]
         for y, cells in rows:
             cell_w = col if len(cells) == 2 else width - 2 * margin
@@ -190,18 +190,18 @@ def build_consent_forms(batch: FormBatch, path: str | Path, progress: Progress |
                     c.drawString(x + 1 * mm, y + 1.5 * mm, value)
         if page.informant_name is None:
             c.setFont("Helvetica", 8)
-            label = t("pdf.consent.i_am", lang=lang)
+            label = t("pdf.consent.i_am", lang)
             c.drawString(margin, sig_top - 53 * mm, label)
             x = margin + c.stringWidth(label, "Helvetica", 8) + 4 * mm
-            _draw_boxes(c, x, sig_top - 53 * mm, [t(f"pdf.consent.role.{r}", lang=lang) for r in ("staff", "patient", "manager", "peer_supporter")], 8)
+            _draw_boxes(c, x, sig_top - 53 * mm, [t(f"pdf.consent.role.{r}", lang) for r in ("staff", "patient", "manager", "peer_supporter")], 8)
 
         # Footer: form number, where to return it, page n of N.
         c.setStrokeColor(colors.HexColor("#888888"))
         c.line(margin, margin - 2 * mm, width - margin, margin - 2 * mm)
         c.setFont("Helvetica", 7.5)
         c.setFillColor(colors.HexColor("#444444"))
-        c.drawString(margin, margin - 6 * mm, t("pdf.consent.footer", lang=lang, number=page.form_number, organisation=page.organisation))
-        c.drawRightString(width - margin, margin - 6 * mm, t("pdf.page_of", lang=lang, page=index, pages=total))
+        c.drawString(margin, margin - 6 * mm, t("pdf.consent.footer", lang, number=page.form_number, organisation=page.organisation))
+        c.drawRightString(width - margin, margin - 6 * mm, t("pdf.page_of", lang, page=index, pages=total))
         c.setFillColor(colors.black)
         c.showPage()
     if progress is not None and not progress(total, total):

@@ -12,7 +12,7 @@ from peerdesk.i18n import t
 
 
 def _label(key: str, fallback: str, lang: str) -> str:
-    text = t(key, lang=lang)
+    text = t(key, lang)
     return fallback if text == key else text
 
 
@@ -35,18 +35,18 @@ def build_register_extract(extract, path: str | Path, lang: str) -> int:
         canvas.saveState()
         canvas.setFont("Helvetica", 7.5)
         canvas.setFillColor(colors.HexColor("#444444"))
-        canvas.drawString(20 * mm, 12 * mm, t("pdf.extract.footer", lang=lang, date=extract.produced_on.isoformat()))
-        canvas.drawRightString(A4[0] - 20 * mm, 12 * mm, t("pdf.page", lang=lang, page=doc.page))
+        canvas.drawString(20 * mm, 12 * mm, t("pdf.extract.footer", lang, date=extract.produced_on.isoformat()))
+        canvas.drawRightString(A4[0] - 20 * mm, 12 * mm, t("pdf.page", lang, page=doc.page))
         canvas.restoreState()
 
     story = [
-        Paragraph(escape(t("pdf.extract.title", lang=lang)), h1),
-        Paragraph(escape(t("pdf.extract.person", lang=lang, name=extract.person_name)), body),
-        Paragraph(escape(t("pdf.extract.produced", lang=lang, date=extract.produced_on.isoformat())), body),
-        Paragraph(escape(t("pdf.extract.controller", lang=lang, controller=extract.controller or "-")), body),
+        Paragraph(escape(t("pdf.extract.title", lang)), h1),
+        Paragraph(escape(t("pdf.extract.person", lang, name=extract.person_name)), body),
+        Paragraph(escape(t("pdf.extract.produced", lang, date=extract.produced_on.isoformat())), body),
+        Paragraph(escape(t("pdf.extract.controller", lang, controller=extract.controller or "-")), body),
         Spacer(1, 3 * mm),
-        Paragraph(escape(t("pdf.extract.intro", lang=lang)), body),
-        Paragraph(escape(t("pdf.extract.rights", lang=lang)), body),
+        Paragraph(escape(t("pdf.extract.intro", lang)), body),
+        Paragraph(escape(t("pdf.extract.rights", lang)), body),
     ]
     width = A4[0] - 40 * mm
     style = TableStyle([
@@ -59,14 +59,14 @@ def build_register_extract(extract, path: str | Path, lang: str) -> int:
     for sec in extract.sections:
         title = _label(f"extract.table.{sec.table}", sec.table, lang)
         if sec.context:
-            title = t("pdf.extract.context", lang=lang, title=title)
+            title = t("pdf.extract.context", lang, title=title)
         head = [Paragraph(escape(f"{title} ({len(sec.rows)})"), h2)]
-        purpose = _label(sec.purpose_key, t("pdf.extract.purpose_default", lang=lang), lang)
-        head.append(Paragraph(escape(t("pdf.extract.purpose", lang=lang, purpose=purpose)), small))
+        purpose = _label(sec.purpose_key, t("pdf.extract.purpose_default", lang), lang)
+        head.append(Paragraph(escape(t("pdf.extract.purpose", lang, purpose=purpose)), small))
         if sec.who:
-            roles = ", ".join(t(f"role.{r}", lang=lang) for r in sec.who)
-            head.append(Paragraph(escape(t("pdf.extract.who", lang=lang, roles=roles)), small))
-        kept = t("pdf.extract.kept_days", lang=lang, days=sec.retention_days) if sec.retention_days else t("pdf.extract.kept_while_needed", lang=lang)
+            roles = ", ".join(t(f"role.{r}", lang) for r in sec.who)
+            head.append(Paragraph(escape(t("pdf.extract.who", lang, roles=roles)), small))
+        kept = t("pdf.extract.kept_days", lang, days=sec.retention_days) if sec.retention_days else t("pdf.extract.kept_while_needed", lang)
         head.append(Paragraph(escape(kept), small))
         head.append(Spacer(1, 2 * mm))
         blocks = []
@@ -90,11 +90,11 @@ def build_register_extract(extract, path: str | Path, lang: str) -> int:
             blocks.append(Spacer(1, 2 * mm))
         story.append(KeepTogether(head + blocks[:2]))
         story.extend(blocks[2:])
-    story.append(Paragraph(escape(t("pdf.extract.audit", lang=lang, n=len(extract.audit_entries))), h2))
-    story.append(Paragraph(escape(t("pdf.extract.audit_help", lang=lang)), small))
+    story.append(Paragraph(escape(t("pdf.extract.audit", lang, n=len(extract.audit_entries))), h2))
+    story.append(Paragraph(escape(t("pdf.extract.audit_help", lang)), small))
     if extract.audit_entries:
         cols = ("at", "username", "action", "table_name", "record_id")
-        data = [[Paragraph(escape(t(f"ui.audit.col.{c}", lang=lang)), cell) for c in cols]]
+        data = [[Paragraph(escape(t(f"ui.audit.col.{c}", lang)), cell) for c in cols]]
         for e in extract.audit_entries:
             data.append([Paragraph(escape(str(e.get(c) if e.get(c) is not None else ""))[:40], cell) for c in cols])
         table = Table(data, colWidths=[42 * mm, 28 * mm, 35 * mm, 45 * mm, width - 150 * mm], repeatRows=1)
@@ -102,6 +102,6 @@ def build_register_extract(extract, path: str | Path, lang: str) -> int:
                                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE"))]))
         story.append(table)
     doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm, bottomMargin=20 * mm,
-                            title=t("pdf.extract.title", lang=lang), author=extract.controller or "PeerDesk")
+                            title=t("pdf.extract.title", lang), author=extract.controller or "PeerDesk")
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return doc.page

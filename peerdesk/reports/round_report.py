@@ -32,7 +32,7 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
 
     lang = data.lang
     st = styles()
-    tr = lambda key, **kw: t(key, lang=lang, **kw)  # noqa: E731
+    tr = lambda msgid, /, **kw: t(msgid, lang, **kw)  # noqa: E731
     steps = 4 + len(data.instruments)
     done = 0
 
@@ -160,7 +160,7 @@ def _grid_table(grid, items, lang, only: list[int] | None = None, wrap=_wrapped)
     n = len(grid.columns)
     other = min(16 * mm, (100 * mm) / max(1, n))
     first = 170 * mm - other * n
-    spans, row1 = [], [wrap(t("report.col.item", lang=lang), first, BOLD)]
+    spans, row1 = [], [wrap(t("report.col.item", lang), first, BOLD)]
     start = 1
     for ci, col in enumerate(grid.columns):
         if ci == 0 or col.group != grid.columns[ci - 1].group:
@@ -170,7 +170,7 @@ def _grid_table(grid, items, lang, only: list[int] | None = None, wrap=_wrapped)
         else:
             row1.append("")
             spans.append(("SPAN", (start, 0), (ci + 1, 0)))
-    row2 = [""] + [wrap(t("report.round_short", lang=lang, round=c.round_number), other, BOLD) for c in grid.columns]
+    row2 = [""] + [wrap(t("report.round_short", lang, round=c.round_number), other, BOLD) for c in grid.columns]
     rows = [row1, row2]
     for number, text in items:
         row = [wrap(f"{number}. {text}", first)]
@@ -178,9 +178,9 @@ def _grid_table(grid, items, lang, only: list[int] | None = None, wrap=_wrapped)
             cell = grid.cells[(number, ci)]
             row.append(DASH if cell.hidden or not cell.n else f"{_fmt(cell.mean, lang)}\nn={cell.n}")
         rows.append(row)
-    rows.append([wrap(t("report.overall", lang=lang), first, BOLD)]
+    rows.append([wrap(t("report.overall", lang), first, BOLD)]
                 + [DASH if grid.overall[ci].hidden else _fmt(grid.overall[ci].mean, lang) for ci in range(n)])
-    rows.append([wrap(t("report.respondents", lang=lang), first, BOLD)]
+    rows.append([wrap(t("report.respondents", lang), first, BOLD)]
                 + [DASH if grid.overall[ci].hidden else str(grid.respondents[ci]) for ci in range(n)])
     table = Table(rows, colWidths=[first] + [other] * n, repeatRows=2)
     style = table_style(header_rows=2)
@@ -225,6 +225,6 @@ def _chart(table, lang):
     legend = Legend()
     legend.x, legend.y = 360, 150
     legend.fontSize = 8
-    legend.colorNamePairs = [(palette[i % len(palette)], t("report.round_short", lang=lang, round=r)) for i, r in enumerate(rounds)]
+    legend.colorNamePairs = [(palette[i % len(palette)], t("report.round_short", lang, round=r)) for i, r in enumerate(rounds)]
     drawing.add(legend)
     return drawing

@@ -16,7 +16,7 @@ def build(data, path: str) -> int:
 
     lang = data.lang
     st = styles()
-    tr = lambda key, **kw: t(key, lang=lang, **kw)  # noqa: E731
+    tr = lambda msgid, /, **kw: t(msgid, lang, **kw)  # noqa: E731
     period = f"{data.start.isoformat()} – {data.end.isoformat()}"
     title = tr("summary.title")
     story = [Paragraph(escape(title), st["title"]),

@@ -83,7 +83,7 @@ class RoundReportData:
 
 
 def _role_label(role: m.InformantRole, lang: str, plural: bool = True) -> str:
-    return t(f"report.role.{role.value}{'s' if plural else ''}", lang=lang)
+    return t(f"report.role.{role.value}{'s' if plural else ''}", lang)
 
 
 class _Usable:
@@ -264,9 +264,9 @@ def _instrument_table(ins, items, used, shown_rounds, sums, ward_letter, k, lang
         for ci, key in enumerate(keys):
             (kind, value), rnum = key
             if kind == "ward":
-                label = t("report.group_letter", lang=lang, letter=value)
+                label = t("report.group_letter", lang, letter=value)
             elif key == total_key:
-                label = t("report.total", lang=lang)
+                label = t("report.total", lang)
             else:
                 label = _role_label(value, lang)
             columns.append(Column(label, rnum))
@@ -281,10 +281,10 @@ def _instrument_table(ins, items, used, shown_rounds, sums, ward_letter, k, lang
         return Grid(caption, columns, grid_cells, overall, respondents)
 
     by_role = [(("role", role), r) for role in ROLE_ORDER for r in shown_rounds if (("role", role), r) in groups]
-    grids = [grid(t("report.grid.groups", lang=lang), by_role)]
+    grids = [grid(t("report.grid.groups", lang), by_role)]
     if ward_keys:
         total = [staff_total] if staff_total in groups else []
-        grids.append(grid(t("report.grid.staff_groups", lang=lang, round=round_number), ward_keys + total, staff_total))
+        grids.append(grid(t("report.grid.staff_groups", lang, round=round_number), ward_keys + total, staff_total))
     low = getattr(ins, f"anchor_low_{lang}") or ""
     high = getattr(ins, f"anchor_high_{lang}") or ""
     return InstrumentTable(
@@ -352,7 +352,7 @@ def _quotes(s: Session, rnd_round, today, kq, lang) -> tuple[dict[str, list[tupl
         .where(m.Interview.round_id == rnd_round.id).group_by(m.Interview.informant_role)
     ).all()
     # With too few informants of a role, its quotes could not stay anonymous: they are not even read.
-    attribution = {role: t("report.attribution", lang=lang, role=_role_label(role, lang, plural=False), round=rnd_round.number)
+    attribution = {role: t("report.attribution", lang, role=_role_label(role, lang, plural=False), round=rnd_round.number)
                    for role, count in informants if int(count or 0) >= kq}
     if not attribution:
         return {}, set()
@@ -373,7 +373,7 @@ def _quotes(s: Session, rnd_round, today, kq, lang) -> tuple[dict[str, list[tupl
             continue
         if consent_id:
             used.add(consent_id)
-        out[themes.get(theme_id, t("report.no_theme", lang=lang))].append((text, attribution[role]))
+        out[themes.get(theme_id, t("report.no_theme", lang))].append((text, attribution[role]))
     return dict(out), used
 
 

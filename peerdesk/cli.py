@@ -29,13 +29,44 @@ def _ask_passphrase(new: bool) -> str | None:
     return first
 
 
-def _open(create: bool = False, **kw):
+def _open(create: bool = False, recovery_sheet: str | None = None, **kw):
     from peerdesk.storage.opening import open_current
 
     opened = open_current(create=create, ask=_ask_passphrase, **kw)
     if opened.recovery_key:
-        print(t("cli.recovery_key", key=opened.recovery_key), file=sys.stderr)
+        _show_recovery_key(opened, recovery_sheet)
     return opened
+
+
+def _show_recovery_key(opened, sheet: str | None) -> None:
+    """A new database's recovery key, shown once on stderr (never in stdout, which scripts keep, nor in a log).
+
+    At a terminal the person types its last group back to show they wrote it down; a script gets the
+    key printed, clearly marked, and can ask for the one-page sheet with --recovery-sheet."""
+    from peerdesk.reports.recovery_sheet import key_lines
+    from peerdesk.storage.keys import confirms_recovery
+
+    lines = "\n".join(f"    {line}" for line in key_lines(opened.recovery_key))
+    print(t("cli.recovery.shown", lines=lines), file=sys.stderr)
+    if sheet:
+        import datetime as dt
+
+        from peerdesk.reports.recovery_sheet import build_recovery_sheet
+
+        build_recovery_sheet(opened.recovery_key, opened.db.target.describe(), dt.date.today(), sheet)
+        print(t("cli.recovery.sheet", path=sheet), file=sys.stderr)
+    if not sys.stdin.isatty():
+        return
+    while True:
+        print(t("cli.recovery.confirm"), end="", file=sys.stderr, flush=True)
+        typed = sys.stdin.readline()
+        if not typed:  # end of input (Ctrl+D)
+            print("\n" + t("cli.recovery.not_confirmed"), file=sys.stderr)
+            return
+        if confirms_recovery(typed, opened.recovery_key):
+            print(t("cli.recovery.confirmed"), file=sys.stderr)
+            return
+        print(t("cli.recovery.wrong_group"), file=sys.stderr)
 
 
 def _password_for(username: str) -> str:
@@ -86,7 +117,7 @@ def cmd_demo(args) -> int:
     from peerdesk.services import demo
     from peerdesk.services.access import SYSTEM
 
-    opened = _open(create=True)
+    opened = _open(create=True, recovery_sheet=args.recovery_sheet)
     db = opened.db
     # Bootstrapping an empty database is the one thing done without a login.
     with db.begin(SYSTEM) as s:
@@ -497,7 +528,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="peerdesk", description=t("cli.description"))
     p.add_argument("--user", help=t("cli.user.help"))
     sub = p.add_subparsers(dest="command")
-    sub.add_parser("demo", help=t("cli.demo.help")).set_defaults(func=cmd_demo)
+    demo = sub.add_parser("demo", help=t("cli.demo.help"))
+    demo.add_argument("--recovery-sheet", metavar="FILE.pdf", help=t("cli.recovery.sheet.help"))
+    demo.set_defaults(func=cmd_demo)
     db = sub.add_parser("db", help=t("cli.db.help"))
     dbsub = db.add_subparsers(dest="db_command", required=True)
     info = dbsub.add_parser("info", help=t("cli.db.info.help"))
@@ -596,6 +629,22 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a command ended by SIGPIPE (128 + 13), as `yes | head -1`
+
+
+def _quiet_after_broken_pipe() -> None:
+    """The reader of our output left (`peerdesk list people | head -1`): nothing is wrong and nothing more
+    can be said. As the Python docs advise for SIGPIPE, point stdout at devnull so the interpreter's
+    final flush of what is still buffered does not fail again on the way out."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0].startswith("--exit-when") or argv[0] == "gui":
@@ -609,7 +658,12 @@ def main(argv: list[str] | None = None) -> int:
         build_parser().print_help()
         return 2
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the try, not in the interpreter's shutdown
+        return code
+    except BrokenPipeError:
+        _quiet_after_broken_pipe()
+        return EXIT_BROKEN_PIPE
     except PeerDeskError as exc:
         print(f"peerdesk: {exc.message}", file=sys.stderr)
         return 1

@@ -4,6 +4,11 @@ Every domain test that takes `db` runs on both backends. PostgreSQL comes
 from PEERDESK_TEST_PG_URL, or a throwaway cluster started here from the
 installed server binaries. Without them the PostgreSQL half is skipped —
 unless PEERDESK_REQUIRE_POSTGRES=1 (CI), where it fails instead.
+
+A working keyring is the default, as on an office's computer: in this process a fresh
+in-memory backend per test (`keyring_backend`), in subprocesses a JSON file beside the test's
+data directory (tests/file_keyring.py). No keyring and a locked keyring are the special cases:
+the `no_keyring` and `locked_keyring` fixtures (both also reach subprocesses via the environment).
 """
 
 from __future__ import annotations
@@ -24,13 +29,52 @@ os.environ.setdefault("PEERDESK_LANG", "en")
 # Tests never touch the developer's real data directory or keyring.
 _TEST_HOME = tempfile.mkdtemp(prefix="peerdesk-test-home-")
 os.environ["PEERDESK_DATA_DIR"] = _TEST_HOME
-os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+# Subprocesses (`python -m peerdesk`, main.py) get the file-backed test keyring; they import it from here.
+_ROOT = str(Path(__file__).resolve().parent.parent)
+os.environ["PYTHON_KEYRING_BACKEND"] = "tests.file_keyring.FileKeyring"
+os.environ["PYTHONPATH"] = os.pathsep.join([_ROOT, *filter(None, [os.environ.get("PYTHONPATH")])])
+os.environ.pop("PEERDESK_TEST_KEYRING_FILE", None)
 
 from peerdesk.storage.config import DatabaseTarget  # noqa: E402
 from peerdesk.storage.database import open_database  # noqa: E402
 from peerdesk.storage.keys import DatabaseKey  # noqa: E402
 
 TEST_KEY = DatabaseKey(raw_hex="5e" * 32)
+
+
+# ---------------------------------------------------------------- keyring
+@pytest.fixture(autouse=True)
+def keyring_backend(monkeypatch):
+    """A working keyring (fresh, in memory) for every test; `keyring_backend.items` shows what was stored."""
+    import keyring
+
+    from tests.memory_keyring import MemoryKeyring
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.file_keyring.FileKeyring")
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    return backend
+
+
+@pytest.fixture
+def no_keyring(keyring_backend, monkeypatch):
+    """No keyring backend works (a headless machine): here and in subprocesses started from this test."""
+    import keyring
+    from keyring.backends import fail
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    keyring.set_keyring(fail.Keyring())
+
+
+@pytest.fixture
+def locked_keyring(keyring_backend, monkeypatch):
+    """A keyring whose collection is locked: every read and write fails (here and in subprocesses)."""
+    import keyring
+
+    from tests.locked_keyring import LockedKeyring
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.locked_keyring.LockedKeyring")
+    keyring.set_keyring(LockedKeyring())
 
 
 # ---------------------------------------------------------------- SQLite

@@ -66,6 +66,16 @@ class DatabaseKey:
         return "DatabaseKey(raw)" if self.raw_hex else "DatabaseKey(passphrase)"
 
 
+def recovery_last_group(recovery: str) -> str:
+    """The last group of a recovery key, which the person types back to show they wrote it down."""
+    return recovery.rsplit("-", 1)[-1]
+
+
+def confirms_recovery(typed: str, recovery: str) -> bool:
+    """True when `typed` is the key's last group (case, spaces and dashes around it do not matter)."""
+    return bool(recovery) and re.sub(r"[\s-]", "", typed).lower() == recovery_last_group(recovery).lower()
+
+
 class KeyringUnavailable(StorageError):
     def __init__(self) -> None:
         super().__init__("error.keyring_unavailable")

@@ -2,7 +2,9 @@
 
 The key comes from the OS keyring; if no keyring backend works, or it holds no
 key for this file, from PEERDESK_DB_PASSPHRASE or by asking the person
-(`ask(new)` returns the typed passphrase, or None if they cancel).
+(`ask(new)` returns the typed passphrase, or None if they cancel). A new file is
+made with a random key kept in the keyring — unless PEERDESK_DB_PASSPHRASE is
+set, which a script does to choose the passphrase itself.
 """
 
 from __future__ import annotations
@@ -49,6 +51,10 @@ def _ask(ask: AskPassphrase | None, new: bool) -> DatabaseKey:
 
 def resolve_key(path: Path, *, new: bool, ask: AskPassphrase | None) -> tuple[DatabaseKey, str]:
     """The key for an existing file, or a fresh one for a new file, and where it came from."""
+    if new and passphrase_from_env() is not None:
+        # A script that names the passphrase gets a database that this passphrase opens on any
+        # machine, not a random key tied to whichever keyring happens to be present.
+        return _ask(ask, new), "passphrase"
     try:
         if new:
             key = DatabaseKey.new_raw()
@@ -120,7 +126,10 @@ def _upgrade_cipher_format(db: Database, key: DatabaseKey) -> Database:
 
 
 def _discard_new(path: Path) -> None:
-    """Remove a database file this call created but could not finish (never an existing one)."""
+    """Remove a database file this call created but could not finish (never an existing one), and its key."""
+    from peerdesk.storage.keys import delete_key_from_keyring
+
+    delete_key_from_keyring(path)
     for suffix in ("", "-wal", "-shm", "-journal"):
         p = Path(str(path) + suffix)
         if p.exists():

@@ -108,16 +108,16 @@ def _first_run(window, target):
                     demo.load_demo(s)
         except PeerDeskError as exc:
             # Nothing was written (the transaction rolled back); the file is new and empty of data.
-            dialog.show_error(exc.message)
+            dialog.show_error(exc.message, getattr(exc, "field", None))
             opened.db.dispose()
             from peerdesk.storage.opening import _discard_new
 
             _discard_new(target.path)
             continue
-        if opened.recovery_key:
-            from PySide6.QtWidgets import QMessageBox
+        if opened.recovery_key:  # a new key in the keyring: shown once, confirmed before anything else
+            from peerdesk.ui.setup.recovery_dialog import RecoveryKeyDialog
 
-            QMessageBox.information(window, t("ui.recovery.title"), t("ui.recovery.text", key=opened.recovery_key))
+            RecoveryKeyDialog(opened.recovery_key, str(target.path), window).exec()
         from peerdesk.services.auth import login
 
         opened.actor = login(opened.db, values["username"], values["password"])

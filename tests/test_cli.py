@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def run(env_extra: dict, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     env.pop("PEERDESK_DATABASE_URL", None)
-    env.update({"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", "PEERDESK_LANG": "en", **env_extra})
+    env.update({"PEERDESK_LANG": "en", **env_extra})  # a keyring, as the session's default (conftest), unless env_extra says
     return subprocess.run([sys.executable, "-m", "peerdesk", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300, input=input)
 
 

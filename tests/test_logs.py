@@ -25,10 +25,12 @@ def test_validation_messages_name_fields_not_values():
 
 
 def test_cli_password_from_the_keyring(tmp_path):
+    from tests.file_keyring import read_items, write_items
+
     env = {"PEERDESK_DATA_DIR": str(tmp_path), "PEERDESK_DB_PASSPHRASE": "pp"}
     assert run(env, "demo").returncode == 0
-    keyring_env = {**env, "PYTHON_KEYRING_BACKEND": "tests.memory_keyring.MemoryKeyring", "PYTHONPATH": ".",
-                   "TEST_KEYRING_USER": "coordinator", "TEST_KEYRING_PASSWORD": "demo"}
-    result = run(keyring_env, "--user", "coordinator", "list", "workplaces")
+    assert run(env, "--user", "coordinator", "list", "workplaces").returncode != 0  # no password anywhere yet
+    write_items({**read_items(env), "PeerDesk/user:coordinator": "demo"}, env)
+    result = run(env, "--user", "coordinator", "list", "workplaces")
     assert result.returncode == 0, result.stderr
     assert "Bostad Först" in result.stdout

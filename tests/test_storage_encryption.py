@@ -100,9 +100,7 @@ def test_network_share_is_refused_with_a_pointer_to_postgresql(tmp_path, monkeyp
     assert not (tmp_path / "x.db").exists()
 
 
-def test_no_keyring_means_passphrase_never_plaintext(tmp_path, monkeypatch):
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-    _reset_keyring()
+def test_no_keyring_means_passphrase_never_plaintext(tmp_path, no_keyring):
     target = DatabaseTarget("sqlite", path=tmp_path / "p.db")
     with pytest.raises(StorageError) as info:  # no way to ask: refuse instead of writing plaintext
         open_current(create=True, target=target)
@@ -121,9 +119,7 @@ def test_no_keyring_means_passphrase_never_plaintext(tmp_path, monkeypatch):
     opened.db.dispose()
 
 
-def test_locked_keyring_falls_back_to_the_passphrase(tmp_path, monkeypatch):
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.locked_keyring.LockedKeyring")
-    _reset_keyring()
+def test_locked_keyring_falls_back_to_the_passphrase(tmp_path, locked_keyring):
     target = DatabaseTarget("sqlite", path=tmp_path / "l.db")
     opened = open_current(create=True, target=target, ask=lambda new: "a passphrase")
     assert opened.key_source == "passphrase"
@@ -140,19 +136,6 @@ def test_recovery_key_opens_the_database_when_the_keyring_lost_it(tmp_path):
     db = open_database(DatabaseTarget("sqlite", path=tmp_path / "r.db"), DatabaseKey.from_user_input(typed))
     db.dispose()
     assert "5e5e" not in repr(TEST_KEY)  # key material never shows up in reprs or logs
-
-
-def _reset_keyring():
-    import keyring.core
-
-    keyring.core._keyring_backend = None
-    keyring.core.init_backend()
-
-
-@pytest.fixture(autouse=True)
-def _restore_keyring():
-    yield
-    _reset_keyring()
 
 
 KEYRING_SCRIPT = textwrap.dedent(

@@ -55,7 +55,8 @@ def data_dir(tmp_path, monkeypatch):
     return tmp_path
 
 
-def test_first_start_creates_the_encrypted_database_with_admin_and_demo(qtbot, data_dir):
+def test_first_start_creates_the_encrypted_database_with_admin_and_demo(qtbot, data_dir, no_keyring):
+    """Without a keyring (the passphrase path; with one, see test_ui_first_run.py)."""
     window = MainWindow()
     qtbot.addWidget(window)
     seen = {}
@@ -67,7 +68,7 @@ def test_first_start_creates_the_encrypted_database_with_admin_and_demo(qtbot, d
         qtbot.keyClicks(dialog.password, "short")
         qtbot.keyClicks(dialog.password2, "short")
         click_ok(qtbot, dialog)  # too short: the dialog stays open and says why
-        seen["error"] = dialog.error.text()
+        seen["error"] = dialog.field_errors["password"].text()  # next to the field it is about
         for field in (dialog.password, dialog.password2):
             field.clear()
             qtbot.keyClicks(field, "a long admin password")

@@ -17,8 +17,10 @@ from peerdesk.i18n import t
 def _ask_passphrase(new: bool) -> str | None:
     import getpass
 
-    if not sys.stdin.isatty():
-        return None
+    if not sys.stdin.isatty():  # a script: nobody to ask, so say what it can set (not "Cancelled")
+        from peerdesk.errors import StorageError
+
+        raise StorageError("error.passphrase_needed")
     if not new:
         return getpass.getpass(t("cli.passphrase.prompt"))
     first = getpass.getpass(t("cli.passphrase.new"))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk.i18n import t
+from peerdesk.ui.common.fit import fit_height
 from peerdesk.ui.common.style import error_style
 
 FIELDS = ("username", "display_name", "password", "password2")
@@ -31,6 +32,7 @@ class FirstRunDialog(QDialog):
         layout = QVBoxLayout(self)
         intro = QLabel(t("ui.firstrun.text", path=path))
         intro.setWordWrap(True)
+        intro.setMinimumWidth(480)  # wrapped text needs a width to size its height from
         layout.addWidget(intro)
         form = QFormLayout()
         self.username = QLineEdit("admin")
@@ -93,9 +95,11 @@ class FirstRunDialog(QDialog):
         if field not in self.field_errors:
             self.error.setText(text)
             self.error.show()
+            fit_height(self)
             return
         self.field_errors[field].setText(text)
         self.field_errors[field].show()
+        fit_height(self)
         widget: QLineEdit = getattr(self, field)
         widget.setFocus()
         widget.selectAll()
@@ -122,3 +126,7 @@ class FirstRunDialog(QDialog):
             "password": self.password.text(),
             "demo": self.demo.isChecked(),
         }
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        fit_height(self)

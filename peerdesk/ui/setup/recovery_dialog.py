@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk.i18n import t
+from peerdesk.ui.common.fit import fit_height
 from peerdesk.ui.common.style import error_style
 
 
@@ -37,6 +38,7 @@ class RecoveryKeyDialog(QDialog):
         layout = QVBoxLayout(self)
         intro = QLabel(t("ui.recovery.intro"))
         intro.setWordWrap(True)
+        intro.setMinimumWidth(560)  # wrapped text needs a width to size its height from
         layout.addWidget(intro)
 
         from peerdesk.reports.recovery_sheet import key_lines
@@ -104,6 +106,7 @@ class RecoveryKeyDialog(QDialog):
     def _say(self, text: str) -> None:
         self.hint.setText(text)
         self.hint.show()
+        fit_height(self)
 
     def accept(self) -> None:
         if self.confirmed():  # Enter in the field lands here too: only the right group closes the dialog
@@ -141,3 +144,7 @@ class RecoveryKeyDialog(QDialog):
             return
         self.sheet_status.setText(t("ui.recovery.sheet_saved", path=path))
         self.last_group.setFocus()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        fit_height(self)

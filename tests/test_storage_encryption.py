@@ -178,3 +178,45 @@ def test_real_os_keyring_holds_the_raw_key(tmp_path):
     assert json.loads(lines[0]) == {"first": "keyring", "again": "keyring", "recovery": True}
     assert lines[-1] == "1"
     assert not db_path.read_bytes().startswith(b"SQLite format 3")
+
+
+def test_a_new_database_on_a_keyring_keeps_its_key_there_and_shows_it_once(tmp_path, keyring_backend, monkeypatch):
+    from peerdesk.storage.keys import KEYRING_SERVICE, confirms_recovery
+
+    monkeypatch.delenv("PEERDESK_DB_PASSPHRASE", raising=False)
+    target = DatabaseTarget("sqlite", path=tmp_path / "k.db")
+    first = open_current(create=True, target=target, ask=None)  # nobody to ask: the keyring is enough
+    first.db.dispose()
+    stored = keyring_backend.items[(KEYRING_SERVICE, f"sqlite:{target.path.resolve()}")]
+    assert first.key_source == "keyring" and first.recovery_key.replace("-", "") == stored
+    groups = first.recovery_key.split("-")
+    assert len(groups) == 8 and all(len(g) == 8 for g in groups)
+    assert confirms_recovery(f" {groups[-1].upper()} ", first.recovery_key)
+    assert not confirms_recovery(groups[0], first.recovery_key) and not confirms_recovery("", first.recovery_key)
+    again = open_current(target=target, ask=None)
+    again.db.dispose()
+    assert again.key_source == "keyring" and again.recovery_key == ""  # shown once, at creation only
+
+
+def test_a_named_passphrase_makes_a_passphrase_database_even_with_a_keyring(tmp_path, keyring_backend, monkeypatch):
+    monkeypatch.setenv("PEERDESK_DB_PASSPHRASE", "chosen by the script")
+    target = DatabaseTarget("sqlite", path=tmp_path / "p.db")
+    opened = open_current(create=True, target=target)
+    opened.db.dispose()
+    assert opened.key_source == "passphrase" and opened.recovery_key == "" and keyring_backend.items == {}
+
+
+def test_a_new_file_that_could_not_be_finished_leaves_no_key_behind(tmp_path, keyring_backend, monkeypatch):
+    from peerdesk.storage import migrate
+
+    monkeypatch.delenv("PEERDESK_DB_PASSPHRASE", raising=False)
+
+    def broken(db, allow_upgrade=True):
+        raise StorageError("error.disk_full")
+
+    monkeypatch.setattr(migrate, "ensure_schema", broken)
+    target = DatabaseTarget("sqlite", path=tmp_path / "n.db")
+    with pytest.raises(StorageError):
+        open_current(create=True, target=target)
+    assert not target.path.exists() and keyring_backend.items == {}
+

@@ -67,6 +67,8 @@ def fill_first_run_by_keyboard(qtbot, dialog: FirstRunDialog, seen: dict) -> Non
     seen["mismatch_error"] = (dialog.field_errors["password2"].isVisible(), dialog.field_errors["password2"].text())
     seen["other_errors_hidden"] = not any(dialog.field_errors[f].isVisible() for f in ("username", "display_name", "password"))
     seen["focus_after_error"] = focused() is dialog.password2
+    error = dialog.field_errors["password2"]
+    seen["error_unclipped"] = error.height() >= error.heightForWidth(error.width())
     type_text(qtbot, PASSWORD)  # the field's text is selected: typing replaces it
     press(qtbot, Qt.Key.Key_Return)
 
@@ -98,6 +100,9 @@ def test_first_start_with_a_keyring_shows_the_recovery_key_and_asks_for_its_last
         seen["sheet_status"] = dialog.sheet_status.text()
         press(qtbot, Qt.Key.Key_Escape)  # leaving without the key: it says why, and stays
         seen["after_escape"] = (dialog.isVisible(), dialog.hint.text())
+        dialog.close()  # the window's close button: the same
+        seen["after_close"] = dialog.isVisible()
+        seen["hint_unclipped"] = dialog.hint.height() >= dialog.hint.heightForWidth(dialog.hint.width())
         type_text(qtbot, "0123abcd")
         seen["wrong"] = (dialog.ok_button.isEnabled(), dialog.hint.isVisible() and dialog.hint.text())
         press(qtbot, Qt.Key.Key_Return)  # Enter with a wrong group does not get past
@@ -118,7 +123,7 @@ def test_first_start_with_a_keyring_shows_the_recovery_key_and_asks_for_its_last
     assert opened is not None, seen
     assert seen["button"] == "Create database" and seen["focus_at_start"]
     assert seen["mismatch_error"] == (True, "The passwords do not match.") and seen["other_errors_hidden"]
-    assert seen["focus_after_error"]
+    assert seen["focus_after_error"] and seen["error_unclipped"]
     # The key shown is the one in the keyring, in 8 groups of 8, selectable; the sheet got a meaningful name.
     stored = keyring_backend.items[(KEYRING_SERVICE, f"sqlite:{(data_dir / 'peerdesk.db').resolve()}")]
     groups = seen["key_shown"].split()
@@ -127,6 +132,7 @@ def test_first_start_with_a_keyring_shows_the_recovery_key_and_asks_for_its_last
     assert offered[0].endswith(".pdf") and "peerdesk-recovery-key-" in offered[0]
     assert str(sheet) in seen["sheet_status"]
     assert seen["after_escape"][0] and "will not be shown again" in seen["after_escape"][1]
+    assert seen["after_close"] and seen["hint_unclipped"]
     assert seen["wrong"] == (False, "That is not the key's last group. Compare with what you wrote down.")
     assert seen["still_open_after_wrong_enter"]
     assert seen["right"] == (True, False)

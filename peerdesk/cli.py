@@ -37,6 +37,8 @@ def _open(create: bool = False, recovery_sheet: str | None = None, **kw):
     opened = open_current(create=create, ask=_ask_passphrase, **kw)
     if opened.recovery_key:
         _show_recovery_key(opened, recovery_sheet)
+    elif recovery_sheet:  # asked for a sheet, but no new key was made: say so rather than stay silent
+        print(f"peerdesk: {t('cli.recovery.no_sheet')}", file=sys.stderr)
     return opened
 
 

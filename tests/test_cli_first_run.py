@@ -61,6 +61,8 @@ def test_demo_on_a_keyring_shows_the_recovery_key_and_the_next_command_needs_no_
     people = run(fresh, "list", "people", "--json", input="")
     assert people.returncode == 0 and len(json.loads(people.stdout)) == 15
     assert "RECOVERY" not in info.stderr + people.stderr  # shown once, at creation only
+    again = run(fresh, "demo", "--recovery-sheet", str(tmp_path / "again.pdf"), input="")
+    assert again.returncode == 0 and "No recovery sheet" in again.stderr and not (tmp_path / "again.pdf").exists()
 
     from pypdf import PdfReader
 

@@ -36,11 +36,10 @@ def shown_key(stderr: str) -> str:
 
 
 @pytest.fixture
-def fresh(tmp_path):
+def fresh(tmp_path, monkeypatch):
     """A data directory with no database, a working (file) keyring and no passphrase in the environment."""
-    env = {"PEERDESK_DATA_DIR": str(tmp_path / "data"), "PEERDESK_USER": "admin", "PEERDESK_PASSWORD": "demo"}
-    os.environ.pop("PEERDESK_DB_PASSPHRASE", None)
-    return env
+    monkeypatch.delenv("PEERDESK_DB_PASSPHRASE", raising=False)
+    return {"PEERDESK_DATA_DIR": str(tmp_path / "data"), "PEERDESK_USER": "admin", "PEERDESK_PASSWORD": "demo"}
 
 
 def test_demo_on_a_keyring_shows_the_recovery_key_and_the_next_command_needs_no_passphrase(fresh, tmp_path):

@@ -35,6 +35,8 @@ EXPECTED_OPERATIONS = {
     "supervision.read_notes": {A, S},
     "supervision.read_confidential": {A, S},
     "supervision.edit_session": {A, S},
+    "supervision.delete_session": {A, S},
+    "supervision.participant_choices": {A, S},
     "supervision.sessions_of": OFFICE,
     "supervision.session_info": OFFICE,
     "supervision.topics": OFFICE,

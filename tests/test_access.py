@@ -89,6 +89,7 @@ EXPECTED_OPERATIONS = {
     "auth.change_password": EVERYONE,
     "alerts.compute_alerts": EVERYONE,  # each role gets only its own areas' alerts
     "alerts.acknowledge": EVERYONE,
+    "alerts.bring_back": EVERYONE,  # only alerts the person sees
     "alerts.contract_for_follow_up": {A, C},
     "disclosure.check_quote": {A, E},
     "round_report.gather": {A, E},

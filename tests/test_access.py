@@ -36,6 +36,7 @@ EXPECTED_OPERATIONS = {
     "supervision.read_confidential": {A, S},
     "supervision.edit_session": {A, S},
     "supervision.delete_session": {A, S},
+    "supervision.restore_session": {A, S},
     "supervision.participant_choices": {A, S},
     "supervision.sessions_of": OFFICE,
     "supervision.session_info": OFFICE,

@@ -58,6 +58,22 @@ def test_only_those_who_may_read_the_notes_may_delete_and_nothing_is_left_behind
         assert not any(NOTE[:10] in (e["fields"] or "") for e in audit.browse(s, limit=200))
 
 
+def test_a_deletion_can_be_undone_with_notes_topics_and_participants(db, office):
+    sid = office["session"]
+    with db.begin(office["sup1"]) as s:
+        gone = supervision.delete_session(s, sid, s.get(m.SupervisionSession, sid).version)
+    with db.begin(office["coord"]) as s:
+        with pytest.raises(AccessDenied):
+            supervision.restore_session(s, gone)
+    with db.begin(office["sup1"]) as s:
+        new_id = supervision.restore_session(s, gone).id
+    with db.begin(office["sup1"]) as s:
+        secret = supervision.read_confidential(s, new_id)
+        info = supervision.session_info(s, new_id)
+    assert secret.notes == NOTE and secret.topics == (office["topic"],)
+    assert (info.held_on, info.form, info.participant_ids, info.supervisor_name) == (day(3), "individual", (office["kim"],), "Sup1")
+
+
 def test_an_administrator_and_the_assigned_supervisor_may_delete_a_stand_ins_session(db, office):
     with db.begin(office["stand_in"]) as s:
         a = supervision.log_session(s, day(10), [office["kim"]], supervisor_id=office["stand_in"].user_id).id

@@ -66,6 +66,21 @@ def test_supervisor_deletes_a_session_with_the_delete_key_and_the_overview_recom
         assert any(e["action"] == "delete" and e["table_name"] == "supervision_session" and e["record_id"] == newest.id
                    and e["username"] == "supervisor" for e in audit.browse(s, limit=50))
 
+    # Undo: the session is back as it was (a new record), and the overview follows again.
+    assert page.undo_button.isVisible() and page.undo_button.text() == "Undo"
+    with qtbot.waitSignal(ops.data_changed, timeout=15000):
+        qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
+    assert not page.undo_button.isVisible()
+    qtbot.waitUntil(lambda: bool(page.sessions_model.rows) and page.sessions_model.rows[0].held_on == newest.held_on
+                    and page.sessions_model.rows[0].id != newest.id, timeout=15000)
+    qtbot.waitUntil(lambda: page.row_for(name).last_session == newest.held_on, timeout=15000)
+    back = page.sessions_model.rows[0]
+    assert (back.form, back.duration_minutes, back.participants) == (newest.form, newest.duration_minutes, newest.participants)
+    assert "restored" in page.notice.text()
+    ops.wait()
+    with demo_db.session(SYSTEM) as s:
+        assert bool(s.get(m.SupervisionSession, back.id).notes) == bool(newest.has_notes)
+
 
 def test_the_delete_button_asks_too_and_a_coordinator_has_none(qtbot, demo_db, windows, monkeypatch):
     window, ops, _ = open_window(qtbot, demo_db, "admin", Role.ADMINISTRATOR, windows)

@@ -308,19 +308,43 @@ def edit_session(
     return ses
 
 
+@dataclass(frozen=True)
+class DeletedSession:
+    """What a deleted session held, so the person who deleted it can undo that (plain values, no ORM)."""
+
+    held_on: dt.date
+    duration_minutes: int
+    form: str
+    supervisor_id: int | None
+    participant_ids: tuple[int, ...]
+    topic_ids: tuple[int, ...]
+    notes: str | None
+
+
 @operation(A, S)
-def delete_session(s: Session, session_id: int, expected_version: int) -> None:
+def delete_session(s: Session, session_id: int, expected_version: int) -> DeletedSession:
     """Delete a wrongly logged session with its participants, topics and notes. Only by those who may read
-    its notes; the audit trail records the deletion of the session and of each participant row (ids only)."""
+    its notes; the audit trail records the deletion of the session and of each participant row (ids only).
+    Returns what it held, for an undo (`restore_session`)."""
     from peerdesk.errors import ConflictError
 
     ses = get(s, SupervisionSession, session_id)
     _may_change(s, ses)
     if ses.version != expected_version:
         raise ConflictError(fields="-")
+    gone = DeletedSession(ses.held_on, ses.duration_minutes, ses.form.value, ses.supervisor_id,
+                          tuple(p.peer_supporter_id for p in ses.participants), tuple(t.id for t in ses.topics), ses.notes)
     ses.topics = []  # the topic links go with it (also where the database does not cascade)
     s.delete(ses)  # participants: cascade delete-orphan
     flush(s)
+    return gone
+
+
+@operation(A, S)
+def restore_session(s: Session, gone: DeletedSession) -> SupervisionSession:
+    """Undo a deletion: the session is logged again as it was (a new record; the rules of logging hold)."""
+    return log_session(s, gone.held_on, list(gone.participant_ids), duration_minutes=gone.duration_minutes, form=gone.form,
+                       supervisor_id=gone.supervisor_id, topic_ids=list(gone.topic_ids), notes=gone.notes)
 
 
 @operation(A, S)

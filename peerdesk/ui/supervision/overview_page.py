@@ -144,9 +144,15 @@ class OverviewPage(QWidget):
             actions.addWidget(button)
         actions.addStretch(1)
         below_layout.addLayout(actions)
-        self.notice = QLabel()  # what the last correction did ("Session of … deleted")
+        notice_row = QHBoxLayout()
+        self.notice = QLabel()  # what the last correction did ("Session of … deleted"), with Undo beside it
         self.notice.setWordWrap(True)
-        below_layout.addWidget(self.notice)
+        self.undo_button = QPushButton(t("ui.supervision.undo_delete"))
+        self.undo_button.hide()
+        notice_row.addWidget(self.notice, 1)
+        notice_row.addWidget(self.undo_button)
+        below_layout.addLayout(notice_row)
+        self._deleted = None  # what the last deletion removed, while it can be undone
         split.addWidget(below)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
@@ -166,6 +172,7 @@ class OverviewPage(QWidget):
         self.read_button.clicked.connect(self.read_notes)
         self.edit_button.clicked.connect(self.edit_session)
         self.delete_button.clicked.connect(self.delete_session)
+        self.undo_button.clicked.connect(self.undo_delete)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.sessions, self.delete_session,
                   context=Qt.ShortcutContext.WidgetShortcut)
         QShortcut(QKeySequence("Ctrl+L"), self, self.log_session)
@@ -368,10 +375,27 @@ class OverviewPage(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
 
-        def done(_result):
+        def done(gone):
+            self._deleted = gone
             self.notice.setText(t("ui.supervision.deleted", date=info.held_on.isoformat(), form=kind))
+            self.undo_button.show()
 
         self.ops.mutate(lambda s: supervision.delete_session(s, info.id, info.version), {"sessions"}, done, self.ops.failed.emit)
+
+    def undo_delete(self) -> None:
+        """Log the deleted session again as it was (once)."""
+        from peerdesk.services import supervision
+
+        gone, self._deleted = self._deleted, None
+        self.undo_button.hide()
+        if gone is None:
+            return
+        kind = t(f"ui.today.session.form.{gone.form}")
+
+        def done(_result):
+            self.notice.setText(t("ui.supervision.restored", date=gone.held_on.isoformat(), form=kind))
+
+        self.ops.mutate(lambda s: supervision.restore_session(s, gone) and None, {"sessions"}, done, self.ops.failed.emit)
 
     def reassign(self) -> None:
         from peerdesk.ui.supervision.reassign_dialog import ReassignDialog

@@ -1,5 +1,6 @@
 """`peerdesk supervision …`: the supervisor's overview, the funders' summary PDF, reading one
-session's notes (access-checked and audited, like in the window) and reassigning a caseload."""
+session's notes (access-checked and audited, like in the window), deleting a wrongly logged
+session and reassigning a caseload."""
 
 from __future__ import annotations
 
@@ -60,6 +61,26 @@ def cmd_notes(args) -> int:
     return 0
 
 
+def cmd_delete(args) -> int:
+    """Delete one session (same rule as in the window: those who may read its notes). On a terminal
+    it asks first, naming the date and kind, unless --yes."""
+    import sys
+
+    from peerdesk.services import supervision
+
+    with _session(args, write=True) as s:
+        info = supervision.session_info(s, args.session_id)
+        kind = t(f"ui.today.session.form.{info.form}")
+        if not args.yes and sys.stdin.isatty():
+            question = t("ui.supervision.delete.confirm", date=info.held_on.isoformat(), form=kind, people=", ".join(info.participants))
+            if input(f"{question} [y/N] ").strip().lower() not in ("y", "yes", "j", "ja"):
+                print(t("cli.supervision.delete.kept"))
+                return 1
+        supervision.delete_session(s, info.id, info.version)
+    print(t("ui.supervision.deleted", date=info.held_on.isoformat(), form=kind))
+    return 0
+
+
 def cmd_reassign(args) -> int:
     from sqlalchemy import select
 
@@ -96,6 +117,10 @@ def add_commands(sub) -> None:
     nt = ssub.add_parser("notes", help=t("cli.supervision.notes.help"))
     nt.add_argument("session_id", type=int)
     nt.set_defaults(func=cmd_notes)
+    dl = ssub.add_parser("delete", help=t("cli.supervision.delete.help"))
+    dl.add_argument("session_id", type=int)
+    dl.add_argument("--yes", action="store_true", help=t("cli.supervision.delete.yes.help"))
+    dl.set_defaults(func=cmd_delete)
     ra = ssub.add_parser("reassign", help=t("cli.supervision.reassign.help"))
     ra.add_argument("--from", dest="from_user", required=True, help=t("cli.supervision.from.help"))
     ra.add_argument("--to", dest="to_user", required=True, help=t("cli.supervision.to.help"))

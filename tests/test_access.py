@@ -35,6 +35,9 @@ EXPECTED_OPERATIONS = {
     "supervision.read_notes": {A, S},
     "supervision.read_confidential": {A, S},
     "supervision.edit_session": {A, S},
+    "supervision.delete_session": {A, S},
+    "supervision.restore_session": {A, S},
+    "supervision.participant_choices": {A, S},
     "supervision.sessions_of": OFFICE,
     "supervision.session_info": OFFICE,
     "supervision.topics": OFFICE,
@@ -87,6 +90,7 @@ EXPECTED_OPERATIONS = {
     "auth.change_password": EVERYONE,
     "alerts.compute_alerts": EVERYONE,  # each role gets only its own areas' alerts
     "alerts.acknowledge": EVERYONE,
+    "alerts.bring_back": EVERYONE,  # only alerts the person sees
     "alerts.contract_for_follow_up": {A, C},
     "disclosure.check_quote": {A, E},
     "round_report.gather": {A, E},

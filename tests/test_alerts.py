@@ -338,6 +338,32 @@ def test_a_supervisor_cannot_acknowledge_a_ward_alert(db):
             alerts.acknowledge(s, f"no_manager:{ward_id}", "inte min sak", day(3), today=day(0))
 
 
+def test_bring_back_removes_the_snooze_at_once_audited_and_only_for_alerts_one_sees(db):
+    with db.begin(SYSTEM) as s:
+        coord = f.user(s, "samordnare", roles=(Role.COORDINATOR,))
+        ward = f.workplace(s)
+        t = create(s, m.ManagerTenure, workplace_id=ward.id, manager_id=f.manager(s).id, start_date=day(-3))
+        workplaces.log_briefing(s, ward.id, day(-3), kind="follow_up")
+        coordinator = Actor(coord.id, coord.username, frozenset({Role.COORDINATOR}))
+        key = f"new_manager:{t.id}"
+    with db.begin(coordinator) as s:
+        alerts.acknowledge(s, key, "Möte bokat", day(10), today=day(0))
+    with db.begin(Actor(None, "sup", frozenset({Role.SUPERVISOR}))) as s:
+        with pytest.raises(NotFoundError):  # not an alert a supervisor sees
+            alerts.bring_back(s, key, today=day(2))
+    with db.begin(coordinator) as s:
+        assert key not in keys(s, day(2))
+        assert alerts.bring_back(s, key, today=day(2)) == 1
+        assert key in keys(s, day(2))  # open again at once, also for the days the snooze would have covered
+        with pytest.raises(NotFoundError):  # nothing left to bring back
+            alerts.bring_back(s, key, today=day(2))
+    with db.session(SYSTEM) as s:
+        assert s.scalar(select(m.AlertAck.id)) is None
+        trail = s.execute(select(m.AuditEvent.username, m.AuditEvent.action).where(m.AuditEvent.table_name == "alert_ack")
+                          .order_by(m.AuditEvent.id)).all()
+        assert trail == [("samordnare", "create"), ("samordnare", "delete")]
+
+
 def test_every_kind_and_severity_reads_in_both_languages():
     from peerdesk.i18n import catalogue
 

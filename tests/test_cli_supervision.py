@@ -84,3 +84,19 @@ def test_overview_json_for_the_supervisor_and_reassign_rights(office):
     assert denied.returncode == 1 and "not allowed" in denied.stderr.lower()
     unknown = run(as_(office, "coordinator"), "supervision", "reassign", "--from", "supervisor", "--to", "nobody")
     assert unknown.returncode == 1 and "no user" in unknown.stderr.lower()
+
+
+def test_delete_a_session_on_the_command_line_by_those_who_may_and_audited(office):
+    sessions = json.loads(run(office, "list", "sessions", "--json").stdout)
+    sid = [s for s in sessions if s["form"] == "individual"][-1]["id"]
+    for user in ("coordinator", "evaluator"):
+        denied = run(as_(office, user), "supervision", "delete", str(sid), "--yes")
+        assert denied.returncode == 1 and sid in [s["id"] for s in json.loads(run(office, "list", "sessions", "--json").stdout)]
+    done = run(as_(office, "supervisor"), "supervision", "delete", str(sid))  # not a terminal: no question
+    assert done.returncode == 0, done.stderr
+    assert "was deleted" in done.stdout
+    assert sid not in [s["id"] for s in json.loads(run(office, "list", "sessions", "--json").stdout)]
+    again = run(as_(office, "supervisor"), "supervision", "delete", str(sid))
+    assert again.returncode == 1 and again.stderr.strip()
+    trail = list(csv.DictReader(io.StringIO(run(office, "audit", "export", "--username", "supervisor").stdout)))
+    assert any(e["action"] == "delete" and e["table_name"] == "supervision_session" and e["record_id"] == str(sid) for e in trail)

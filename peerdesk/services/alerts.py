@@ -566,6 +566,22 @@ def acknowledge(s: Session, key: str, reason: str, until: dt.date | str, today: 
     return ack
 
 
+@operation(A, C, S, E)
+def bring_back(s: Session, key: str, today: dt.date | None = None) -> int:
+    """Undo a snooze: remove the acknowledgements that hide an alert now, so it is open again at once.
+    Only an alert the person can see; each removal is in the audit trail. Returns how many were removed."""
+    today = today or dt.date.today()
+    current = {a.key: a for a in _compute(s, today)}
+    alert = current.get(key)
+    if alert is None or alert.open:
+        raise NotFoundError("error.alert_not_snoozed")
+    acks = s.scalars(select(m.AlertAck).where(m.AlertAck.alert_key == key, m.AlertAck.until >= today)).all()
+    for ack in acks:
+        s.delete(ack)
+    flush(s)
+    return len(acks)
+
+
 @operation(A, C)
 def contract_for_follow_up(s: Session, contract_id: int) -> dict:
     """What a follow-up period starts from: the ending period's end, employer, extent and funding (plain values)."""

@@ -1,9 +1,28 @@
 """A fictional but living office for newcomers: `peerdesk demo` and the first-run option.
 
-All names are invented. Dates are relative to `today`, so the alerts a
-coordinator would act on (a new manager without a briefing, supervision
-overdue, a contract ending soon, a withdrawn consent) are there whenever the
-demo is loaded. Everything goes through the services, so the rules hold.
+All names are invented. Every date is relative to the day the demo is loaded (`today`, by default
+the real today), so the same story greets whoever loads it, whenever. Everything goes through the
+services, so the rules hold.
+
+The story on the Today page — exactly these alerts, and no others (tests/test_demo_story.py lists them):
+
+| alert                      | ward / person                          | why it is there                                      | who sees it     |
+|----------------------------|----------------------------------------|------------------------------------------------------|-----------------|
+| new_manager                | Avdelning 33, rättspsykiatri           | Annika Lundgren took over 40 days ago, no briefing   | admin, coord.   |
+| new_manager                | Bostad Först Älvstaden                 | Tomas Hedlund took over 12 days ago, no briefing     | admin, coord.   |
+| new_manager (acting)       | Avdelning 12, affektiva sjukdomar      | Cecilia Blom covers a leave (60 days), not briefed   | admin, coord.   |
+| no_manager                 | Boendestöd Norrby                      | the manager left 5 days ago, no successor yet        | admin, coord.   |
+| contact_gap                | Öppenvårdsmottagning Väster            | no briefing or follow-up for well over half a year   | admin, coord.   |
+| supervision_overdue        | Linnea Björk (Avdelning 33)            | monthly cadence, no session in the last 75 days      | admin, coord., supervisor |
+| supervision_overdue        | Robin Falk (Bostad Först Älvstaden)    | placed 20 days ago, weekly intro, no session yet     | admin, coord., supervisor |
+| contract_ending            | Mats Engström                          | fixed-term period ends in 40 days, no follow-up yet  | admin, coord.   |
+| consent_expiring           | Samir Haddad                           | the consent runs out in 20 days                      | admin, evaluator |
+| consent_withdrawn_in_use   | Noor Aziz                              | withdrew 30 days ago; round 3 (collecting) has her answers | admin, evaluator |
+
+What is deliberately quiet: every "placed" person has a placement running today and a contract
+covering it (PLACEMENTS below); the first cohort moved to permanent employment after their first
+project year, so no fixed-term period approaches the LAS limit; Elin Strand left, and her placement
+and contract ended the same day; Oskar Lind is certified and waiting for a placement, with no contract.
 """
 
 from __future__ import annotations
@@ -69,6 +88,25 @@ QUOTES = [
 ]
 
 
+FT, PERM = m.EmploymentForm.FIXED_TERM, m.EmploymentForm.PERMANENT
+# person (index in PEOPLE) -> (ward index in WORKPLACES, placement start, placement end, contract periods),
+# all in days from today. People 10–14 are not placed (one certified, four in training).
+PLACEMENTS: dict[int, tuple[int, int, int | None, list[tuple[m.EmploymentForm, int, int | None]]]] = {
+    0: (0, -700, None, [(FT, -700, -336), (PERM, -335, None)]),  # Åsa Öberg
+    1: (1, -690, None, [(FT, -690, -390), (PERM, -389, None)]),  # Johan Karlsson
+    2: (2, -650, None, [(FT, -650, -350), (PERM, -349, None)]),  # Linnea Björk
+    3: (3, -620, None, [(FT, -620, -320), (PERM, -319, None)]),  # Samir Haddad
+    4: (4, -600, None, [(FT, -600, -300), (PERM, -299, None)]),  # Kim Nordin
+    5: (6, -330, -200, [(FT, -330, -200)]),  # Elin Strand: left for studies 200 days ago
+    6: (8, -300, None, [(FT, -300, 40)]),  # Mats Engström: the contract ending soon
+    7: (0, -45, None, [(FT, -45, 319)]),  # Noor Aziz
+    8: (6, -20, None, [(FT, -20, 344)]),  # Robin Falk: just started, not yet supervised
+    9: (5, -10, None, [(FT, -10, 354)]),  # Ida Hallberg: just started
+}
+# person (index in PEOPLE) -> days since their last individual session (and no group session since).
+SUPERVISION_GAPS = {2: 75, 8: 50}
+
+
 def is_empty(s: Session) -> bool:
     return s.scalar(select(func.count()).select_from(m.PeerSupporter)) == 0 and s.scalar(select(func.count()).select_from(m.Workplace)) == 0
 
@@ -120,15 +158,15 @@ def load_demo(s: Session, today: dt.date | None = None) -> None:
     workplaces.change_manager(s, wards[2].id, d(-40), manager_id=managers[10].id)  # no briefing yet
     workplaces.change_manager(s, wards[6].id, d(-12), manager_id=managers[11].id)  # Housing First: no briefing yet
     # An acting manager covering a leave on ward 4.
-    create(s, m.ManagerTenure, workplace_id=wards[3].id, manager_id=managers[12].id, start_date=d(-60), end_date=d(30), acting=True)
+    create(s, m.ManagerTenure, workplace_id=wards[3].id, manager_id=managers[12].id, start_date=d(-60), end_date=d(30), acting=True)  # not briefed
     # Ward 8's manager left; no successor recorded.
     t = workplaces.current_tenure(s, wards[7].id, today)
     t.end_date = d(-5)
     # The Halland ward joined recently with its manager briefed.
     create(s, m.ManagerTenure, workplace_id=wards[8].id, manager_id=managers[13].id, start_date=d(-200))
     workplaces.log_briefing(s, wards[8].id, d(-190), manager_ids=[managers[13].id], held_by_id=coordinator_id, staff_count=10)
-    # Follow-ups now and then; ward 5 has had no contact for a long time.
-    for ward in wards[:4] + wards[5:7]:
+    # Follow-ups now and then; ward 5 (Öppenvårdsmottagning Väster) has had no contact for a long time.
+    for ward in wards[:4] + wards[5:]:
         workplaces.log_briefing(s, ward.id, d(-rnd.randint(20, 150)), kind=m.ContactKind.FOLLOW_UP, held_by_id=coordinator_id)
 
     people: list[m.PeerSupporter] = []
@@ -147,38 +185,22 @@ def load_demo(s: Session, today: dt.date | None = None) -> None:
     people[5].left_on = d(-200)
     people[5].left_reason = "Började studera"
 
-    # Placements: the first cohort long ago, the second more recently, two just started (weekly cadence).
-    starts = [-700, -690, -650, -620, -600, -330, -300, -45, -20, -10]
-    ward_of = [0, 1, 2, 3, 4, 6, 8, 0, 6, 5]
-    for i, (start, w) in enumerate(zip(starts, ward_of)):
-        p = people[i] if i < 5 else people[i + 1]
-        end = d(-200) if i == 5 else None
-        create(s, m.Placement, peer_supporter_id=p.id, workplace_id=wards[w].id, start_date=d(start), end_date=end,
-               extent_percent=50 if i % 3 else 75, intro_end=d(start + 90))
+    # Placements and contracts, one row per person (see PLACEMENTS at the top): everyone "placed" has a
+    # placement running today and a contract covering it; the one who left has both ended.
+    for i, (ward, start, end, contracts) in PLACEMENTS.items():
+        p = people[i]
+        create(s, m.Placement, peer_supporter_id=p.id, workplace_id=wards[ward].id, start_date=d(start),
+               end_date=None if end is None else d(end), extent_percent=50 if i % 3 else 75, intro_end=d(start + 90))
+        for k, (form, c_start, c_end) in enumerate(contracts):
+            create(s, m.ContractPeriod, peer_supporter_id=p.id, employer="Föreningen Brukarkraft", form=form,
+                   start_date=d(c_start), end_date=None if c_end is None else d(c_end),
+                   extent_percent=75 if form == m.EmploymentForm.PERMANENT else 50,
+                   funding_source="Arvsfonden" if (i + k) % 2 else "Regionbidrag")
     placed = [p for p in people if p.status == m.PeerStatus.PLACED]
 
-    # Contracts: fixed-term project employment in yearly periods; some end soon without a follow-up.
-    for i, p in enumerate(people[:11]):
-        if p.status == m.PeerStatus.IN_TRAINING or p.certified_on is None:
-            continue
-        start = max(p.certified_on + dt.timedelta(days=14), d(starts[min(i, 9)] if i < 10 else -60))
-        if p is people[5]:
-            create(s, m.ContractPeriod, peer_supporter_id=p.id, employer="Föreningen Brukarkraft", form=m.EmploymentForm.FIXED_TERM,
-                   start_date=d(-330), end_date=d(-200), extent_percent=50, funding_source="Regionbidrag")
-            continue
-        if i == 0:
-            create(s, m.ContractPeriod, peer_supporter_id=p.id, employer="Föreningen Brukarkraft", form=m.EmploymentForm.FIXED_TERM,
-                   start_date=start, end_date=d(-240), extent_percent=50, funding_source="Arvsfonden")
-            create(s, m.ContractPeriod, peer_supporter_id=p.id, employer="Föreningen Brukarkraft", form=m.EmploymentForm.PERMANENT,
-                   start_date=d(-239), extent_percent=75, funding_source="Regionbidrag")
-            continue
-        end = d([25, 40, 200, 55, 300, 90, 150, 35, 230, 180][i % 10])
-        create(s, m.ContractPeriod, peer_supporter_id=p.id, employer="Föreningen Brukarkraft", form=m.EmploymentForm.FIXED_TERM,
-               start_date=start, end_date=end, extent_percent=50, funding_source="Arvsfonden" if i % 2 else "Regionbidrag")
-
-    # Supervision: weekly in the intro, monthly after; a few people have gaps (overdue).
+    # Supervision: weekly in the intro, monthly after; two people have a gap (see SUPERVISION_GAPS).
     topics = s.scalars(select(m.SupervisionTopic)).all()
-    gap_for = {people[2].id: 75, people[8].id: 50}
+    gap_for = {people[i].id: days for i, days in SUPERVISION_GAPS.items()}
     for p in placed:
         placement = s.scalar(select(m.Placement).where(m.Placement.peer_supporter_id == p.id))
         day = placement.start_date + dt.timedelta(days=3)
@@ -191,10 +213,12 @@ def load_demo(s: Session, today: dt.date | None = None) -> None:
             )
             in_intro = day < (placement.intro_end or placement.start_date)
             day += dt.timedelta(days=7 if in_intro else rnd.randint(24, 31))
-    # Group supervision every other month for everyone placed at the time.
+    # Group supervision every other month for everyone placed at the time (and not in a gap then).
     for months_ago in range(1, 12, 2):
         day = d(-30 * months_ago + 2)
-        present = [p.id for p in placed if s.scalar(select(m.Placement.start_date).where(m.Placement.peer_supporter_id == p.id)) <= day]
+        present = [p.id for p in placed
+                   if s.scalar(select(m.Placement.start_date).where(m.Placement.peer_supporter_id == p.id)) <= day
+                   and day <= today - dt.timedelta(days=gap_for.get(p.id, 0))]
         if len(present) >= 2:
             supervision.log_session(s, day, present, duration_minutes=120, form=m.SessionForm.GROUP, supervisor_id=supervisor_id,
                                     topic_ids=[topics[0].id], notes="Gemensam handledning om rollen och gränssättning.")

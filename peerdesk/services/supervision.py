@@ -196,6 +196,7 @@ class SessionInfo:
     participants: tuple[str, ...]
     has_notes: bool | None  # None: the reader may not even know whether there are notes
     may_read: bool
+    participant_ids: tuple[int, ...] = ()  # in the order of `participants`
 
 
 @dataclass(frozen=True)
@@ -217,13 +218,13 @@ def _user_names(s: Session, ids) -> dict[int, str]:
 def _info(s: Session, ses: SupervisionSession, names: dict[int, str]) -> SessionInfo:
     may = may_read_notes(s, ses)
     people = s.execute(
-        select(PeerSupporter.first_name, PeerSupporter.last_name)
+        select(PeerSupporter.id, PeerSupporter.first_name, PeerSupporter.last_name)
         .join(SessionParticipant, SessionParticipant.peer_supporter_id == PeerSupporter.id)
         .where(SessionParticipant.session_id == ses.id).order_by(PeerSupporter.last_name, PeerSupporter.first_name)
     ).all()
     return SessionInfo(
         ses.id, ses.version, ses.held_on, ses.form.value, ses.duration_minutes, names.get(ses.supervisor_id, "–"),
-        tuple(f"{f} {l}" for f, l in people), bool(ses.notes) if may else None, may,
+        tuple(f"{f} {l}" for _i, f, l in people), bool(ses.notes) if may else None, may, tuple(i for i, _f, _l in people),
     )
 
 
@@ -262,31 +263,105 @@ def read_confidential(s: Session, session_id: int) -> Confidential:
     return Confidential(ses.notes, tuple(t.id for t in ses.topics), tuple((t.name_en if en else t.name_sv) for t in ses.topics))
 
 
+def _may_change(s: Session, ses: SupervisionSession) -> None:
+    """Only those who may read a session's notes may change or delete it (one cannot change what one may
+    not see): administrators, the participant's assigned supervisor, the supervisor who logged it."""
+    from peerdesk.errors import AccessDenied
+
+    if not may_read_notes(s, ses):
+        raise AccessDenied("error.notes_confidential")
+
+
 @operation(A, S)
 def edit_session(
     s: Session, session_id: int, expected_version: int, *, held_on: dt.date | str, duration_minutes: int,
-    form: SessionForm | str, topic_ids: list[int], notes: str | None,
+    form: SessionForm | str, topic_ids: list[int], notes: str | None, participant_ids: list[int] | None = None,
 ) -> SupervisionSession:
-    """Correct a session — only by those who may read its notes (one cannot change what one may not see)."""
-    from peerdesk.errors import AccessDenied
+    """Correct a session — only by those who may read its notes. `participant_ids` (None: unchanged) is
+    who took part: at least one, one for an individual session, and nobody added who had left by then."""
     from peerdesk.services.records import update
 
     ses = get(s, SupervisionSession, session_id)
-    if not may_read_notes(s, ses):
-        raise AccessDenied("error.notes_confidential")
+    _may_change(s, ses)
     form = SessionForm(form)
-    if form != SessionForm.GROUP and len(ses.participants) > 1:
-        raise ValidationError("error.individual_one_participant", field="form")
+    current = [part.peer_supporter_id for part in ses.participants]
+    ids = current if participant_ids is None else list(dict.fromkeys(participant_ids))
+    if not ids:
+        raise ValidationError("error.session_needs_participant", field="participants")
+    if form != SessionForm.GROUP and len(ids) > 1:
+        raise ValidationError("error.individual_one_participant", field="form" if participant_ids is None else "participants")
     day = parse_date(held_on, "held_on")
-    for part in ses.participants:
-        _still_in_programme(get(s, PeerSupporter, part.peer_supporter_id), day, "held_on")
+    for pid in ids:  # a moved date can leave a present participant behind; an added one must be there on the day
+        _still_in_programme(get(s, PeerSupporter, pid), day, "held_on" if pid in current else "participants")
     ses = update(s, SupervisionSession, session_id, expected_version, held_on=day, duration_minutes=duration_minutes,
                  form=form, notes=notes)
     ses.topics = [get(s, SupervisionTopic, tid) for tid in topic_ids]
+    for part in [p for p in ses.participants if p.peer_supporter_id not in ids]:
+        ses.participants.remove(part)
+        s.delete(part)  # explicitly, not only as an orphan: the audit trail sees deletions named before the flush
+    for pid in ids:
+        if pid not in current:
+            ses.participants.append(SessionParticipant(peer_supporter_id=pid, held_on=ses.held_on))
     for part in ses.participants:
         part.held_on = ses.held_on
     flush(s)
     return ses
+
+
+@dataclass(frozen=True)
+class DeletedSession:
+    """What a deleted session held, so the person who deleted it can undo that (plain values, no ORM)."""
+
+    held_on: dt.date
+    duration_minutes: int
+    form: str
+    supervisor_id: int | None
+    participant_ids: tuple[int, ...]
+    topic_ids: tuple[int, ...]
+    notes: str | None
+
+
+@operation(A, S)
+def delete_session(s: Session, session_id: int, expected_version: int) -> DeletedSession:
+    """Delete a wrongly logged session with its participants, topics and notes. Only by those who may read
+    its notes; the audit trail records the deletion of the session and of each participant row (ids only).
+    Returns what it held, for an undo (`restore_session`)."""
+    from peerdesk.errors import ConflictError
+
+    ses = get(s, SupervisionSession, session_id)
+    _may_change(s, ses)
+    if ses.version != expected_version:
+        raise ConflictError(fields="-")
+    gone = DeletedSession(ses.held_on, ses.duration_minutes, ses.form.value, ses.supervisor_id,
+                          tuple(p.peer_supporter_id for p in ses.participants), tuple(t.id for t in ses.topics), ses.notes)
+    ses.topics = []  # the topic links go with it (also where the database does not cascade)
+    s.delete(ses)  # participants: cascade delete-orphan
+    flush(s)
+    return gone
+
+
+@operation(A, S)
+def restore_session(s: Session, gone: DeletedSession) -> SupervisionSession:
+    """Undo a deletion: the session is logged again as it was (a new record; the rules of logging hold)."""
+    return log_session(s, gone.held_on, list(gone.participant_ids), duration_minutes=gone.duration_minutes, form=gone.form,
+                       supervisor_id=gone.supervisor_id, topic_ids=list(gone.topic_ids), notes=gone.notes)
+
+
+@operation(A, S)
+def participant_choices(s: Session, session_id: int) -> list[tuple[int, str]]:
+    """Who can be ticked on a session: everyone still in the programme on its date, and its present
+    participants (also if they have left since) — (peer id, name), by name."""
+    from sqlalchemy import or_
+
+    ses = get(s, SupervisionSession, session_id)
+    _may_change(s, ses)
+    present = [p.peer_supporter_id for p in ses.participants]
+    rows = s.execute(
+        select(PeerSupporter.id, PeerSupporter.first_name, PeerSupporter.last_name)
+        .where(or_(PeerSupporter.id.in_(present), PeerSupporter.left_on.is_(None) | (PeerSupporter.left_on >= ses.held_on)))
+        .order_by(PeerSupporter.last_name, PeerSupporter.first_name)
+    ).all()
+    return [(r[0], f"{r[1]} {r[2]}") for r in rows]
 
 
 @operation(A, C, S)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -134,13 +135,24 @@ class OverviewPage(QWidget):
         actions = QHBoxLayout()
         self.read_button = QPushButton(t("ui.supervision.read_notes"))
         self.edit_button = QPushButton(t("ui.supervision.edit"))
-        for button in (self.read_button, self.edit_button):
+        self.delete_button = QPushButton(t("ui.supervision.delete"))
+        self.delete_button.setToolTip(t("ui.supervision.delete.tip"))
+        for button in (self.read_button, self.edit_button, self.delete_button):
             button.setEnabled(False)
             if not may_log:
                 button.hide()
             actions.addWidget(button)
         actions.addStretch(1)
         below_layout.addLayout(actions)
+        notice_row = QHBoxLayout()
+        self.notice = QLabel()  # what the last correction did ("Session of … deleted"), with Undo beside it
+        self.notice.setWordWrap(True)
+        self.undo_button = QPushButton(t("ui.supervision.undo_delete"))
+        self.undo_button.hide()
+        notice_row.addWidget(self.notice, 1)
+        notice_row.addWidget(self.undo_button)
+        below_layout.addLayout(notice_row)
+        self._deleted = None  # what the last deletion removed, while it can be undone
         split.addWidget(below)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
@@ -159,6 +171,10 @@ class OverviewPage(QWidget):
         self.topics_button.clicked.connect(self.edit_topics)
         self.read_button.clicked.connect(self.read_notes)
         self.edit_button.clicked.connect(self.edit_session)
+        self.delete_button.clicked.connect(self.delete_session)
+        self.undo_button.clicked.connect(self.undo_delete)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.sessions, self.delete_session,
+                  context=Qt.ShortcutContext.WidgetShortcut)
         QShortcut(QKeySequence("Ctrl+L"), self, self.log_session)
         self.dialog = None  # the open dialog, for tests and to keep it alive
         self.topics: list = []
@@ -238,6 +254,7 @@ class OverviewPage(QWidget):
         info = self.current_session()
         self.read_button.setEnabled(bool(info and info.may_read))
         self.edit_button.setEnabled(bool(info and info.may_read))
+        self.delete_button.setEnabled(bool(info and info.may_read))
 
     def current_session(self):
         index = self.sessions.currentIndex()
@@ -322,20 +339,63 @@ class OverviewPage(QWidget):
         if info is None or not info.may_read:
             return
 
-        def opened(secret):
+        def opened(result):
+            secret, choices = result
             initial = {"held_on": info.held_on, "duration_minutes": info.duration_minutes, "form": info.form,
-                       "topic_ids": secret.topic_ids, "notes": secret.notes}
+                       "topic_ids": secret.topic_ids, "notes": secret.notes, "participant_ids": info.participant_ids}
 
             def work(v):
                 def run(s):
                     supervision.edit_session(s, info.id, info.version, held_on=v["held_on"], duration_minutes=v["duration_minutes"],
-                                             form=v["form"], topic_ids=v["topic_ids"], notes=v["notes"])
+                                             form=v["form"], topic_ids=v["topic_ids"], notes=v["notes"],
+                                             participant_ids=v["participant_ids"])
 
                 return run
 
-            self._open(SessionForm(", ".join(info.participants), self.today(), topics=self.topics, initial=initial, parent=self), work)
+            self._open(SessionForm(", ".join(info.participants), self.today(), topics=self.topics, initial=initial,
+                                   choices=choices, parent=self), work)
 
-        self.ops.mutate(lambda s: supervision.read_confidential(s, info.id), {"audit"}, opened, self.ops.failed.emit)
+        def load(s):
+            return supervision.read_confidential(s, info.id), supervision.participant_choices(s, info.id)
+
+        self.ops.mutate(load, {"audit"}, opened, self.ops.failed.emit)
+
+    def delete_session(self) -> None:
+        """Delete the chosen session after a confirmation that names its date and kind."""
+        from peerdesk.services import supervision
+
+        info = self.current_session()
+        if info is None or not info.may_read or self.delete_button.isHidden():
+            return
+        kind = t(f"ui.today.session.form.{info.form}")
+        text = t("ui.supervision.delete.confirm", date=info.held_on.isoformat(), form=kind,
+                 people=", ".join(info.participants) or "–")
+        answer = QMessageBox.question(self, t("ui.supervision.delete.title"), text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+
+        def done(gone):
+            self._deleted = gone
+            self.notice.setText(t("ui.supervision.deleted", date=info.held_on.isoformat(), form=kind))
+            self.undo_button.show()
+
+        self.ops.mutate(lambda s: supervision.delete_session(s, info.id, info.version), {"sessions"}, done, self.ops.failed.emit)
+
+    def undo_delete(self) -> None:
+        """Log the deleted session again as it was (once)."""
+        from peerdesk.services import supervision
+
+        gone, self._deleted = self._deleted, None
+        self.undo_button.hide()
+        if gone is None:
+            return
+        kind = t(f"ui.today.session.form.{gone.form}")
+
+        def done(_result):
+            self.notice.setText(t("ui.supervision.restored", date=gone.held_on.isoformat(), form=kind))
+
+        self.ops.mutate(lambda s: supervision.restore_session(s, gone) and None, {"sessions"}, done, self.ops.failed.emit)
 
     def reassign(self) -> None:
         from peerdesk.ui.supervision.reassign_dialog import ReassignDialog

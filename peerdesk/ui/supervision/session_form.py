@@ -1,6 +1,7 @@
 """The session form: date (today), duration, form, topics and notes — the typical monthly
 session is Enter on a person in the overview, then Enter again (or Ctrl+Enter from the notes).
-With `people` it logs one group session for everyone ticked."""
+With `people` it logs one group session for everyone ticked; with `choices` (when correcting a
+session) the participants can be changed: ticked are those in `initial["participant_ids"]`."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def checked_ids(box: QListWidget) -> list[int]:
 
 class SessionForm(DialogForm):
     def __init__(self, person: str | None, today: dt.date, topics=(), people=None, initial: dict | None = None,
-                 parent=None) -> None:
+                 choices=None, parent=None) -> None:
         group = people is not None
         title = t("ui.supervision.group.title") if group else (t("ui.supervision.edit.title") if initial else t("ui.today.session.title"))
         context = t("ui.supervision.group.context") if group else t("ui.today.session.context", person=person or "")
@@ -55,6 +56,8 @@ class SessionForm(DialogForm):
         self.people = None
         if group:
             self.people = self.add_row("ui.supervision.form.participants", _checklist(people))
+        elif choices is not None:
+            self.people = self.add_row("ui.supervision.form.participants", _checklist(choices, initial.get("participant_ids", ())))
         self.topics = None
         if topics:
             self.topics = self.add_row("ui.supervision.form.topics", _checklist(topics, initial.get("topic_ids", ())))

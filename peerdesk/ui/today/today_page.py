@@ -44,8 +44,8 @@ COLUMNS = ("what", "date", "status", "severity", "actions")
 def load_alerts(s, today: dt.date):
     from peerdesk.services import alerts
 
-    found = alerts.compute_alerts(s, today=today)
-    return found, alerts.visible_areas(alerts.actor_of(s).roles)
+    found = alerts.compute_alerts(s, today=today, include_snoozed=True)
+    return [a for a in found if a.open], alerts.visible_areas(alerts.actor_of(s).roles), [a for a in found if not a.open]
 
 
 def _status(days: int) -> str:
@@ -73,6 +73,7 @@ class TodayPage(QWidget):
         self._today = today  # a callable, so tests and long-running windows see the right day
         self.ops = None
         self.alerts: list = []
+        self.snoozed: list = []  # acknowledged alerts still hidden today: listed behind the "snoozed" button
         self.counts: dict[str, int] = {}
         self.action_buttons: dict[str, QPushButton] = {}
         self.ack_buttons: dict[str, QPushButton] = {}
@@ -90,6 +91,14 @@ class TodayPage(QWidget):
         self.status = QLabel(t("ui.overview.loading"))
         self.status.setAccessibleName(t("ui.today.status"))
         main.addWidget(self.status)
+        snoozed_row = QHBoxLayout()
+        self.snoozed_button = QPushButton(t("ui.today.snoozed.button", n=0))
+        self.snoozed_button.setToolTip(t("ui.today.snoozed.tip"))
+        self.snoozed_button.setEnabled(False)
+        self.snoozed_button.clicked.connect(self.show_snoozed)
+        snoozed_row.addWidget(self.snoozed_button)
+        snoozed_row.addStretch(1)
+        main.addLayout(snoozed_row)
 
         self.summary_box = QGroupBox(t("ui.today.counts"))
         self.summary = QGridLayout(self.summary_box)
@@ -144,8 +153,11 @@ class TodayPage(QWidget):
     def show_alerts(self, result) -> None:
         from peerdesk.services.alerts import KINDS
 
-        alerts, areas = result
+        alerts, areas, *rest = result
         self.alerts = alerts
+        self.snoozed = rest[0] if rest else []
+        self.snoozed_button.setText(t("ui.today.snoozed.button", n=len(self.snoozed)))
+        self.snoozed_button.setEnabled(bool(self.snoozed))
         kinds = [k for k, area in KINDS.items() if area in areas]
         self.counts = {k: 0 for k in kinds}
         per_area = {area: 0 for area in areas}
@@ -360,6 +372,14 @@ class TodayPage(QWidget):
             return run
 
         self._open(AcknowledgeForm(what, today, parent=self), work, {"alerts"})
+
+    def show_snoozed(self) -> None:
+        """The alerts put aside, each with "Bring back"."""
+        from peerdesk.ui.today.snoozed_dialog import SnoozedDialog
+
+        self.form = SnoozedDialog(self, self)
+        self.form.finished.connect(lambda _r, d=self.form: setattr(self, "form", None) if self.form is d else None)
+        self.form.open()
 
     def _open(self, form, make_work, changes: set[str]) -> None:
         """Show `form`; on save run the work it describes, close it on success, keep it open with the error otherwise."""

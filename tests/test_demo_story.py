@@ -1,0 +1,81 @@
+"""The demo tells one consistent story: the alerts a newcomer sees on Today are exactly the ones it means.
+
+The list is written out here (not counted), per role, so a demo change that makes a false alert fire —
+or quietly loses one the story needs — fails. It holds on any day the demo is loaded."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from peerdesk import models as m
+from peerdesk.models import Role
+from peerdesk.services import alerts, demo
+from peerdesk.services.access import SYSTEM, Actor
+
+WARDS = {
+    ("new_manager", "Avdelning 33, rättspsykiatri"),
+    ("new_manager", "Bostad Först Älvstaden"),
+    ("new_manager", "Avdelning 12, affektiva sjukdomar"),  # the acting manager covering a leave
+    ("no_manager", "Boendestöd Norrby"),
+    ("contact_gap", "Öppenvårdsmottagning Väster"),
+}
+SUPERVISION = {
+    ("supervision_overdue", "Linnea Björk"),
+    ("supervision_overdue", "Robin Falk"),
+}
+EMPLOYMENT = {("contract_ending", "Mats Engström")}
+CONSENT = {
+    ("consent_expiring", "Samir Haddad"),
+    ("consent_withdrawn_in_use", "Noor Aziz"),
+}
+STORY = {
+    "admin": WARDS | SUPERVISION | EMPLOYMENT | CONSENT,
+    "coordinator": WARDS | SUPERVISION | EMPLOYMENT,
+    "supervisor": SUPERVISION,
+    "evaluator": CONSENT,
+}
+ROLES = {"admin": Role.ADMINISTRATOR, "coordinator": Role.COORDINATOR, "supervisor": Role.SUPERVISOR, "evaluator": Role.EVALUATOR}
+
+
+def shown(a: alerts.Alert) -> tuple[str, str]:
+    """What identifies an alert to a reader: its kind and the person, or else the ward, it names."""
+    return a.kind, a.person_name or a.workplace_name
+
+
+# Today, a leap day and a new year's day: the story is relative to the day it is loaded.
+@pytest.mark.parametrize("today", [dt.date.today(), dt.date(2028, 2, 29), dt.date(2027, 1, 1)], ids=["today", "leap-day", "new-year"])
+def test_today_shows_exactly_the_alerts_the_story_means(sqlite_db, today):
+    with sqlite_db.begin(SYSTEM) as s:
+        demo.load_demo(s, today=today)
+        users = {u.username: u.id for u in s.scalars(select(m.User))}
+    for username, expected in STORY.items():
+        actor = Actor(users[username], username, frozenset({ROLES[username]}))
+        with sqlite_db.session(actor) as s:
+            found = [shown(a) for a in alerts.compute_alerts(s, today=today)]
+        assert sorted(found) == sorted(expected), username  # each exactly once, nothing else
+
+
+def test_every_placed_person_has_a_running_placement_and_contract(sqlite_db):
+    today = dt.date.today()
+    with sqlite_db.begin(SYSTEM) as s:
+        demo.load_demo(s, today=today)
+        people = s.scalars(select(m.PeerSupporter)).all()
+        placed = [p for p in people if p.status == m.PeerStatus.PLACED]
+        assert len(placed) == 9
+
+        def runs(r) -> bool:
+            return r.start_date <= today and (r.end_date is None or r.end_date >= today)
+
+        for p in people:
+            placements = s.scalars(select(m.Placement).where(m.Placement.peer_supporter_id == p.id)).all()
+            contracts = s.scalars(select(m.ContractPeriod).where(m.ContractPeriod.peer_supporter_id == p.id)).all()
+            name = f"{p.first_name} {p.last_name}"
+            if p.status == m.PeerStatus.PLACED:
+                assert any(runs(x) for x in placements), name
+                assert any(runs(c) for c in contracts), name
+            else:  # the one who left, the certified one waiting, and those in training: nothing running
+                assert not any(runs(x) for x in placements), name
+                assert not any(runs(c) for c in contracts), name

@@ -63,6 +63,54 @@ def _locale(lang: str):
     return Locale.parse(lang)
 
 
+# Locale formatting. Babel is imported on first use, not at start-up (tests/test_architecture.py).
+
+def format_decimal(value: float | int, digits: int | None = None, lang: str | None = None) -> str:
+    """A number as a reader of the language writes it: sv "2,5" and "1 234", en "2.5" and "1,234".
+    `digits` fixes the number of decimals; without it, up to three are shown and trailing zeros dropped."""
+    from babel.numbers import format_decimal as babel_decimal
+
+    pattern = None if digits is None else "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return babel_decimal(value, format=pattern, locale=_locale(lang or language()), decimal_quantization=digits is not None)
+
+
+def format_date(value, lang: str | None = None) -> str:
+    """A date as the language writes it in a list or a form: sv "2026-03-01", en "1 Mar 2026".
+    None gives an empty text."""
+    if value is None:
+        return ""
+    from babel.dates import format_date as babel_date
+
+    lang = lang or language()
+    return babel_date(value, "yyyy-MM-dd" if lang == "sv" else "d MMM y", locale=_locale(lang))
+
+
+def local_time(value):
+    """An instant in the computer's time zone. A naive datetime is taken as UTC (as the database stores it)."""
+    import datetime as dt
+
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone()
+
+
+def format_datetime(value, lang: str | None = None) -> str:
+    """A moment in local time, to the minute: sv "2026-03-01 14:05", en "1 Mar 2026, 14:05".
+    A naive datetime is taken as UTC, as the database stores times. None gives an empty text."""
+    if value is None:
+        return ""
+    local = local_time(value)
+    return f"{format_date(local.date(), lang)}{' ' if (lang or language()) == 'sv' else ', '}{local:%H:%M}"
+
+
+def format_timestamp(value, lang: str | None = None) -> str:
+    """As format_datetime, with seconds (for the audit trail, where the order within a minute matters)."""
+    if value is None:
+        return ""
+    local = local_time(value)
+    return f"{format_date(local.date(), lang)}{' ' if (lang or language()) == 'sv' else ', '}{local:%H:%M:%S}"
+
+
 def t(msgid: str, lang: str | None = None, /, **params: object) -> str:
     """The text for `msgid` in the current (or given) language, formatted with params.
 

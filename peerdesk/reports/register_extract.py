@@ -66,7 +66,7 @@ def build_register_extract(extract, path: str | Path, lang: str) -> int:
         if sec.who:
             roles = ", ".join(t(f"role.{r}", lang) for r in sec.who)
             head.append(Paragraph(escape(t("pdf.extract.who", lang, roles=roles)), small))
-        kept = t("pdf.extract.kept_days", lang, days=sec.retention_days) if sec.retention_days else t("pdf.extract.kept_while_needed", lang)
+        kept = t("pdf.extract.kept_days", lang, n=sec.retention_days) if sec.retention_days else t("pdf.extract.kept_while_needed", lang)
         head.append(Paragraph(escape(kept), small))
         head.append(Spacer(1, 2 * mm))
         blocks = []
@@ -90,7 +90,7 @@ def build_register_extract(extract, path: str | Path, lang: str) -> int:
             blocks.append(Spacer(1, 2 * mm))
         story.append(KeepTogether(head + blocks[:2]))
         story.extend(blocks[2:])
-    story.append(Paragraph(escape(t("pdf.extract.audit", lang, n=len(extract.audit_entries))), h2))
+    story.append(Paragraph(escape(t("pdf.extract.audit", lang, total=len(extract.audit_entries))), h2))
     story.append(Paragraph(escape(t("pdf.extract.audit_help", lang)), small))
     if extract.audit_entries:
         cols = ("at", "username", "action", "table_name", "record_id")

@@ -48,7 +48,7 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
     if data.study:
         story.append(Paragraph(escape(data.study), st["subtitle"]))
     story += [Spacer(1, 4 * mm), Paragraph(escape(tr("report.period", period=data.period)), st["subtitle"]),
-              Spacer(1, 30 * mm), Paragraph(escape(tr("report.anonymity", k=data.k)), st["body"]), PageBreak()]
+              Spacer(1, 30 * mm), Paragraph(escape(tr("report.anonymity", n=data.k)), st["body"]), PageBreak()]
     step()
 
     # Method: what was collected, by informant role.
@@ -61,7 +61,7 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
     story.append(method_table)
     step()
 
-    footnote = Paragraph(escape(tr("report.suppressed_note", dash=DASH, k=data.k)), st["small"])
+    footnote = Paragraph(escape(tr("report.suppressed_note", dash=DASH, n=data.k)), st["small"])
     for table in data.instruments:
         story.append(PageBreak())
         story.append(Paragraph(escape(table.name), st["h1"]))

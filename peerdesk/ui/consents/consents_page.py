@@ -296,7 +296,7 @@ class ConsentsPage(QWidget):
         def done(result):
             finish()
             self.last_print = result
-            self.message.emit(t("ui.consents.printed", n=result.pages, first=result.form_numbers[0], last=result.form_numbers[-1], path=result.path))
+            self.message.emit(t("ui.consents.printed", n=len(result.form_numbers), first=result.form_numbers[0], last=result.form_numbers[-1], path=result.path))
             self.printed.emit(result)
 
         def failed(exc):

@@ -263,6 +263,7 @@ def cmd_audit_export(args) -> int:
     import csv
 
     from peerdesk.services import audit
+    from peerdesk.services.audit_display import display_row
 
     db = _open(allow_upgrade=False).db
     actor = _login(db, args)
@@ -273,8 +274,11 @@ def cmd_audit_export(args) -> int:
     try:
         writer = csv.DictWriter(out, fieldnames=list(audit.COLUMNS))
         writer.writeheader()
-        for row in rows:
-            writer.writerow({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()})
+        for row in rows:  # in words and local time; --codes writes what is stored (codes, UTC), as the chain hashes it
+            if args.codes:
+                writer.writerow({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()})
+            else:
+                writer.writerow(display_row(row))
     finally:
         if args.output:
             out.close()
@@ -523,6 +527,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("-o", "--output", help=t("cli.output.help"))
     exp.add_argument("--action")
     exp.add_argument("--username")
+    exp.add_argument("--codes", action="store_true", help=t("cli.audit.codes.help"))
     exp.set_defaults(func=cmd_audit_export)
     rep = sub.add_parser("report", help=t("cli.report.help"))
     repsub = rep.add_subparsers(dest="report_command", required=True)

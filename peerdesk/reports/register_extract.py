@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from peerdesk.i18n import t
+from peerdesk.i18n import format_date, t
 
 
 def _label(key: str, fallback: str, lang: str) -> str:
@@ -35,14 +35,14 @@ def build_register_extract(extract, path: str | Path, lang: str) -> int:
         canvas.saveState()
         canvas.setFont("Helvetica", 7.5)
         canvas.setFillColor(colors.HexColor("#444444"))
-        canvas.drawString(20 * mm, 12 * mm, t("pdf.extract.footer", lang, date=extract.produced_on.isoformat()))
+        canvas.drawString(20 * mm, 12 * mm, t("pdf.extract.footer", lang, date=format_date(extract.produced_on, lang)))
         canvas.drawRightString(A4[0] - 20 * mm, 12 * mm, t("pdf.page", lang, page=doc.page))
         canvas.restoreState()
 
     story = [
         Paragraph(escape(t("pdf.extract.title", lang)), h1),
         Paragraph(escape(t("pdf.extract.person", lang, name=extract.person_name)), body),
-        Paragraph(escape(t("pdf.extract.produced", lang, date=extract.produced_on.isoformat())), body),
+        Paragraph(escape(t("pdf.extract.produced", lang, date=format_date(extract.produced_on, lang))), body),
         Paragraph(escape(t("pdf.extract.controller", lang, controller=extract.controller or "-")), body),
         Spacer(1, 3 * mm),
         Paragraph(escape(t("pdf.extract.intro", lang)), body),

@@ -31,3 +31,34 @@ def test_the_swedish_chart_writes_decimals_with_a_comma(sqlite_db, tmp_path):
 def test_the_english_chart_writes_decimals_with_a_point(sqlite_db, tmp_path):
     chart = _chart_text(sqlite_db, tmp_path, "en")
     assert "2.5" in chart.split() and not re.search(r"\d,\d", chart)
+
+
+def test_the_swedish_register_extract_lists_logged_events_in_words_and_local_time(sqlite_db, tmp_path, monkeypatch):
+    import datetime as dt
+    import time
+
+    from sqlalchemy import select
+
+    from peerdesk import models as m
+    from peerdesk.reports.register_extract import build_register_extract
+    from peerdesk.services import data_rights
+    from tests import factories as f
+
+    monkeypatch.setenv("TZ", "Europe/Stockholm")
+    time.tzset()
+    try:
+        with sqlite_db.begin(SYSTEM) as s:
+            pid = f.peer(s, "Åsa", "Öberg").id
+        with sqlite_db.begin(SYSTEM) as s:
+            extract = data_rights.register_extract(s, "peer_supporter", pid, today=dt.date(2026, 6, 1))
+            created = s.scalar(select(m.AuditEvent.at).where(m.AuditEvent.action == "create", m.AuditEvent.table_name == "peer_supporter"))
+        out = tmp_path / "extract.pdf"
+        build_register_extract(extract, out, "sv")
+        text = pdf_text(out)
+        events = text[text.index("Loggade händelser"):]
+        local = created.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        assert "Skapad" in events and "create" not in events.split() and "peer_supporter" not in events
+        assert local in " ".join(events.split()) or local.split()[1] in events, events
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

@@ -95,8 +95,14 @@ def build_register_extract(extract, path: str | Path, lang: str) -> int:
     if extract.audit_entries:
         cols = ("at", "username", "action", "table_name", "record_id")
         data = [[Paragraph(escape(t(f"ui.audit.col.{c}", lang)), cell) for c in cols]]
+        import datetime as dt
+
+        from peerdesk.services.audit_display import display_row  # codes in words, times local (Qt-free, no Session)
+
         for e in extract.audit_entries:
-            data.append([Paragraph(escape(str(e.get(c) if e.get(c) is not None else ""))[:40], cell) for c in cols])
+            at = e.get("at")
+            shown = display_row({**e, "fields": None, "at": dt.datetime.fromisoformat(at) if isinstance(at, str) else at}, lang)
+            data.append([Paragraph(escape(str(shown.get(c) if shown.get(c) is not None else ""))[:40], cell) for c in cols])
         table = Table(data, colWidths=[42 * mm, 28 * mm, 35 * mm, 45 * mm, width - 150 * mm], repeatRows=1)
         table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#999999")),
                                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE"))]))

@@ -85,6 +85,7 @@ class WithdrawDialog(QDialog):
         form.addRow(t("field.withdrawn_on"), self.date)
         form.addRow(t("field.withdrawal_reason"), self.reason)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("ui.consents.withdraw_button"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

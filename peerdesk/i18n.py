@@ -65,13 +65,28 @@ def _locale(lang: str):
 
 # Locale formatting. Babel is imported on first use, not at start-up (tests/test_architecture.py).
 
+@lru_cache(maxsize=None)
+def _number_symbols(lang: str) -> tuple[str, str]:
+    """The decimal and group separators of a language, from Babel's CLDR data (sv: "," and a no-break space)."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    locale = _locale(lang)
+    return get_decimal_symbol(locale), get_group_symbol(locale)
+
+
 def format_decimal(value: float | int, digits: int | None = None, lang: str | None = None) -> str:
     """A number as a reader of the language writes it: sv "2,5" and "1 234", en "2.5" and "1,234".
-    `digits` fixes the number of decimals; without it, up to three are shown and trailing zeros dropped."""
-    from babel.numbers import format_decimal as babel_decimal
+    `digits` fixes the number of decimals; without it, up to three are shown and trailing zeros dropped.
 
-    pattern = None if digits is None else "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    return babel_decimal(value, format=pattern, locale=_locale(lang or language()), decimal_quantization=digits is not None)
+    Rounded as Python rounds (as the reports always have); only the symbols come from Babel, so a report
+    with thousands of cells pays microseconds per number instead of Babel's pattern formatting (~75 µs)."""
+    decimal, group = _number_symbols(lang or language())
+    text = f"{value:,.{3 if digits is None else digits}f}"
+    if digits is None and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", "-0.0", "-0.00"):
+        text = text[1:]
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", group)
 
 
 def format_date(value, lang: str | None = None) -> str:

@@ -73,6 +73,15 @@ class _Progress(QObject):
         return not self.cancel.is_set()
 
 
+def _report_text(run) -> str:
+    """A report that used a consent, in words: "Omgångsrapport 2026-03-01" (its kind translated, its date local)."""
+    from peerdesk.i18n import catalogue, format_date, local_time
+
+    key = f"ui.consents.report_kind.{run.kind}"
+    kind = t(key) if key in catalogue("en") else run.kind
+    return f"{kind} {format_date(local_time(run.produced_at).date())}"
+
+
 class WithdrawDialog(QDialog):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -418,7 +427,7 @@ class ConsentsPage(QWidget):
         def done(reports):
             if reports:
                 self.message.emit(t("ui.consents.withdrawn_reports", n=len(reports),
-                                    reports=", ".join(f"{r.kind} {r.produced_at:%Y-%m-%d}" for r in reports)))
+                                    reports=", ".join(_report_text(r) for r in reports)))
             else:
                 self.message.emit(t("ui.consents.withdrawn"))
 
@@ -442,7 +451,7 @@ class ConsentsPage(QWidget):
         from peerdesk.services import consent_use
 
         def shown(reports):
-            text = ", ".join(f"{r.kind} {r.produced_at:%Y-%m-%d}" + (f" ({r.output})" if r.output else "") for r in reports)
+            text = ", ".join(_report_text(r) + (f" ({r.output})" if r.output else "") for r in reports)
             self.message.emit(t("ui.consents.reports_used", n=len(reports), reports=text or "-"))
 
         self.ops.query(lambda s: consent_use.reports_affected_by(s, row.id), shown, self._failed)

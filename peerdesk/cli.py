@@ -298,6 +298,7 @@ def cmd_audit_export(args) -> int:
     import csv
 
     from peerdesk.services import audit
+    from peerdesk.services.audit_display import display_row
 
     db = _open(allow_upgrade=False).db
     actor = _login(db, args)
@@ -308,8 +309,11 @@ def cmd_audit_export(args) -> int:
     try:
         writer = csv.DictWriter(out, fieldnames=list(audit.COLUMNS))
         writer.writeheader()
-        for row in rows:
-            writer.writerow({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()})
+        for row in rows:  # in words and local time; --codes writes what is stored (codes, UTC), as the chain hashes it
+            if args.codes:
+                writer.writerow({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()})
+            else:
+                writer.writerow(display_row(row))
     finally:
         if args.output:
             out.close()
@@ -330,7 +334,7 @@ def cmd_report_round(args) -> int:
         data = round_report.gather(s, args.number, lang=args.lang or language())
         round_report.record_produced(s, data, Path(args.output).name)
     pages = build(data, args.output)
-    print(t("cli.report.done", path=args.output, pages=pages))
+    print(t("cli.report.done", path=args.output, n=pages))
     return 0
 
 
@@ -349,7 +353,7 @@ def cmd_export_round(args) -> int:
             writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows(rows)
-    print(t("cli.export.done", path=args.output, rows=len(rows)))
+    print(t("cli.export.done", path=args.output, n=len(rows)))
     return 0
 
 
@@ -376,7 +380,7 @@ def cmd_import_responses(args) -> int:
             return 1
         if args.commit:
             response_import.commit(s, rnd.id, ins.id, rows)
-    print(t("cli.import.done" if args.commit else "cli.import.checked", rows=len(rows)))
+    print(t("cli.import.done" if args.commit else "cli.import.checked", n=len(rows)))
     return 0
 
 
@@ -404,10 +408,10 @@ def cmd_import(args) -> int:
         preview = register_import.preview(s, args.kind, rows, skip_bad_rows=args.skip_bad_rows)
     for line in register_import.describe(preview):
         print(line)
-    counts = {k: preview.count(k) for k in (register_import.NEW, register_import.UNCHANGED, register_import.PROBLEM,
-                                            register_import.SKIPPED)}
+    counts = preview.count_phrases()
     if not preview.ok:
-        print(f"peerdesk: {t('cli.import.problems', **counts)}", file=sys.stderr)
+        problems = t("count.problem_rows", n=preview.count(register_import.PROBLEM))
+        print(f"peerdesk: {t('cli.import.problems', **{**counts, 'problems_text': problems})}", file=sys.stderr)
         return 1
     if args.commit:
         with db.begin(actor) as s:
@@ -425,7 +429,7 @@ def cmd_export_all(args) -> int:
     actor = _login(db, args)
     with db.begin(actor) as s:
         result = office_export.export_all(s, args.output)
-    print(t("cli.export_all.done", path=str(result.path), tables=result.tables, rows=result.rows))
+    print(t("cli.export_all.done", path=str(result.path), tables_text=t("count.tables", n=result.tables), rows_text=t("count.rows", n=result.rows)))
     return 0
 
 
@@ -448,7 +452,7 @@ def cmd_import_all(args) -> int:
     password = _password_for(username)
     with db.begin() as s:
         result = office_export.import_all(s, args.file, username, password)
-    print(t("cli.import_all.done", tables=result.tables, rows=result.rows, where=db.target.describe()))
+    print(t("cli.import_all.done", tables_text=t("count.tables", n=result.tables), rows_text=t("count.rows", n=result.rows), where=db.target.describe()))
     return 0
 
 
@@ -461,7 +465,7 @@ def cmd_instrument_add(args) -> int:
     actor = _login(db, args)
     with db.begin(actor) as s:
         ins = evaluation.load_instrument_file(s, Path(args.file))
-        print(t("cli.instrument.done", code=ins.code, items=len(ins.items)))
+        print(t("cli.instrument.done", code=ins.code, n=len(ins.items)))
     return 0
 
 
@@ -483,7 +487,7 @@ def cmd_consent_print(args) -> int:
 
             result = consent_forms.print_blank_forms(s, args.study, args.workplace, args.copies, args.output, lang=args.lang,
                                                      progress=progress)
-    print(t("cli.consent.printed", n=result.pages, first=result.form_numbers[0], last=result.form_numbers[-1], path=result.path))
+    print(t("cli.consent.printed", n=len(result.form_numbers), first=result.form_numbers[0], last=result.form_numbers[-1], path=result.path))
     return 0
 
 
@@ -516,7 +520,7 @@ def cmd_extract(args) -> int:
     actor = _login(db, args)
     with db.begin(actor) as s:
         extract = data_rights.write_register_extract(s, table, person_id, pdf_path=args.output, json_path=args.json, lang=args.lang)
-    print(t("cli.extract.done", tables=len(extract.sections), path=args.output or args.json))
+    print(t("cli.extract.done", n=len(extract.sections), path=args.output or args.json))
     return 0
 
 
@@ -560,6 +564,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("-o", "--output", help=t("cli.output.help"))
     exp.add_argument("--action")
     exp.add_argument("--username")
+    exp.add_argument("--codes", action="store_true", help=t("cli.audit.codes.help"))
     exp.set_defaults(func=cmd_audit_export)
     rep = sub.add_parser("report", help=t("cli.report.help"))
     repsub = rep.add_subparsers(dest="report_command", required=True)

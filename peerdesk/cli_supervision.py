@@ -47,7 +47,7 @@ def cmd_summary(args) -> int:
         from peerdesk.errors import StorageError
 
         raise StorageError("error.cannot_write_file") from None
-    print(t("cli.supervision.summary.done", path=args.output, pages=pages, people=len(data.people)))
+    print(t("cli.supervision.summary.done", path=args.output, pages_text=t("count.pages", n=pages), people_text=t("count.peer_supporters", n=len(data.people))))
     return 0
 
 

@@ -107,7 +107,9 @@ def test_cli_audit_verify_and_export(tmp_path):
     exported = run(env, "audit", "export", "-o", str(tmp_path / "audit.csv"))
     assert exported.returncode == 0
     lines = (tmp_path / "audit.csv").read_text().splitlines()
-    assert lines[0] == "id,at,username,action,table_name,record_id,fields" and any(",login," in line for line in lines)
+    assert lines[0] == "id,at,username,action,table_name,record_id,fields" and any(",Login," in line for line in lines)
+    codes = run(env, "audit", "export", "--codes")
+    assert codes.returncode == 0 and ",login,app_user," in codes.stdout
     assert run({**env, "PEERDESK_USER": "coordinator"}, "audit", "verify").returncode == 1  # administrators only
     # Tamper with the file directly, with the key, as an intruder would.
     from peerdesk.storage.config import DatabaseTarget

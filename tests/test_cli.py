@@ -146,7 +146,7 @@ def test_deidentified_export_and_response_import(demo_home, tmp_path):
     checked = run(evaluator, "import-responses", str(answers), "--round", "3", "--instrument", "DREEM-OK")
     assert checked.returncode == 0 and "--commit" in checked.stdout
     done = run(evaluator, "import-responses", str(answers), "--round", "3", "--instrument", "DREEM-OK", "--commit")
-    assert done.returncode == 0 and "1 questionnaires imported" in done.stdout
+    assert done.returncode == 0 and "1 questionnaire imported" in done.stdout
 def test_consent_print_register_and_extract_headless(demo_home, tmp_path):
     from pypdf import PdfReader
 

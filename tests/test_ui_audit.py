@@ -35,7 +35,7 @@ def test_admin_filters_verifies_and_exports(qtbot, qtmodeltester, sqlite_db, tmp
         qtbot.keyClicks(page.username, "kim")
     users = {page.model.index(r, 2).data() for r in range(page.model.rowCount())}
     actions = {page.model.index(r, 3).data() for r in range(page.model.rowCount())}
-    assert users == {"kim"} and actions == {"login", "create"}
+    assert users == {"kim"} and actions == {"Login", "Created"}  # the stored codes login and create, in words
     with qtbot.waitSignal(page.loaded):
         page.verify_button.click()
     assert "unbroken" in page.status.text()

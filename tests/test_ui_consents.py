@@ -95,7 +95,7 @@ def test_admin_prints_ten_blank_forms_and_registers_a_returned_one(qtbot, qtmode
     when_modal(qtbot, WithdrawDialog, fill)
     with qtbot.waitSignal(page.loaded, timeout=10000):
         page.withdraw_button.click()
-    assert "1 earlier reports" in page.status.text() and "round_report" in page.status.text()
+    assert "1 earlier report used" in page.status.text() and "Round report" in page.status.text()
     assert page.model.index(0, 8).data() == "Withdrawn 2026-11-24"
     assert page.model.rowCount() > 0
     qtmodeltester.check(page.model, force_py=True)

@@ -124,7 +124,7 @@ def test_people_register_filter_open_edit_save_invalid_and_cancel(qtbot, demo_db
     keys(qtbot, panel.list.filter, "öberg")
     wait_loaded(qtbot, panel.list, 1)
     assert panel.list.model.shown(0)[:2] == ("Öberg", "Åsa")
-    assert panel.list.count.text() == "1 rows"
+    assert panel.list.count.text() == "1 row"
     open_row(qtbot, panel)
     form = panel.form
     assert form.widgets["first_name"].text() == "Åsa"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from peerdesk.i18n import t
+from peerdesk.i18n import format_date, t
 
 
 def _label(key: str, fallback: str, lang: str) -> str:
@@ -35,14 +35,14 @@ def build_register_extract(extract, path: str | Path, lang: str) -> int:
         canvas.saveState()
         canvas.setFont("Helvetica", 7.5)
         canvas.setFillColor(colors.HexColor("#444444"))
-        canvas.drawString(20 * mm, 12 * mm, t("pdf.extract.footer", lang, date=extract.produced_on.isoformat()))
+        canvas.drawString(20 * mm, 12 * mm, t("pdf.extract.footer", lang, date=format_date(extract.produced_on, lang)))
         canvas.drawRightString(A4[0] - 20 * mm, 12 * mm, t("pdf.page", lang, page=doc.page))
         canvas.restoreState()
 
     story = [
         Paragraph(escape(t("pdf.extract.title", lang)), h1),
         Paragraph(escape(t("pdf.extract.person", lang, name=extract.person_name)), body),
-        Paragraph(escape(t("pdf.extract.produced", lang, date=extract.produced_on.isoformat())), body),
+        Paragraph(escape(t("pdf.extract.produced", lang, date=format_date(extract.produced_on, lang))), body),
         Paragraph(escape(t("pdf.extract.controller", lang, controller=extract.controller or "-")), body),
         Spacer(1, 3 * mm),
         Paragraph(escape(t("pdf.extract.intro", lang)), body),
@@ -66,7 +66,7 @@ def build_register_extract(extract, path: str | Path, lang: str) -> int:
         if sec.who:
             roles = ", ".join(t(f"role.{r}", lang) for r in sec.who)
             head.append(Paragraph(escape(t("pdf.extract.who", lang, roles=roles)), small))
-        kept = t("pdf.extract.kept_days", lang, days=sec.retention_days) if sec.retention_days else t("pdf.extract.kept_while_needed", lang)
+        kept = t("pdf.extract.kept_days", lang, n=sec.retention_days) if sec.retention_days else t("pdf.extract.kept_while_needed", lang)
         head.append(Paragraph(escape(kept), small))
         head.append(Spacer(1, 2 * mm))
         blocks = []
@@ -90,13 +90,19 @@ def build_register_extract(extract, path: str | Path, lang: str) -> int:
             blocks.append(Spacer(1, 2 * mm))
         story.append(KeepTogether(head + blocks[:2]))
         story.extend(blocks[2:])
-    story.append(Paragraph(escape(t("pdf.extract.audit", lang, n=len(extract.audit_entries))), h2))
+    story.append(Paragraph(escape(t("pdf.extract.audit", lang, total=len(extract.audit_entries))), h2))
     story.append(Paragraph(escape(t("pdf.extract.audit_help", lang)), small))
     if extract.audit_entries:
         cols = ("at", "username", "action", "table_name", "record_id")
         data = [[Paragraph(escape(t(f"ui.audit.col.{c}", lang)), cell) for c in cols]]
+        import datetime as dt
+
+        from peerdesk.services.audit_display import display_row  # codes in words, times local (Qt-free, no Session)
+
         for e in extract.audit_entries:
-            data.append([Paragraph(escape(str(e.get(c) if e.get(c) is not None else ""))[:40], cell) for c in cols])
+            at = e.get("at")
+            shown = display_row({**e, "fields": None, "at": dt.datetime.fromisoformat(at) if isinstance(at, str) else at}, lang)
+            data.append([Paragraph(escape(str(shown.get(c) if shown.get(c) is not None else ""))[:40], cell) for c in cols])
         table = Table(data, colWidths=[42 * mm, 28 * mm, 35 * mm, 45 * mm, width - 150 * mm], repeatRows=1)
         table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#999999")),
                                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE"))]))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Callable
 
-from peerdesk.i18n import t
+from peerdesk.i18n import format_decimal, t
 from peerdesk.reports.common import Cancelled, escape, footer, styles, table_style
 
 DASH = "–"
@@ -20,8 +20,7 @@ DASH = "–"
 def _fmt(value: float | None, lang: str) -> str:
     if value is None:
         return DASH
-    text = f"{value:.2f}"
-    return text.replace(".", ",") if lang == "sv" else text
+    return format_decimal(value, 2, lang)
 
 
 def build(data, path: str, progress: Callable[[int], None] | None = None, cancelled: Callable[[], bool] | None = None) -> int:
@@ -48,7 +47,7 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
     if data.study:
         story.append(Paragraph(escape(data.study), st["subtitle"]))
     story += [Spacer(1, 4 * mm), Paragraph(escape(tr("report.period", period=data.period)), st["subtitle"]),
-              Spacer(1, 30 * mm), Paragraph(escape(tr("report.anonymity", k=data.k)), st["body"]), PageBreak()]
+              Spacer(1, 30 * mm), Paragraph(escape(tr("report.anonymity", n=data.k)), st["body"]), PageBreak()]
     step()
 
     # Method: what was collected, by informant role.
@@ -61,7 +60,7 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
     story.append(method_table)
     step()
 
-    footnote = Paragraph(escape(tr("report.suppressed_note", dash=DASH, k=data.k)), st["small"])
+    footnote = Paragraph(escape(tr("report.suppressed_note", dash=DASH, n=data.k)), st["small"])
     for table in data.instruments:
         story.append(PageBreak())
         story.append(Paragraph(escape(table.name), st["h1"]))
@@ -212,11 +211,15 @@ def _chart(table, lang):
     drawing = Drawing(460, 190)
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 40, 30, 300, 140
-    chart.data = [[values.get((g, r), 0) for g in groups] for r in rounds]
+    chart.data = [[values.get((g, r)) for g in groups] for r in rounds]  # no bar (and no "0,0") where a group has no mean
     chart.categoryAxis.categoryNames = groups
     chart.categoryAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
     chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.labelTextFormat = lambda v: format_decimal(v, None, lang)  # sv "2,5", not "2.5"
+    chart.barLabelFormat = lambda v: format_decimal(v, 1, lang)  # each bar's mean above it
+    chart.barLabels.fontSize = 6
+    chart.barLabels.nudge = 6
     palette = [colors.HexColor(c) for c in ("#9DB4CC", "#4F7CAC", "#1F3A5F", "#C9A66B", "#7FA37F")]
     for i in range(len(rounds)):
         chart.bars[i].fillColor = palette[i % len(palette)]

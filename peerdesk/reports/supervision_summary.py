@@ -4,7 +4,7 @@ dates and counts only — no notes and no topics can reach this file."""
 
 from __future__ import annotations
 
-from peerdesk.i18n import t
+from peerdesk.i18n import format_date, t
 from peerdesk.reports.common import escape, footer, styles, table_style
 
 
@@ -17,7 +17,7 @@ def build(data, path: str) -> int:
     lang = data.lang
     st = styles()
     tr = lambda msgid, /, **kw: t(msgid, lang, **kw)  # noqa: E731
-    period = f"{data.start.isoformat()} – {data.end.isoformat()}"
+    period = f"{format_date(data.start, lang)} – {format_date(data.end, lang)}"
     title = tr("summary.title")
     story = [Paragraph(escape(title), st["title"]),
              Paragraph(escape(tr("summary.period", period=period)), st["subtitle"]),
@@ -48,7 +48,7 @@ def build(data, path: str) -> int:
     rows = [[tr("summary.col.person"), tr("summary.col.overdue_days"), tr("summary.col.spans")]]
     for p in data.people:
         if p.overdue:
-            spans = ", ".join(f"{a.isoformat()} – {b.isoformat()}" for a, b in p.overdue)
+            spans = ", ".join(f"{format_date(a, lang)} – {format_date(b, lang)}" for a, b in p.overdue)
             rows.append([Paragraph(escape(p.label), st["cell"]), str(p.overdue_days), Paragraph(escape(spans), st["cell"])])
     if len(rows) == 1:
         story.append(Paragraph(escape(tr("summary.overdue.none")), st["body"]))

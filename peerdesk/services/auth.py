@@ -50,7 +50,7 @@ def login(db, username: str, password: str, now: dt.datetime | None = None) -> A
         if user is not None and locked_until and locked_until > now:
             seconds = int((locked_until - now).total_seconds()) + 1
             audit.record(s, "login_refused_locked", "app_user", user.id)
-            error = AccessDenied("error.login_locked", seconds=seconds)
+            error = AccessDenied("error.login_locked", n=seconds)
         elif user is None or not user.active or not check_password(password, user.password_hash):
             if user is None:
                 check_password(password, _dummy_hash())  # same time whether or not the name exists

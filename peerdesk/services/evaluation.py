@@ -84,7 +84,7 @@ def _check_quote(s: Session, q: Quote) -> None:
         marked = {t_.lower() for t_ in json.loads(row.value)} if row else set()
         findings = find_in_text(q.text, _name_terms(s), marked)
         if findings:
-            raise ValidationError("error.quote_flagged", field="text", count=len(findings))
+            raise ValidationError("error.quote_flagged", field="text", n=len(findings))
 
 
 @operation(A, E)

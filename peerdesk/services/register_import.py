@@ -167,6 +167,11 @@ class Preview:
     def ok(self) -> bool:
         return not self.problems
 
+    def count_phrases(self) -> dict[str, str]:
+        """The counts as phrases in the current language ("1 ny", "3 nya", …) for the summary messages."""
+        return {"new_text": t("count.new", n=self.count(NEW)), "present_text": t("count.present", n=self.count(UNCHANGED)),
+                "problems_text": t("count.problems", n=self.count(PROBLEM)), "skipped_text": t("count.skipped", n=self.count(SKIPPED))}
+
 
 def rows_from_sheet(sheet: Sheet, mapping: dict[int, str]) -> list[ImportRow]:
     return [ImportRow(n, {f: (row[i] if i < len(row) else "").strip() for i, f in mapping.items()}) for n, row in sheet.rows]
@@ -525,7 +530,7 @@ def commit(s: Session, kind: str, rows: list[ImportRow], skip: set[int] | frozen
     transaction is rolled back."""
     result = Preview(kind, _try_rows(s, kind, rows, set(skip), skip_bad_rows, progress))
     if result.problems:
-        raise ValidationError("error.import_has_problems", count=len(result.problems), first=result.problems[0].number)
+        raise ValidationError("error.import_has_problems", n=len(result.problems), first=result.problems[0].number)
     audit.record(s, "import", SPECS[kind].model.__tablename__, None,
                  {"kind": kind, "new": result.count(NEW), "unchanged": result.count(UNCHANGED),
                   "skipped": result.count(SKIPPED)})

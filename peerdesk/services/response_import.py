@@ -105,7 +105,7 @@ def commit(s: Session, round_id: int, instrument_id: int, rows: list[dict[str, s
     """Import every row, or none: any problem raises and the caller's transaction rolls back."""
     problems = _try_rows(s, round_id, instrument_id, rows)
     if problems:
-        raise ValidationError("error.import_has_problems", count=len(problems), first=problems[0].row)
+        raise ValidationError("error.import_has_problems", n=len(problems), first=problems[0].row)
     return len(rows)
 
 

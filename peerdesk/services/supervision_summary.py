@@ -135,7 +135,7 @@ def gather(s: Session, start: dt.date | str, end: dt.date | str, names: bool = T
                     spans.append((max(a, start), b))
         spans = merge_spans(spans)
         marks = attendance.get(pid, {})
-        label = f"{first} {last}" if names else t("summary.person_n", summary.lang, n=n)
+        label = f"{first} {last}" if names else t("summary.person_n", summary.lang, number=n)
         summary.people.append(PersonSummary(
             label, per_month, sum(per_month), spans, sum((b - a).days + 1 for a, b in spans),
             marks.get("present", 0), marks.get("excused", 0), marks.get("absent", 0),

@@ -1,4 +1,7 @@
-"""The administrator's view of the audit trail: filter, browse, verify the chain, export as CSV."""
+"""The administrator's view of the audit trail: filter, browse, verify the chain, export as CSV.
+
+Codes, tables and changed fields are shown translated and times in local time (services/audit_display);
+the stored entries are not touched."""
 
 from __future__ import annotations
 
@@ -21,18 +24,13 @@ from peerdesk.i18n import t
 from peerdesk.ui.common.rows_model import RowsModel
 
 COLUMNS = ("id", "at", "username", "action", "table_name", "record_id", "fields")
-ACTIONS = ("", "create", "update", "delete", "login", "login_failed", "login_refused_locked", "read_notes", "export", "backup")
 
 
 class AuditModel(RowsModel):
+    """Rows as audit_display.display_row() gives them: already in words."""
+
     def __init__(self, parent=None) -> None:
         super().__init__(COLUMNS, "ui.audit.col.", parent)
-
-    def text(self, row, column: str) -> str:
-        value = row[column]
-        if hasattr(value, "isoformat"):
-            return value.isoformat(sep=" ", timespec="seconds")
-        return super().text(row, column)
 
 
 class AuditPage(QWidget):
@@ -44,8 +42,11 @@ class AuditPage(QWidget):
         layout = QVBoxLayout(self)
         filters = QHBoxLayout()
         self.action = QComboBox()
-        for action in ACTIONS:
-            self.action.addItem(t(f"ui.audit.action.{action or 'all'}"), action)
+        from peerdesk.services.audit_display import action_text, actions
+
+        self.action.addItem(t("ui.audit.action.all"), "")
+        for action in sorted(actions(), key=action_text):
+            self.action.addItem(action_text(action), action)
         self.action.setAccessibleName(t("ui.audit.col.action"))
         self.username = QLineEdit()
         self.username.setPlaceholderText(t("ui.audit.col.username"))
@@ -86,8 +87,10 @@ class AuditPage(QWidget):
             return
         from peerdesk.services import audit
 
+        from peerdesk.services.audit_display import display_row
+
         filters = self._filters()
-        self.ops.query(lambda s: audit.browse(s, **filters), self._show, self._failed)
+        self.ops.query(lambda s: [display_row(r) for r in audit.browse(s, **filters)], self._show, self._failed)
 
     def _show(self, rows: list[dict]) -> None:
         self.model.set_rows(rows)
@@ -112,20 +115,21 @@ class AuditPage(QWidget):
         if not path:
             return
         from peerdesk.services import audit
+        from peerdesk.services.audit_display import display_row
 
         filters = self._filters()
 
         def work(s):
             rows = audit.browse(s, limit=None, **filters)
             audit.record(s, "export", "audit_event", None, {"rows": len(rows)})
-            return rows
+            return [display_row(r) for r in rows]
 
         def write(rows):
             with open(path, "w", newline="", encoding="utf-8") as fh:
                 writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
                 writer.writeheader()
                 for row in rows:
-                    writer.writerow({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()})
+                    writer.writerow(row)
             self.status.setText(t("ui.audit.exported", n=len(rows), path=path))
             self.loaded.emit()
 

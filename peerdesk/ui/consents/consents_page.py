@@ -73,6 +73,15 @@ class _Progress(QObject):
         return not self.cancel.is_set()
 
 
+def _report_text(run) -> str:
+    """A report that used a consent, in words: "Omgångsrapport 2026-03-01" (its kind translated, its date local)."""
+    from peerdesk.i18n import catalogue, format_date, local_time
+
+    key = f"ui.consents.report_kind.{run.kind}"
+    kind = t(key) if key in catalogue("en") else run.kind
+    return f"{kind} {format_date(local_time(run.produced_at).date())}"
+
+
 class WithdrawDialog(QDialog):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -85,6 +94,7 @@ class WithdrawDialog(QDialog):
         form.addRow(t("field.withdrawn_on"), self.date)
         form.addRow(t("field.withdrawal_reason"), self.reason)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("ui.consents.withdraw_button"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -296,7 +306,7 @@ class ConsentsPage(QWidget):
         def done(result):
             finish()
             self.last_print = result
-            self.message.emit(t("ui.consents.printed", n=result.pages, first=result.form_numbers[0], last=result.form_numbers[-1], path=result.path))
+            self.message.emit(t("ui.consents.printed", n=len(result.form_numbers), first=result.form_numbers[0], last=result.form_numbers[-1], path=result.path))
             self.printed.emit(result)
 
         def failed(exc):
@@ -417,7 +427,7 @@ class ConsentsPage(QWidget):
         def done(reports):
             if reports:
                 self.message.emit(t("ui.consents.withdrawn_reports", n=len(reports),
-                                    reports=", ".join(f"{r.kind} {r.produced_at:%Y-%m-%d}" for r in reports)))
+                                    reports=", ".join(_report_text(r) for r in reports)))
             else:
                 self.message.emit(t("ui.consents.withdrawn"))
 
@@ -441,7 +451,7 @@ class ConsentsPage(QWidget):
         from peerdesk.services import consent_use
 
         def shown(reports):
-            text = ", ".join(f"{r.kind} {r.produced_at:%Y-%m-%d}" + (f" ({r.output})" if r.output else "") for r in reports)
+            text = ", ".join(_report_text(r) + (f" ({r.output})" if r.output else "") for r in reports)
             self.message.emit(t("ui.consents.reports_used", n=len(reports), reports=text or "-"))
 
         self.ops.query(lambda s: consent_use.reports_affected_by(s, row.id), shown, self._failed)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerdesk.i18n import t
+from peerdesk.i18n import format_date, t
 
 
 def _table_name(table: str) -> str:
@@ -167,7 +167,7 @@ class DataRightsPage(QWidget):
         def shown(groups):
             self.due.clear()
             for g in groups:
-                item = QListWidgetItem(t("ui.rights.due_line", table=_table_name(g.table), n=len(g.ids), days=g.kept_days, cutoff=g.cutoff.isoformat()))
+                item = QListWidgetItem(t("ui.rights.due_line", table=_table_name(g.table), records_text=t("count.records", n=len(g.ids)), days_text=t("count.days", n=g.kept_days), cutoff=format_date(g.cutoff)))
                 item.setData(Qt.ItemDataRole.UserRole, (g.table, g.ids))
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Unchecked)

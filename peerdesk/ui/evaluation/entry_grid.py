@@ -216,7 +216,7 @@ class EntryGrid(QWidget):
             answer = QMessageBox.question(self, t("ui.eval.import"), t("ui.eval.import_confirm", n=len(rows)))
             if answer == QMessageBox.StandardButton.Yes:
                 self.ops.mutate(lambda s: response_import.commit(s, rid, iid, rows), {"responses"},
-                                lambda n: (self.message.setText(t("cli.import.done", rows=n)), self._refresh_missing()),
+                                lambda n: (self.message.setText(t("cli.import.done", n=n)), self._refresh_missing()),
                                 lambda exc: self.message.setText(getattr(exc, "message", t("error.cannot_save"))))
 
         self.ops.query(check, previewed, lambda exc: self.message.setText(getattr(exc, "message", t("error.cannot_save"))))

@@ -171,7 +171,7 @@ class EvaluationPage(QWidget):
         if isinstance(result, Exception):
             self._failed(result)
             return
-        self.report_status.setText(t("cli.report.done", path=path, pages=result))
+        self.report_status.setText(t("cli.report.done", path=path, n=result))
         QDesktopServices.openUrl(QUrl.fromLocalFile(path))
         self.report_opened.emit(path)
 

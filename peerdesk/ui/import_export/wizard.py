@@ -106,7 +106,7 @@ class FilePage(QWizardPage):
 
     def _loaded(self, sheet) -> None:
         self.w.sheet = sheet
-        self.info.setText(t("ui.import_wizard.read", rows=len(sheet.rows), columns=len(sheet.header)))
+        self.info.setText(t("ui.import_wizard.read", rows_text=t("count.rows", n=len(sheet.rows)), columns_text=t("count.columns", n=len(sheet.header))))
         self.completeChanged.emit()
         self.w.sheet_loaded.emit()
 
@@ -301,7 +301,7 @@ class PreviewPage(QWizardPage):
         self.recheck.setEnabled(True)
 
     def _checked(self, preview) -> None:
-        from peerdesk.services.register_import import NEW, PROBLEM, SKIPPED, UNCHANGED
+        from peerdesk.services.register_import import NEW, PROBLEM
 
         self._done_checking()
         self.preview = preview
@@ -323,8 +323,7 @@ class PreviewPage(QWizardPage):
                     cell.setBackground(QBrush(colour) if colour else QBrush())
         self._filling = False
         self.table.resizeColumnsToContents()
-        self.summary.setText(t("ui.import_wizard.counts", new=preview.count(NEW), unchanged=preview.count(UNCHANGED),
-                               problem=preview.count(PROBLEM), skipped=preview.count(SKIPPED)))
+        self.summary.setText(t("ui.import_wizard.counts", **preview.count_phrases()))
         self.completeChanged.emit()
         self.checked.emit()
 

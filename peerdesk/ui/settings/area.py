@@ -96,7 +96,7 @@ class SettingsArea(QWidget):
 
         def done(result) -> None:
             self.export_all_button.setEnabled(True)
-            self.export_all_status.setText(t("ui.export_all.done", file=result.path.name, tables=result.tables, rows=result.rows))
+            self.export_all_status.setText(t("ui.export_all.done", file=result.path.name, tables_text=t("count.tables", n=result.tables), rows_text=t("count.rows", n=result.rows)))
 
         def failed(exc) -> None:
             self.export_all_button.setEnabled(True)

@@ -21,6 +21,7 @@ class UnlockDialog(QDialog):
         label.setBuddy(self.passphrase)
         layout.addWidget(self.passphrase)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("ui.passphrase.create" if new else "ui.passphrase.unlock"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

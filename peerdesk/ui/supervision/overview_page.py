@@ -203,7 +203,7 @@ class OverviewPage(QWidget):
         self.rows = sorted(rows, key=_order)
         self.model.set_rows(self.rows)
         overdue = sum(1 for r in self.rows if r.status == "overdue")
-        self.count.setText(t("ui.supervision.count", n=len(self.rows), overdue=overdue))
+        self.count.setText(t("ui.supervision.count", people_text=t("count.peer_supporters", n=len(self.rows)), overdue_text=t("count.overdue", n=overdue)))
         self.scope_changed.emit([r.peer_supporter_id for r in self.rows])
         if self.rows:
             ids = [r.peer_supporter_id for r in self.rows]

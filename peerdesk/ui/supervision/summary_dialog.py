@@ -101,7 +101,7 @@ class SummaryDialog(QDialog):
         def done(pages, people):
             save.setEnabled(True)
             self.written = Path(path)
-            self.status.setText(t("ui.supervision.summary.done", path=path, pages=pages, people=people))
+            self.status.setText(t("ui.supervision.summary.done", path=path, pages_text=t("count.pages", n=pages), people_text=t("count.peer_supporters", n=people)))
 
         # A write: the summary is recorded in the audit trail.
         self.ops.mutate(lambda s: supervision_summary.gather(s, start, end, names=names), {"audit"}, alive(self, gathered),

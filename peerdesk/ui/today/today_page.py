@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerdesk.i18n import t
+from peerdesk.i18n import format_date, t
 from peerdesk.ui.today.overview_page import OverviewPage
 
 ROWS_PER_KIND = 10  # rows with buttons per kind before "show all"
@@ -178,7 +178,7 @@ class TodayPage(QWidget):
                 header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
             self.tree.setUpdatesEnabled(True)
         total = len(alerts)
-        self.status.setText(t("ui.today.summary", n=total, date=self.today().isoformat()))
+        self.status.setText(t("ui.today.summary", n=total, date=format_date(self.today())))
         self.empty.setVisible(total == 0)
         self.tree.setVisible(total > 0)
         self.counts_changed.emit(per_area)

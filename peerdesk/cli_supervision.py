@@ -72,7 +72,7 @@ def cmd_delete(args) -> int:
         info = supervision.session_info(s, args.session_id)
         kind = t(f"ui.today.session.form.{info.form}")
         if not args.yes and sys.stdin.isatty():
-            question = t("ui.supervision.delete.confirm", date=info.held_on.isoformat(), form=kind, people=", ".join(info.participants))
+            question = t("ui.supervision.delete.confirm", date=info.held_on.isoformat(), form=kind, names=", ".join(info.participants))
             if input(f"{question} [y/N] ").strip().lower() not in ("y", "yes", "j", "ja"):
                 print(t("cli.supervision.delete.kept"))
                 return 1

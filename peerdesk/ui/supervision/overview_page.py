@@ -369,7 +369,7 @@ class OverviewPage(QWidget):
             return
         kind = t(f"ui.today.session.form.{info.form}")
         text = t("ui.supervision.delete.confirm", date=info.held_on.isoformat(), form=kind,
-                 people=", ".join(info.participants) or "–")
+                 names=", ".join(info.participants) or "–")
         answer = QMessageBox.question(self, t("ui.supervision.delete.title"), text,
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:

@@ -53,8 +53,8 @@ def cmd_user_list(args) -> int:
                            "active": a.active, "must_change_password": a.must_change_password} for a in rows],
                          ensure_ascii=False, indent=1))
         return 0
-    head = [t("ui.accounts.col.username"), t("ui.accounts.col.name"), t("ui.accounts.col.roles"), t("ui.accounts.col.active"),
-            t("ui.accounts.col.must_change")]
+    head = [t("ui.accounts.col.username"), t("ui.accounts.col.display_name"), t("ui.accounts.col.roles"), t("ui.accounts.col.active"),
+            t("ui.accounts.col.must_change_password")]
     yes, no = t("cli.user.yes"), t("cli.user.no")
     table = [head] + [[a.username, a.display_name, _roles_text(a.roles), yes if a.active else no,
                        yes if a.must_change_password else no] for a in rows]

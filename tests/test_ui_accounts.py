@@ -134,6 +134,7 @@ def test_admin_adds_a_supervisor_who_logs_in_with_the_one_time_password(qtbot, o
     assert login.new.isVisible() and login.repeat.isVisible() and not login.password.isVisible()
     assert "one-time password" in login.text.text() and login.login_button.text() == "Continue"
     assert focused(login) is login.new
+    qtbot.wait(50)  # a person takes a moment: Enter must still work in this second step
     qtbot.keyClicks(login.new, "majas eget losen")
     qtbot.keyClick(login.new, Qt.Key.Key_Tab)
     qtbot.keyClicks(login.repeat, "majas eget fel")

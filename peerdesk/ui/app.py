@@ -151,7 +151,10 @@ def log_in(window, db):
     user, password = os.environ.get("PEERDESK_USER"), os.environ.get("PEERDESK_PASSWORD")
     if user and password:
         try:
-            return login(db, user, password)
+            actor = login(db, user, password)
+            if not actor.must_change_password:
+                return actor
+            # A one-time password: the login dialog asks for it again and then for the person's own.
         except PeerDeskError as exc:
             _show_error(window, exc.message)
     dialog = LoginDialog(db, window, username=user or "")

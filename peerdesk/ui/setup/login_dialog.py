@@ -6,7 +6,9 @@ types their own password twice, and only then does the dialog accept, with a fre
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout,
+                               QWidget)
 
 from peerdesk.errors import PeerDeskError
 from peerdesk.i18n import t
@@ -19,6 +21,7 @@ class LoginDialog(QDialog):
         self.actor = None
         self._pending = None  # (actor, one-time password) while the person chooses their own
         self.setWindowTitle(t("ui.login.title"))
+        self.setMinimumWidth(400)
         layout = QVBoxLayout(self)
         self.text = QLabel(t("ui.login.text"))
         self.text.setWordWrap(True)
@@ -55,6 +58,15 @@ class LoginDialog(QDialog):
         layout.addWidget(buttons)
         (self.password if username else self.username).setFocus()
 
+    def keyPressEvent(self, event) -> None:
+        # Enter submits once, in either step. (QDialog's own handling clicks "the default button", which is
+        # lost once it was clicked: the second step's Enter did nothing.)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            event.accept()
+            self.submit()
+            return
+        super().keyPressEvent(event)
+
     @property
     def choosing_password(self) -> bool:
         return self._pending is not None
@@ -62,6 +74,7 @@ class LoginDialog(QDialog):
     def _fail(self, text: str, field: QLineEdit) -> None:
         self.error.setText(text)
         self.error.show()
+        self.adjustSize()  # the message and the longer text are never clipped
         field.clear()
         field.setFocus()
 
@@ -97,6 +110,7 @@ class LoginDialog(QDialog):
         self.form.setRowVisible(self.repeat, True)
         self.login_button.setText(t("ui.login.continue"))
         self.error.hide()
+        self.adjustSize()  # the longer text is never clipped
         self.new.setFocus()
 
     def choose_password(self) -> None:

@@ -294,3 +294,28 @@ def test_reset_password_in_settings_shows_the_new_one_time_password(qtbot, offic
 
     with pytest.raises(AccessDenied, match="deactivated"):
         login(office, "kim", one_time)
+
+
+def test_edit_an_accounts_name_and_roles_in_settings(qtbot, office, window):
+    log_in(qtbot, window, office, "admin", "admin password")
+    panel = open_area(qtbot, window, "settings").accounts
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=5000)
+    assert not panel.edit_button.isEnabled()  # nothing chosen yet
+    panel.select_username("kim")
+    qtbot.mouseClick(panel.edit_button, Qt.MouseButton.LeftButton)
+    form = panel.dialog
+    qtbot.waitExposed(form)
+    assert form.username.isReadOnly() and form.roles["coordinator"].isChecked()
+    assert focused(form) is form.display_name
+    form.display_name.selectAll()
+    qtbot.keyClicks(form.display_name, "Kim Samordnare")
+    for _ in range(3):  # to the supervisor box
+        qtbot.keyClick(focused(form), Qt.Key.Key_Tab)
+    qtbot.keyClick(focused(form), Qt.Key.Key_Space)
+    qtbot.keyClick(focused(form), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "saved" in panel.status.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Kim Samordnare" in visible_texts(window), timeout=5000)
+    row = next(r for r in range(3) if panel.model.data(panel.model.index(r, 0)) == "kim")
+    assert panel.model.data(panel.model.index(row, 2)) == "coordinator, supervisor"
+    audit_actions = [window.pages["settings"].audit.action.itemText(i) for i in range(window.pages["settings"].audit.action.count())]
+    assert "Roles changed" in audit_actions and "Account created" in audit_actions

@@ -21,7 +21,10 @@ from peerdesk.i18n import t
 from peerdesk.ui.common.rows_model import RowsModel
 
 COLUMNS = ("id", "at", "username", "action", "table_name", "record_id", "fields")
-ACTIONS = ("", "create", "update", "delete", "login", "login_failed", "login_refused_locked", "read_notes", "export", "backup")
+ACTIONS = ("", "create", "update", "delete", "login", "login_failed", "login_refused_locked", "read_notes", "export", "backup",
+           # accounts and sessions
+           "logout", "login_refused_inactive", "account_created", "roles_changed", "account_deactivated", "account_reactivated",
+           "password_reset", "password_changed")
 
 
 class AuditModel(RowsModel):

@@ -131,7 +131,7 @@ def add_commands(sub) -> None:
     from peerdesk.models import Role
 
     roles = [r.value for r in Role]
-    user = sub.add_parser("user", help=t("cli.user.help"))
+    user = sub.add_parser("user", help=t("cli.accounts.help"))
     usub = user.add_subparsers(dest="user_command", required=True)
     add = usub.add_parser("add", help=t("cli.user.add.help"))
     add.add_argument("username", metavar="NAME")

@@ -145,7 +145,7 @@ def _one_time(password: str | None) -> str:
 def _user(s: Session, user_id: int) -> User:
     user = s.get(User, user_id)
     if user is None:
-        raise NotFoundError("error.no_such_user", user=str(user_id))
+        raise NotFoundError("error.no_such_account", user=str(user_id))
     return user
 
 
@@ -178,7 +178,7 @@ def list_accounts(s: Session) -> list[Account]:
 def find_account(s: Session, username: str) -> Account:
     user = s.scalar(select(User).where(User.username == (username or "").strip().lower()))
     if user is None:
-        raise NotFoundError("error.no_such_user", user=(username or "").strip())
+        raise NotFoundError("error.no_such_account", user=(username or "").strip())
     return _account(user)
 
 

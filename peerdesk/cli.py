@@ -106,7 +106,10 @@ def _login(db, args):
     username = getattr(args, "user", None) or os.environ.get("PEERDESK_USER")
     if not username:
         raise AccessDenied("error.user_needed")
-    return login(db, username, _password_for(username))
+    actor = login(db, username, _password_for(username))
+    if actor.must_change_password:
+        raise AccessDenied("error.must_change_password")  # a one-time password: `peerdesk passwd` first
+    return actor
 
 
 def _require_admin(actor) -> None:
@@ -635,6 +638,9 @@ def build_parser() -> argparse.ArgumentParser:
     from peerdesk.cli_supervision import add_commands as add_supervision
 
     add_supervision(sub)
+    from peerdesk.cli_accounts import add_commands as add_accounts
+
+    add_accounts(sub)
     return p
 
 

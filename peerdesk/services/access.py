@@ -31,6 +31,8 @@ class Actor:
     user_id: int | None
     username: str
     roles: frozenset[Role]
+    # Logged in with a one-time password: nothing but choosing one's own password is allowed.
+    must_change_password: bool = False
 
     def has(self, *roles: Role) -> bool:
         return bool(self.roles & set(roles))
@@ -114,8 +116,14 @@ def actor_of(s: Session) -> Actor:
     return actor
 
 
-def _require(s: Session, roles: frozenset[Role]) -> Actor:
+# What a person logged in with a one-time password may do before choosing their own.
+WHILE_PASSWORD_MUST_CHANGE = frozenset({"auth.change_password"})
+
+
+def _require(s: Session, roles: frozenset[Role], operation_name: str | None = None) -> Actor:
     actor = actor_of(s)
+    if actor.must_change_password and operation_name not in WHILE_PASSWORD_MUST_CHANGE:
+        raise AccessDenied("error.must_change_password")
     if not actor.roles & roles:
         raise AccessDenied("error.access_denied")
     return actor
@@ -130,7 +138,7 @@ def authorize(s: Session, operation_name: str) -> Actor:
     roles = OPERATIONS.get(operation_name)
     if roles is None:  # deny by default: an operation nobody declared is nobody's
         raise AccessDenied("error.access_denied")
-    return _require(s, roles)
+    return _require(s, roles, operation_name)
 
 
 def authorize_write(s: Session, model: type) -> Actor:

@@ -51,7 +51,7 @@ def login(db, username: str, password: str, now: dt.datetime | None = None) -> A
             seconds = int((locked_until - now).total_seconds()) + 1
             audit.record(s, "login_refused_locked", "app_user", user.id)
             error = AccessDenied("error.login_locked", n=seconds)
-        elif user is None or not user.active or not check_password(password, user.password_hash):
+        elif user is None or not check_password(password, user.password_hash):
             if user is None:
                 check_password(password, _dummy_hash())  # same time whether or not the name exists
             else:
@@ -60,10 +60,13 @@ def login(db, username: str, password: str, now: dt.datetime | None = None) -> A
                 user.locked_until = now + delay if delay else None
             audit.record(s, "login_failed", "app_user", user.id if user else None)
             error = AccessDenied("error.login_failed")
+        elif not user.active:  # told only to someone who knows the password
+            audit.record(s, "login_refused_inactive", "app_user", user.id)
+            error = AccessDenied("error.account_inactive")
         else:
             if user.failed_logins or user.locked_until:
                 user.failed_logins, user.locked_until = 0, None
-            actor = Actor(user.id, user.username, frozenset(r.role for r in user.roles))
+            actor = Actor(user.id, user.username, frozenset(r.role for r in user.roles), bool(user.must_change_password))
             s.info["actor"] = actor
             audit.record(s, "login", "app_user", user.id)
     if error is not None:
@@ -73,11 +76,16 @@ def login(db, username: str, password: str, now: dt.datetime | None = None) -> A
 
 @operation(A, C, S, E)
 def change_password(s: Session, old_password: str, new_password: str) -> None:
+    """One's own password; also the way out of a one-time password (the only thing such a login may do)."""
     actor = actor_of(s)
     user = s.get(User, actor.user_id)
     if user is None or not check_password(old_password, user.password_hash):
         raise ValidationError("error.old_password_wrong", field="password")
     if len(new_password or "") < MIN_PASSWORD:
         raise ValidationError("error.password_too_short", field="password", n=MIN_PASSWORD)
+    if new_password == old_password:
+        raise ValidationError("error.password_unchanged", field="password")
     user.password_hash = hash_password(new_password)
+    user.must_change_password = False
     s.flush()
+    audit.record(s, "password_changed", "app_user", user.id)

@@ -68,9 +68,9 @@ def start_session_services(window, ops) -> None:
     from peerdesk.services.settings import get_setting
 
     def with_settings(values):
-        from peerdesk.ui.security.idle_lock import IdleLock
-
-        window.idle_lock = IdleLock(window, ops, values["security.lock_after_minutes"])
+        if ops is not window.ops:  # the user left before the settings came
+            return
+        window.session.install_lock(values["security.lock_after_minutes"])
         if ops.db.target.is_sqlite:
             from peerdesk.storage.backup import scheduled_backup
 
@@ -78,6 +78,21 @@ def start_session_services(window, ops) -> None:
 
     keys = ("security.lock_after_minutes", "backup.interval_hours", "backup.keep")
     ops.query(lambda s: {k: get_setting(s, k) for k in keys}, with_settings)
+
+
+def attach_session(window, db, actor, schema: str | None = None):
+    """Give the window to a logged-in user: their operations, pages, lock and scheduled backup."""
+    from peerdesk.ui.operations import Operations
+
+    if schema is None:
+        from peerdesk.storage.schema import HEAD_REVISION
+
+        schema = HEAD_REVISION  # an open database is always at the current schema
+    ops = Operations(db, actor, window)
+    ops.failed.connect(lambda exc: show_failure(window, exc))
+    window.attach(ops, schema)
+    start_session_services(window, ops)
+    return ops
 
 
 def _first_run(window, target):
@@ -136,7 +151,10 @@ def log_in(window, db):
     user, password = os.environ.get("PEERDESK_USER"), os.environ.get("PEERDESK_PASSWORD")
     if user and password:
         try:
-            return login(db, user, password)
+            actor = login(db, user, password)
+            if not actor.must_change_password:
+                return actor
+            # A one-time password: the login dialog asks for it again and then for the person's own.
         except PeerDeskError as exc:
             _show_error(window, exc.message)
     dialog = LoginDialog(db, window, username=user or "")
@@ -216,14 +234,9 @@ def run(argv: list[str]) -> int:
         if actor is None:
             app.exit(1)
             return
-        from peerdesk.ui.operations import Operations
-
-        ops = Operations(opened.db, actor, window)
-        ops.failed.connect(lambda exc: show_failure(window, exc))
         if exit_when_ready:
             window.today.loaded.connect(lambda: app.exit(0))
-        window.attach(ops, _schema_label(opened))
-        start_session_services(window, ops)
+        attach_session(window, opened.db, actor, _schema_label(opened))
 
     _install_crash_dialog(window)
     watcher = _PaintWatcher(after_paint)

@@ -91,6 +91,10 @@ class MainWindow(QMainWindow):
         self.sidebar.select("today")
         self.db_label = QLabel()
         self.statusBar().addPermanentWidget(self.db_label)
+        self.idle_lock = None
+        from peerdesk.ui.security.session_actions import SessionControls
+
+        self.session = SessionControls(self)  # Lock now (Ctrl+L), Switch user, Log out
         for keys in ("Ctrl+K", "Ctrl+F"):
             QShortcut(QKeySequence(keys), self, self.open_search, context=Qt.ShortcutContext.WindowShortcut)
         for i, area in enumerate(AREAS, start=1):
@@ -125,6 +129,41 @@ class MainWindow(QMainWindow):
         self.schema = schema
         ops.data_changed.connect(lambda _changes: self.today.refresh(ops))
         self._load()
+        self.session.attached()
+
+    def detach(self) -> None:
+        """The user left (log out, switch user): every page, dialog and lock of theirs goes, and the
+        window is as before a login — an empty start page, nothing of their data on screen."""
+        ops, self.ops = self.ops, None
+        if ops is not None:
+            ops.pool.clear()
+            ops.wait()
+            try:
+                ops.data_changed.disconnect()
+            except (RuntimeError, TypeError):
+                pass
+            ops.deleteLater()
+        if self.idle_lock is not None:
+            self.idle_lock.dispose()
+            self.idle_lock = None
+        if self.search is not None:
+            self.search.deleteLater()
+            self.search = None
+        for page in list(self.pages.values()):
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages.clear()
+        self._unstarted.clear()
+        self._visible = {"today"}
+        for area in AREAS:
+            self.set_badge(area, 0)
+        self._new_today()
+        self.sidebar.set_visible_areas({"today"})
+        self.sidebar.select("today")
+        self.stack.setCurrentWidget(self.pages["today"])
+        self.db_label.setText("")
+        self.statusBar().clearMessage()
+        self.session.detached()
 
     def _load(self) -> None:
         self.today.counts_changed.connect(self.set_badges)  # open alerts per area become sidebar badges
@@ -206,6 +245,7 @@ class MainWindow(QMainWindow):
                 parts.append(t("ui.status.encrypted"))
             parts.append(t("ui.status.user", user=self.ops.actor.username))
             self.db_label.setText(" · ".join(parts))
+        self.session.translateUI()
 
     def change_language(self, lang: str) -> None:
         """Switch live: the areas are rebuilt in the new language (after unsaved changes are dealt with)."""

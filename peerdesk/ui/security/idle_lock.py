@@ -26,7 +26,10 @@ class LockCover(QFrame):
         font.setPointSizeF(font.pointSizeF() * 1.5)
         title.setFont(font)
         layout.addWidget(title)
-        layout.addWidget(QLabel(t("ui.lock.text", user=username)))
+        self.username = username
+        self.text = QLabel(t("ui.lock.text", user=username))
+        self.text.setWordWrap(True)
+        layout.addWidget(self.text)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setAccessibleName(t("ui.login.password"))
@@ -38,6 +41,9 @@ class LockCover(QFrame):
         self.button = QPushButton(t("ui.lock.unlock"))
         self.button.setMaximumWidth(320)
         layout.addWidget(self.button)
+        self.switch_button = QPushButton(t("ui.session.switch_user"))  # someone else at this desk
+        self.switch_button.setMaximumWidth(320)
+        layout.addWidget(self.switch_button)
         layout.addStretch(2)
         self.button.clicked.connect(self._submit)
         self.password.returnPressed.connect(self._submit)
@@ -53,7 +59,8 @@ class LockCover(QFrame):
         self.password.clear()
         self.password.setFocus()
 
-    def cover(self) -> None:
+    def cover(self, manual: bool = False) -> None:
+        self.text.setText(t("ui.lock.text_manual" if manual else "ui.lock.text", user=self.username))
         self.setGeometry(self.parentWidget().rect())
         self.raise_()
         self.show()
@@ -88,11 +95,11 @@ class IdleLock(QObject):
     def is_locked(self) -> bool:
         return self.cover.isVisible()
 
-    def lock(self) -> None:
+    def lock(self, manual: bool = False) -> None:
         for dialog in QApplication.topLevelWidgets():  # open dialogs may show data too
             if dialog is not self.window and dialog.isVisible() and dialog.isModal():
                 dialog.hide()
-        self.cover.cover()
+        self.cover.cover(manual)
         self.locked.emit()
 
     def _try_unlock(self, password: str) -> None:
@@ -103,11 +110,24 @@ class IdleLock(QObject):
             exc.message if isinstance(exc, PeerDeskError) else t("error.login_failed")))
 
     def _unlocked(self, _actor) -> None:
+        self.release()
+
+    def release(self) -> None:
+        """Take the cover away (the right password was given, here or in the switch-user dialog)."""
         self.cover.password.clear()
         self.cover.error.hide()
         self.cover.hide()
         self.timer.start()
         self.unlocked.emit()
+
+    def dispose(self) -> None:
+        """The user is leaving (log out, switch user): no more timer, event filter or cover."""
+        self.timer.stop()
+        QApplication.instance().removeEventFilter(self)
+        self.window.removeEventFilter(self.cover)
+        self.cover.hide()
+        self.cover.deleteLater()
+        self.deleteLater()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY and not self.is_locked:

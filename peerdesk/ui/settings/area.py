@@ -56,9 +56,17 @@ class SettingsArea(QWidget):
                 self.export_all_status.setWordWrap(True)
                 row.addWidget(self.export_all_status, 1)
                 layout.addLayout(row)
-                layout.addWidget(title_label(t("ui.audit.title")))
+                from PySide6.QtWidgets import QTabWidget
+
+                from peerdesk.ui.settings.accounts_panel import AccountsPanel
+
+                # Accounts and the audit trail as tabs: both need the height of the window (1024×640 too).
+                self.admin_tabs = QTabWidget()
+                self.accounts = AccountsPanel(ops, self)
+                self.admin_tabs.addTab(self.accounts, t("ui.accounts.title"))
                 self.audit = AuditPage(self)
-                layout.addWidget(self.audit, 1)
+                self.admin_tabs.addTab(self.audit, t("ui.audit.title"))
+                layout.addWidget(self.admin_tabs, 1)
                 self._ops = ops
         if getattr(self, "audit", None) is None:
             layout.addStretch(1)
@@ -108,3 +116,4 @@ class SettingsArea(QWidget):
     def start(self) -> None:
         if getattr(self, "audit", None) is not None:
             self.audit.attach(self._ops)
+            self.accounts.refresh()

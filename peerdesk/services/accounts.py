@@ -224,7 +224,10 @@ def set_active(s: Session, user_id: int, active: bool) -> Account:
     if active:
         user.failed_logins, user.locked_until = 0, None
     flush(s)
-    audit.record(s, "account_reactivated" if active else "account_deactivated", "app_user", user.id)
+    if active:
+        audit.record(s, "account_reactivated", "app_user", user.id)
+    else:
+        audit.record(s, "account_deactivated", "app_user", user.id)
     return _account(user)
 
 

@@ -47,7 +47,7 @@ def test_admin_prints_ten_blank_forms_and_registers_a_returned_one(qtbot, qtmode
     target = tmp_path / "avd21.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
     with qtbot.waitSignal(page.printed, timeout=20000) as printed:
-        qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)  # Print goes to a printer: tests/test_ui_printing.py
     result = printed.args[0]
     pages = PdfReader(target).pages
     assert len(pages) == 10 and len(result.form_numbers) == 10
@@ -111,7 +111,7 @@ def test_cancelling_a_large_batch_records_nothing(qtbot, sqlite_db, tmp_path, mo
         page.attach(ops)
     page.copies.setValue(1000)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "big.pdf"), "PDF (*.pdf)"))
-    page.print_button.click()
+    page.save_button.click()
     # The worker feeds the progress dialog; cancel it as a person would.
     from PySide6.QtWidgets import QProgressDialog
 

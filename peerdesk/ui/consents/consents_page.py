@@ -390,12 +390,11 @@ class ConsentsPage(QWidget):
         lists, print queues and synced folders, where a name would say who takes part in the study."""
         from peerdesk.services import consent_forms
 
-        who = self.chosen_person()
         if self.study.currentData() is None:
             self.message.emit(t("ui.consents.choose_study"))
             return
-        if who is None:
-            self.message.emit(t("ui.consents.choose_person"))
+        who = self.chosen_person()
+        if who is None:  # chosen_person said why
             self.person.setFocus()
             return
         study_id, lang, kwargs = self.study.currentData(), self.lang.currentData(), who.print_args()
@@ -443,6 +442,9 @@ class ConsentsPage(QWidget):
         from peerdesk.services.consent_forms import find_informant
 
         text = self.person.currentText().strip()
+        if not text:
+            self.message.emit(t("ui.consents.choose_person"))
+            return None
         index = self.person.findText(text, Qt.MatchFlag.MatchFixedString)
         if index >= 0:
             return self.person.itemData(index)

@@ -214,3 +214,32 @@ def test_an_unreadable_pdf_gives_a_message_not_silence(qtbot, tmp_path, monkeypa
     assert printing.preview_pdf(None, bad, "x") is None
     assert printing.print_pdf(None, bad) is None
     assert len(shown) == 2 and all(shown)
+
+
+def test_the_supervision_summary_is_shown_in_the_app_and_prints_the_same_way(qtbot, sqlite_db, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from peerdesk.ui.supervision.summary_dialog import SummaryDialog
+
+    with sqlite_db.begin(SYSTEM) as s:
+        accounts.create_user(s, "coord", "Coordinator", "coordinator password", [Role.COORDINATOR])
+        f.peer(s, first="Åsa", last="Öberg")
+    ops = Operations(sqlite_db, login(sqlite_db, "coord", "coordinator password"))
+    dialog = SummaryDialog(ops, dt.date(2026, 12, 2))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    proposed = dialog.path.text()
+    assert os.path.isabs(proposed) and os.path.dirname(proposed) != os.getcwd()
+    assert os.path.basename(proposed) == f"{t('ui.supervision.summary.file')}-2026-12-02.pdf"
+    dialog.path.setText(str(tmp_path / "summary.pdf"))
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: getattr(dialog, "preview", None) is not None, timeout=20000)
+    pages = len(PdfReader(tmp_path / "summary.pdf").pages)
+    assert dialog.preview.isVisible() and dialog.preview.page_count == pages >= 1
+    target, seen = tmp_path / "printed.pdf", []
+    _print_to_pdf(monkeypatch, target, seen)
+    with qtbot.waitSignal(dialog.preview.printed, timeout=20000):
+        qtbot.mouseClick(dialog.preview.print_button, Qt.MouseButton.LeftButton)
+    assert len(PdfReader(target).pages) == pages
+    dialog.preview.close()
+    ops.wait()

@@ -259,6 +259,7 @@ class PdfPreview(QDialog):
         self.fit = QPushButton(t("ui.pdf.fit_width"))
         self.count = QLabel(t("ui.pdf.pages", n=pdf.pages))
         for w in (self.zoom_out, self.zoom_in, self.fit):
+            w.setAutoDefault(False)  # Enter never zooms
             bar.addWidget(w)
         bar.addStretch(1)
         bar.addWidget(self.count)
@@ -276,6 +277,8 @@ class PdfPreview(QDialog):
         close.setText(t("ui.pdf.close"))
         self.print_button.setVisible(printable)
         self.save_button.setVisible(printable)
+        self.print_button.setDefault(printable)
+        self.view.setFocus()  # arrow keys and Page Up/Down scroll the pages
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.zoom_in.clicked.connect(lambda: self._zoom(1.25))

@@ -480,8 +480,8 @@ def cmd_consent_print(args) -> int:
     actor = _login(db, args)
     with db.begin(actor) as s:
         if args.person is not None or args.manager is not None:
-            result = consent_forms.print_prefilled_form(s, args.study, args.output, peer_supporter_id=args.person,
-                                                        manager_id=args.manager, lang=args.lang)
+            who = {"manager_id": args.manager} if args.manager is not None else _informant(s, args.person)
+            result = consent_forms.print_prefilled_form(s, args.study, args.output, lang=args.lang, **who)
         else:
             def progress(done: int, total: int) -> bool:
                 if total >= 50 and sys.stderr.isatty():
@@ -491,6 +491,31 @@ def cmd_consent_print(args) -> int:
             result = consent_forms.print_blank_forms(s, args.study, args.workplace, args.copies, args.output, lang=args.lang,
                                                      progress=progress)
     print(t("cli.consent.printed", n=len(result.form_numbers), first=result.form_numbers[0], last=result.form_numbers[-1], path=result.path))
+    return 0
+
+
+def _informant(s, person: str) -> dict:
+    """--person as before (a peer supporter's id), or a name matching one informant uniquely."""
+    from peerdesk.errors import PeerDeskError
+    from peerdesk.services import consent_forms
+
+    if person.strip().isdigit():
+        return {"peer_supporter_id": int(person)}
+    try:
+        return consent_forms.find_informant(consent_forms.informant_choices(s), person).print_args()
+    except PeerDeskError as exc:
+        raise type(exc)("cli.consent.person_hint", message=exc.message) from None
+
+
+def cmd_consent_informants(args) -> int:
+    """Who a pre-filled form can be printed for: kind, id and name."""
+    from peerdesk.services import consent_forms
+
+    db = _open(allow_upgrade=False).db
+    actor = _login(db, args)
+    with db.session(actor) as s:
+        for who in consent_forms.informant_choices(s):
+            print(f"{t(f'pdf.consent.role.{who.kind}')}\t{who.id if who.id is not None else '-'}\t{who.name}")
     return 0
 
 
@@ -611,11 +636,13 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("--study", type=int, required=True)
     cp.add_argument("--workplace", type=int)
     cp.add_argument("--copies", type=int, default=1)
-    cp.add_argument("--person", type=int, help=t("cli.person.help"))
+    cp.add_argument("--person", help=t("cli.consent.person.help"))
     cp.add_argument("--manager", type=int, help=t("cli.manager.help"))
     cp.add_argument("--lang", choices=["sv", "en"])
     cp.add_argument("-o", "--output", required=True, help=t("cli.output.help"))
     cp.set_defaults(func=cmd_consent_print)
+    ci = csub.add_parser("informants", help=t("cli.consent.informants.help"))
+    ci.set_defaults(func=cmd_consent_informants)
     cr = csub.add_parser("register", help=t("cli.consent.register.help"))
     cr.add_argument("number")
     cr.add_argument("--signed", required=True)

@@ -59,6 +59,7 @@ EXPECTED_OPERATIONS = {
     "consent_forms.print_blank_forms": {A},
     "consent_forms.print_prefilled_form": {A},
     "consent_forms.preview_template": {A, E},
+    "consent_forms.informant_choices": {A},
     "consent_forms.lookup_form": {A},
     "consent_forms.register_returned": {A},
     "consent_forms.consent_register": {A},

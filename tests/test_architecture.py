@@ -30,7 +30,8 @@ def _fresh_python(code: str) -> str:
 def test_nothing_heavy_is_imported_before_the_first_paint():
     code = (
         "import sys; import peerdesk.ui.app, peerdesk.ui.main_window, peerdesk.cli;"
-        "heavy=[m for m in ('sqlalchemy','alembic','reportlab','keyring','sqlcipher3','psycopg','babel') if m in sys.modules];"
+        "heavy=[m for m in ('sqlalchemy','alembic','reportlab','keyring','sqlcipher3','psycopg',"
+        "'PySide6.QtPdf','PySide6.QtPdfWidgets','PySide6.QtPrintSupport','babel') if m in sys.modules];"
         "print(','.join(heavy))"
     )
     assert _fresh_python(code) == ""

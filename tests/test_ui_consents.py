@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt
@@ -47,7 +48,7 @@ def test_admin_prints_ten_blank_forms_and_registers_a_returned_one(qtbot, qtmode
     target = tmp_path / "avd21.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
     with qtbot.waitSignal(page.printed, timeout=20000) as printed:
-        qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)  # Print goes to a printer: tests/test_ui_printing.py
     result = printed.args[0]
     pages = PdfReader(target).pages
     assert len(pages) == 10 and len(result.form_numbers) == 10
@@ -111,7 +112,7 @@ def test_cancelling_a_large_batch_records_nothing(qtbot, sqlite_db, tmp_path, mo
         page.attach(ops)
     page.copies.setValue(1000)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "big.pdf"), "PDF (*.pdf)"))
-    page.print_button.click()
+    page.save_button.click()
     # The worker feeds the progress dialog; cancel it as a person would.
     from PySide6.QtWidgets import QProgressDialog
 
@@ -152,6 +153,8 @@ def test_admin_erases_a_manager_after_reading_exactly_what_goes(qtbot, sqlite_db
         page.extract_button.click()
     assert "Chef Raderasson" in PdfReader(tmp_path / "utdrag.pdf").pages[0].extract_text()
     assert (tmp_path / "utdrag.json").exists()
+    assert page.preview.isVisible() and page.preview.page_count >= 1  # shown in the app, Print… there
+    page.preview.close()
 
     asked = []
 
@@ -199,7 +202,10 @@ def test_admin_edits_the_template_and_previews_it_before_saving(qtbot, sqlite_db
     with qtbot.waitSignal(dialog.previewed, timeout=10000) as previewed:
         dialog.preview_sv.click()
     assert "Föreningen driver utvärderingen." in PdfReader(previewed.args[0]).pages[0].extract_text()
-    assert opened == [previewed.args[0]]
+    assert opened == []  # shown inside the app, not by an external viewer that may be missing
+    assert dialog.preview_dialog.isVisible() and dialog.preview_dialog.page_count == 1
+    dialog.preview_dialog.close()
+    qtbot.waitUntil(lambda: not os.path.exists(previewed.args[0]))  # the private file goes with it
     with qtbot.waitSignal(page.loaded, timeout=10000):
         with qtbot.waitSignal(dialog.saved, timeout=10000):
             dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()

@@ -77,6 +77,22 @@ def _boxes_flowable():
     return Boxes
 
 
+PAGES_PER_FORM = 1  # the body shrinks to fit (KeepInFrame), so a form never runs onto a second page
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def study_paragraphs(info_text: str | None, lang: str) -> list[str]:
+    """The study's own information paragraphs, without the rights paragraph: every form prints that
+    once, after them, from the translations. A template that carries a copy of it (templates written
+    before it was printed by PeerDesk did) does not print it a second time."""
+    rights = {_normalised(t("pdf.consent.rights", code)) for code in ("sv", "en")}
+    paragraphs = [p.strip() for p in (info_text or "").split("\n\n") if p.strip()]
+    return [p for p in paragraphs if _normalised(p) not in rights]
+
+
 def _d(value: dt.date | None) -> str:
     return value.isoformat() if value else "…"
 
@@ -156,9 +172,8 @@ def build_consent_forms(batch: FormBatch, path: str | Path, progress: Progress |
         if page.workplace:
             facts.append(t("pdf.consent.workplace", lang, workplace=escape(page.workplace)))
         flow = [Paragraph(" &nbsp;·&nbsp; ".join(facts), small), Spacer(1, 3 * mm)]
-        for para in (page.info_text or "").split("\n\n"):
-            if para.strip():
-                flow.append(Paragraph(escape(para.strip()).replace("\n", "<br/>"), body))
+        for para in study_paragraphs(page.info_text, lang):
+            flow.append(Paragraph(escape(para).replace("\n", "<br/>"), body))
         flow.append(Paragraph(escape(t("pdf.consent.rights", lang)), body))
         flow.append(Paragraph(escape(t("pdf.consent.scope_heading", lang)), h2))
         flow.append(_Boxes([t(f"pdf.consent.scope.{sc}", lang) for sc in page.scopes], 10))
@@ -195,13 +210,14 @@ def build_consent_forms(batch: FormBatch, path: str | Path, progress: Progress |
             x = margin + c.stringWidth(label, "Helvetica", 8) + 4 * mm
             _draw_boxes(c, x, sig_top - 53 * mm, [t(f"pdf.consent.role.{r}", lang) for r in ("staff", "patient", "manager", "peer_supporter")], 8)
 
-        # Footer: form number, where to return it, page n of N.
+        # Footer: form number, where to return it, and the page within this form (every form is
+        # its own document for the person who signs it: "1 of 1", never its place in the batch).
         c.setStrokeColor(colors.HexColor("#888888"))
         c.line(margin, margin - 2 * mm, width - margin, margin - 2 * mm)
         c.setFont("Helvetica", 7.5)
         c.setFillColor(colors.HexColor("#444444"))
         c.drawString(margin, margin - 6 * mm, t("pdf.consent.footer", lang, number=page.form_number, organisation=page.organisation))
-        c.drawRightString(width - margin, margin - 6 * mm, t("pdf.page_of", lang, page=index, pages=total))
+        c.drawRightString(width - margin, margin - 6 * mm, t("pdf.page_of", lang, page=1, pages=PAGES_PER_FORM))
         c.setFillColor(colors.black)
         c.showPage()
     if progress is not None and not progress(total, total):

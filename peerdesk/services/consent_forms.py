@@ -124,15 +124,20 @@ def print_blank_forms(s: Session, study_id: int, workplace_id: int | None, copie
 
 @operation(A)
 def print_prefilled_form(s: Session, study_id: int, path: str | Path, *, peer_supporter_id: int | None = None,
-                         manager_id: int | None = None, lang: str | None = None, today: dt.date | None = None) -> PrintResult:
-    """One form with the informant's name printed on it (a peer supporter or a manager)."""
+                         manager_id: int | None = None, staff_name: str | None = None, lang: str | None = None,
+                         today: dt.date | None = None) -> PrintResult:
+    """One form with the informant's name printed on it: a peer supporter, a manager, or a named
+    staff informant (whose name is printed only; staff are registered by code when the form returns)."""
     study = get(s, Study, study_id)
-    if (peer_supporter_id is None) == (manager_id is None):
+    staff_name = (staff_name or "").strip() or None
+    if sum(x is not None for x in (peer_supporter_id, manager_id, staff_name)) != 1:
         raise ValidationError("error.required", field="peer_supporter_id")
     if peer_supporter_id is not None:
         name, role = get(s, PeerSupporter, peer_supporter_id).full_name, InformantRole.PEER_SUPPORTER
-    else:
+    elif manager_id is not None:
         name, role = get(s, Manager, manager_id).name, InformantRole.MANAGER
+    else:
+        name, role = staff_name, InformantRole.STAFF
     (number,) = _next_numbers(s, study_id, 1)
     form = ConsentForm(form_number=number, study_id=study_id, informant_role=role, peer_supporter_id=peer_supporter_id,
                        manager_id=manager_id, printed_on=today or dt.date.today(), printed_by_id=actor_of(s).user_id)
@@ -141,6 +146,45 @@ def print_prefilled_form(s: Session, study_id: int, path: str | Path, *, peer_su
     result = _print(s, study, [form], path, lang or language(), None, {form.id: name})
     audit.record(s, "print_consent_forms", "study", study_id, {"copies": 1, "form_id": form.id})
     return result
+
+
+@dataclass(frozen=True)
+class Informant:
+    """Someone a pre-filled form can be printed for, chosen by name (never by a numeric id)."""
+
+    kind: str  # peer_supporter, manager, staff
+    id: int | None  # None for a staff informant, known by name only
+    name: str
+
+    def print_args(self) -> dict:
+        return {"peer_supporter": {"peer_supporter_id": self.id}, "manager": {"manager_id": self.id},
+                "staff": {"staff_name": self.name}}[self.kind]
+
+
+@operation(A)
+def informant_choices(s: Session) -> list[Informant]:
+    """Peer supporters (not those who left), managers, and staff informants registered by name, by name."""
+    people = [Informant("peer_supporter", i, f"{first} {last}") for i, first, last in s.execute(
+        select(PeerSupporter.id, PeerSupporter.first_name, PeerSupporter.last_name).where(PeerSupporter.status != "left"))]
+    managers = [Informant("manager", i, n) for i, n in s.execute(select(Manager.id, Manager.name))]
+    staff = [Informant("staff", None, n) for (n,) in s.execute(
+        select(Consent.informant_name).where(Consent.informant_role == InformantRole.STAFF, Consent.informant_name.is_not(None))
+        .distinct())]
+    return sorted(people + managers + staff, key=lambda x: (x.name.casefold(), x.kind, x.id or 0))
+
+
+def find_informant(choices: list[Informant], text: str) -> Informant:
+    """The one informant whose name is `text` (or, failing that, the one whose name contains it)."""
+    wanted = " ".join((text or "").split()).casefold()
+    if not wanted:
+        raise ValidationError("error.required", field="person")
+    exact = [c for c in choices if c.name.casefold() == wanted]
+    found = exact or [c for c in choices if wanted in c.name.casefold()]
+    if not found:
+        raise NotFoundError("error.informant_unknown")
+    if len(found) > 1:
+        raise ValidationError("error.informant_ambiguous", field="person", n=len(found))
+    return found[0]
 
 
 @operation(A, E)

@@ -316,18 +316,16 @@ def _respond(s, rnd, rnd_round, instrument, code, role, consent, workplace_id, c
 
 
 CONSENT_TEXT_SV = (
-    "Föreningen Brukarkraft driver projektet peer support och utvärderar det tillsammans med regionen. "
-    "Medverkan i utvärderingen är frivillig och samtycket kan när som helst återkallas, utan att du behöver ange skäl.\n\n"
+    # The study's own information only: the paragraph on voluntariness, withdrawal, the register
+    # extract and correction is printed on every form by PeerDesk (pdf.consent.rights), once.
+    "Föreningen Brukarkraft driver projektet peer support och utvärderar det tillsammans med regionen.\n\n"
     "Uppgifterna förvaras hos föreningen och behandlas konfidentiellt: intervjuer och enkätsvar avidentifieras, "
     "och ingen enskild person ska kunna pekas ut i rapporterna.\n\n"
-    "Föreningen ansvarar för behandlingen av personuppgifter. Du har rätt att begära ett registerutdrag med den "
-    "information som behandlas om dig och att begära att felaktiga uppgifter rättas."
+    "Föreningen ansvarar för behandlingen av personuppgifter."
 )
 CONSENT_TEXT_EN = (
-    "The association Brukarkraft runs the peer-support project and evaluates it together with the region. "
-    "Taking part in the evaluation is voluntary and you can withdraw your consent at any time, without giving a reason.\n\n"
+    "The association Brukarkraft runs the peer-support project and evaluates it together with the region.\n\n"
     "The data is kept by the association and treated confidentially: interviews and questionnaire answers are "
     "de-identified, and no individual can be singled out in the reports.\n\n"
-    "The association is responsible for processing personal data. You have the right to request a register extract "
-    "of the information processed about you and to have incorrect information corrected."
+    "The association is responsible for processing personal data."
 )

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerdesk.ui.common.printing import ask_pdf_path, choose_printer, discard, file_name, preview_pdf, print_pdf, private_pdf_path
 from peerdesk.ui.common.rows_model import RowsModel
 from peerdesk.i18n import t
 from peerdesk.ui.common.dialog_form import pydate, qdate
@@ -102,7 +104,8 @@ class WithdrawDialog(QDialog):
 
 class ConsentsPage(QWidget):
     loaded = Signal()  # choices and register shown
-    printed = Signal(object)  # PrintResult
+    printed = Signal(object)  # PrintResult (also when saved as PDF)
+    previewed = Signal(object)  # the PdfPreview shown
     form_found = Signal(object)  # FormInfo
     registered = Signal(int)  # consent id
     message = Signal(str)
@@ -123,12 +126,16 @@ class ConsentsPage(QWidget):
         self.workplace = QComboBox()
         self.workplace.setAccessibleName(t("field.workplace_id"))
         for combo in (self.study, self.workplace):
-            combo.setMinimumContentsLength(24)
+            combo.setMinimumContentsLength(16)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         row.addWidget(QLabel(t("field.study_id")))
         row.addWidget(self.study, 1)
         row.addWidget(QLabel(t("field.workplace_id")))
         row.addWidget(self.workplace, 1)
+        self.study_button = QPushButton(t("ui.consents.edit_study"))
+        self.new_study_button = QPushButton(t("ui.consents.new_study"))
+        row.addWidget(self.study_button)
+        row.addWidget(self.new_study_button)
         grid.addLayout(row)
         row = QHBoxLayout()
         self.copies = QSpinBox()
@@ -138,18 +145,36 @@ class ConsentsPage(QWidget):
         self.lang = QComboBox()
         self.lang.addItem("Svenska", "sv")
         self.lang.addItem("English", "en")
-        self.print_button = QPushButton(t("ui.consents.print_blank"))
+        self.print_button = QPushButton(t("ui.pdf.print"))
+        self.print_button.setToolTip(t("ui.consents.print_blank"))
+        self.save_button = QPushButton(t("ui.pdf.save_as"))
         self.preview_button = QPushButton(t("ui.consents.preview"))
         row.addWidget(QLabel(t("field.copies")))
         row.addWidget(self.copies)
         row.addWidget(self.lang)
         row.addWidget(self.print_button)
-        row.addStretch(1)
+        row.addWidget(self.save_button)
         row.addWidget(self.preview_button)
-        self.study_button = QPushButton(t("ui.consents.edit_study"))
-        self.new_study_button = QPushButton(t("ui.consents.new_study"))
-        row.addWidget(self.study_button)
-        row.addWidget(self.new_study_button)
+        row.addStretch(1)
+        grid.addLayout(row)
+        # A pre-filled form for one person: chosen by typing part of the name.
+        row = QHBoxLayout()
+        self.person = QComboBox()
+        self.person.setEditable(True)
+        self.person.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.person.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.person.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.person.setAccessibleName(t("ui.consents.person"))
+        self.person.lineEdit().setPlaceholderText(t("ui.consents.person_hint"))
+        self.person.setMinimumContentsLength(16)
+        self.person.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.prefill_preview_button = QPushButton(t("ui.consents.prefill_preview"))
+        self.prefill_print_button = QPushButton(t("ui.pdf.print"))
+        self.prefill_save_button = QPushButton(t("ui.pdf.save_as"))
+        row.addWidget(QLabel(t("ui.consents.person")))
+        row.addWidget(self.person, 1)
+        for b in (self.prefill_preview_button, self.prefill_print_button, self.prefill_save_button):
+            row.addWidget(b)
         grid.addLayout(row)
         layout.addWidget(box)
 
@@ -221,7 +246,11 @@ class ConsentsPage(QWidget):
         layout.addWidget(self.status)
 
         self.print_button.clicked.connect(self.print_blank)
+        self.save_button.clicked.connect(self.save_blank)
         self.preview_button.clicked.connect(self.preview)
+        self.prefill_preview_button.clicked.connect(lambda: self.prefilled("preview"))
+        self.prefill_print_button.clicked.connect(lambda: self.prefilled("print"))
+        self.prefill_save_button.clicked.connect(lambda: self.prefilled("save"))
         self.study_button.clicked.connect(self.edit_study)
         self.new_study_button.clicked.connect(lambda: self.open_study_dialog(None))
         self.number.returnPressed.connect(self.find_form)  # a barcode scanner types the number and Enter
@@ -248,12 +277,19 @@ class ConsentsPage(QWidget):
         from peerdesk.services import consent_forms
 
         def load(s):
-            return consent_forms.study_choices(s), consent_forms.workplace_choices(s), consent_forms.consent_register(s)
+            return (consent_forms.study_choices(s), consent_forms.workplace_choices(s), consent_forms.consent_register(s),
+                    consent_forms.informant_choices(s))
 
         self.ops.query(load, self._show, self._failed)
 
     def _show(self, result) -> None:
-        studies, workplaces, rows = result
+        studies, workplaces, rows, informants = result
+        keep_person = self.person.currentText()
+        self.person.clear()
+        for who in informants:
+            self.person.addItem(t("ui.consents.person_item", name=who.name, role=t(f"pdf.consent.role.{who.kind}")), who)
+        self.person.setCurrentIndex(-1)
+        self.person.setEditText(keep_person)
         keep_study, keep_wp = self.study.currentData(), self.workplace.currentData()
         self.study.clear()
         for i, name in studies:
@@ -277,60 +313,179 @@ class ConsentsPage(QWidget):
         self.message.emit(text)
 
     # ------------------------------------------------------------ printing
-    def print_blank(self) -> None:
-        study_id, workplace_id, copies = self.study.currentData(), self.workplace.currentData(), self.copies.value()
-        if study_id is None:
-            self.message.emit(t("ui.consents.choose_study"))
-            return
-        path, _ = QFileDialog.getSaveFileName(self, t("ui.consents.print_blank"), "samtyckesblanketter.pdf", "PDF (*.pdf)")
-        if not path:
-            return
-        from peerdesk.services import consent_forms
+    def _names(self, *extra) -> str:
+        """A meaningful default file name: what, study, ward, date (never a person's name)."""
+        ward = self.workplace.currentText() if self.workplace.currentData() is not None else None
+        return file_name(*extra, self.study.currentText(), ward, dt.date.today().isoformat())
 
+    def _make(self, work, copies: int, done, path, on_fail=None) -> None:
+        """Build forms in the worker (numbers recorded only if the PDF is written), with a progress
+        dialog that appears only if it takes a while and cancels cleanly."""
         progress = _Progress(self)
         dialog = QProgressDialog(t("ui.consents.printing", n=copies), t("ui.cancel"), 0, copies, self)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(500)  # only if it takes a while
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
-        progress.step.connect(lambda done, total: dialog.setValue(done))
+        progress.step.connect(lambda n, total: dialog.setValue(n))
         dialog.canceled.connect(progress.cancel.set)
-        lang = self.lang.currentData()
-        self.print_button.setEnabled(False)
+        buttons = (self.print_button, self.save_button, self.prefill_print_button, self.prefill_save_button, self.prefill_preview_button)
+        for b in buttons:
+            b.setEnabled(False)
 
         def finish():
             dialog.close()
             dialog.deleteLater()
-            self.print_button.setEnabled(True)
+            for b in buttons:
+                b.setEnabled(True)
 
-        def done(result):
+        def ok(result):
             finish()
             self.last_print = result
-            self.message.emit(t("ui.consents.printed", n=len(result.form_numbers), first=result.form_numbers[0], last=result.form_numbers[-1], path=result.path))
-            self.printed.emit(result)
+            done(result)
 
         def failed(exc):
             finish()
+            if on_fail is not None:
+                on_fail()
             self._failed(exc)
 
-        self.ops.mutate(lambda s: consent_forms.print_blank_forms(s, study_id, workplace_id, copies, path, lang=lang, progress=progress.report),
-                        {"consent_forms"}, done, failed)
+        self.ops.mutate(lambda s: work(s, path, progress.report), {"consent_forms"}, ok, failed)
 
-    def preview(self) -> None:
-        study_id = self.study.currentData()
-        if study_id is None:
-            return
-        import tempfile
-
-        from PySide6.QtCore import QUrl
-        from PySide6.QtGui import QDesktopServices
-
+    def _blank_work(self):
         from peerdesk.services import consent_forms
 
-        path = tempfile.NamedTemporaryFile(prefix="peerdesk-preview-", suffix=".pdf", delete=False).name
+        study_id, workplace_id, copies, lang = self.study.currentData(), self.workplace.currentData(), self.copies.value(), self.lang.currentData()
+        return (lambda s, path, report: consent_forms.print_blank_forms(s, study_id, workplace_id, copies, path, lang=lang, progress=report)), copies
+
+    def _send_to_printer(self, result, path, printer) -> None:
+        try:
+            pages = print_pdf(self, path, printer=printer)
+        finally:
+            discard(path)
+        if pages:
+            self.message.emit(t("ui.consents.printed_to_printer", n=pages, first=result.form_numbers[0], last=result.form_numbers[-1]))
+            self.printed.emit(result)
+
+    def print_blank(self) -> None:
+        """The print dialog first (cancel records nothing), then the numbered forms, printed."""
+        if self.study.currentData() is None:
+            self.message.emit(t("ui.consents.choose_study"))
+            return
+        printer = choose_printer(self, Path(self._names(t("file.consent_forms"))).stem, None)
+        if printer is None:
+            return
+        work, copies = self._blank_work()
+        path = private_pdf_path("consent-forms")
+        self._make(work, copies, lambda r: self._send_to_printer(r, path, printer), path, lambda: discard(path))
+
+    def save_blank(self) -> None:
+        if self.study.currentData() is None:
+            self.message.emit(t("ui.consents.choose_study"))
+            return
+        path = ask_pdf_path(self, t("ui.pdf.save_as"), self._names(t("file.consent_forms")))
+        if not path:
+            return
+        work, copies = self._blank_work()
+
+        def saved(result):
+            self.message.emit(t("ui.consents.printed", n=result.pages, first=result.form_numbers[0], last=result.form_numbers[-1], path=result.path))
+            self.printed.emit(result)
+
+        self._make(work, copies, saved, path)
+
+    def prefilled(self, how: str) -> None:
+        """One form with the chosen person's name printed: preview (then print or save there), print, or save.
+        The default file name carries the form number, not the name: file names end up in recent-file
+        lists, print queues and synced folders, where a name would say who takes part in the study."""
+        from peerdesk.services import consent_forms
+
+        if self.study.currentData() is None:
+            self.message.emit(t("ui.consents.choose_study"))
+            return
+        who = self.chosen_person()
+        if who is None:  # chosen_person said why
+            self.person.setFocus()
+            return
+        study_id, lang, kwargs = self.study.currentData(), self.lang.currentData(), who.print_args()
+
+        def work(s, path, _report):
+            return consent_forms.print_prefilled_form(s, study_id, path, lang=lang, **kwargs)
+
+        def name(result):
+            return file_name(t("file.consent_form"), self.study.currentText(), result.form_numbers[0], dt.date.today().isoformat())
+
+        if how == "save":
+            target = ask_pdf_path(self, t("ui.pdf.save_as"), file_name(t("file.consent_form"), self.study.currentText(),
+                                                                   dt.date.today().isoformat()))
+            if not target:
+                return
+
+            def saved(result):
+                self.message.emit(t("ui.pdf.saved", path=result.path))
+                self.printed.emit(result)
+
+            self._make(work, 1, saved, target)
+            return
+        if how == "print":
+            printer = choose_printer(self, Path(file_name(t("file.consent_form"), self.study.currentText())).stem, None)
+            if printer is None:
+                return
+            path = private_pdf_path("consent-form")
+            self._make(work, 1, lambda r: self._send_to_printer(r, path, printer), path, lambda: discard(path))
+            return
+        path = private_pdf_path("consent-form")
+
+        def show(result):
+            self.message.emit(t("ui.consents.prefilled_ready", number=result.form_numbers[0]))
+            dialog = preview_pdf(self, path, t("ui.consents.prefill_title", number=result.form_numbers[0]), name(result), temporary=True)
+            if dialog is not None:
+                dialog.printed.connect(lambda n: self.message.emit(t("ui.pdf.printed", n=n)))
+                dialog.saved.connect(lambda p: self.message.emit(t("ui.pdf.saved", path=p)))
+                self.previewed.emit(dialog)
+
+        self._make(work, 1, show, path, lambda: discard(path))
+
+    def chosen_person(self):
+        """The informant whose entry matches what is typed (the completer's choice or a unique match)."""
+        from peerdesk.errors import PeerDeskError
+        from peerdesk.services.consent_forms import find_informant
+
+        text = self.person.currentText().strip()
+        if not text:
+            self.message.emit(t("ui.consents.choose_person"))
+            return None
+        index = self.person.findText(text, Qt.MatchFlag.MatchFixedString)
+        if index >= 0:
+            return self.person.itemData(index)
+        choices = [self.person.itemData(i) for i in range(self.person.count())]
+        try:
+            return find_informant(choices, text)
+        except PeerDeskError as exc:
+            self.message.emit(exc.message)
+            return None
+
+    def preview(self) -> None:
+        """The study's form as it will print, with a sample number: shown here, not handed out."""
+        study_id = self.study.currentData()
+        if study_id is None:
+            self.message.emit(t("ui.consents.choose_study"))
+            return
+        from peerdesk.services import consent_forms
+
+        path = private_pdf_path("consent-form-preview")
         lang = self.lang.currentData()
-        self.ops.query(lambda s: consent_forms.preview_template(s, study_id, path, lang=lang),
-                       lambda r: QDesktopServices.openUrl(QUrl.fromLocalFile(r.path)), self._failed)
+
+        def show(result):
+            dialog = preview_pdf(self, result.path, t("ui.consents.preview"), temporary=True, printable=False)
+            if dialog is not None:
+                self.previewed.emit(dialog)
+
+        def failed(exc):
+            discard(path)
+            self._failed(exc)
+
+        self.ops.query(lambda s: consent_forms.preview_template(s, study_id, path, lang=lang), show, failed)
 
     def edit_study(self) -> None:
         study_id = self.study.currentData()

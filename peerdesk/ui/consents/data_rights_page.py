@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -117,7 +116,12 @@ class DataRightsPage(QWidget):
         chosen = self.chosen()
         if chosen is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, t("ui.rights.extract"), "registerutdrag.pdf", "PDF (*.pdf)")
+        import datetime as dt
+
+        from peerdesk.ui.common.printing import ask_pdf_path, file_name
+
+        # The extract goes to the person it is about; the default name is what and when, not who.
+        path = ask_pdf_path(self, t("ui.rights.extract"), file_name(t("file.register_extract"), dt.date.today().isoformat()))
         if not path:
             return
         json_path = path[:-4] + ".json" if path.lower().endswith(".pdf") else path + ".json"
@@ -129,7 +133,12 @@ class DataRightsPage(QWidget):
             return len(data_rights.write_register_extract(s, table, pid, pdf_path=path, json_path=json_path).sections)
 
         def shown(n):
+            from pathlib import Path
+
+            from peerdesk.ui.common.printing import preview_pdf
+
             self.status.setText(t("ui.rights.extracted", n=n, path=path, json=json_path))
+            self.preview = preview_pdf(self, path, t("ui.rights.extract"), Path(path).name)
             self.done.emit(n)
 
         self.ops.mutate(work, {"audit"}, shown, self._failed)

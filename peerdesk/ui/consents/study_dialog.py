@@ -87,8 +87,6 @@ class StudyDialog(QDialog):
 
     def preview(self, lang: str) -> None:
         """The form as it will print, from the text as it stands now (saved or not); nothing is recorded."""
-        import tempfile
-
         from peerdesk.reports.consent_forms import FormBatch, FormPage, build_consent_forms
 
         v = self.fields()
@@ -96,17 +94,21 @@ class StudyDialog(QDialog):
                         contact=v["contact"] or None, start_date=v["start_date"], end_date=v["end_date"],
                         info_text=(v[f"consent_text_{lang}"] or ""), scopes=tuple(sc for sc in SCOPES if v[f"scope_{sc}"]),
                         valid_until=v["end_date"])
-        path = tempfile.NamedTemporaryFile(prefix="peerdesk-preview-", suffix=".pdf", delete=False).name
+        from peerdesk.ui.common.printing import discard, preview_pdf, private_pdf_path
+
+        path = str(private_pdf_path("consent-form-preview"))
 
         def shown(_pages):
-            from PySide6.QtCore import QUrl
-            from PySide6.QtGui import QDesktopServices
-
-            if not getattr(self, "no_viewer", False):
-                QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+            # In the app (a sample number: no Print or Save); the private file goes when it closes.
+            self.preview_dialog = preview_pdf(self, path, t("ui.consents.preview"), printable=False)
+            if self.preview_dialog is None:
+                discard(path)
+            else:
+                self.preview_dialog.finished.connect(lambda _r: discard(path))
             self.previewed.emit(path)
 
-        self.ops.run(lambda: build_consent_forms(FormBatch(lang, [page]), path), shown, self._failed)
+        self.ops.run(lambda: build_consent_forms(FormBatch(lang, [page]), path), shown,
+                     lambda exc: (discard(path), self._failed(exc)))
 
     def _failed(self, exc) -> None:
         self.error.setText(getattr(exc, "message", t("ui.consents.failed")))

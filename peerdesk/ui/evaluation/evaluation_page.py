@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QObject, QThread, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -22,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from peerdesk.errors import PeerDeskError
 from peerdesk.i18n import t
+from peerdesk.ui.common.printing import ask_pdf_path, file_name, preview_pdf
 from peerdesk.ui.evaluation.entry_grid import EntryGrid
 from peerdesk.ui.evaluation.quotes_panel import QuotesPanel
 from peerdesk.ui.evaluation.rounds_panel import RoundsPanel
@@ -131,7 +130,9 @@ class EvaluationPage(QWidget):
                                   self.rounds_panel.load(self.ops, info, next_number), self.loaded.emit()))
 
     def build_report(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, t("ui.eval.build"), f"round-{self.round.number}.pdf", "PDF (*.pdf)")
+        import datetime as dt
+
+        path = ask_pdf_path(self, t("ui.eval.build"), file_name(t("file.round_report", number=self.round.number), dt.date.today().isoformat()))
         if not path:
             return
         from peerdesk.services import round_report
@@ -172,7 +173,8 @@ class EvaluationPage(QWidget):
             self._failed(result)
             return
         self.report_status.setText(t("cli.report.done", path=path, n=result))
-        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+        # Shown in the app, with Print… and Save as PDF…: no external viewer needed.
+        self.preview = preview_pdf(self, path, t("ui.eval.build"), os.path.basename(path))
         self.report_opened.emit(path)
 
     def _failed(self, exc) -> None:

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from peerdesk.i18n import t
 from peerdesk.ui.common.dialog_form import pydate, qdate
+from peerdesk.ui.common.printing import ask_pdf_path, file_name, last_folder, preview_pdf
 from peerdesk.ui.operations import alive, is_user_error
 
 
@@ -45,7 +45,7 @@ class SummaryDialog(QDialog):
         form.addRow(t("ui.supervision.summary.to"), self.end)
         self.codes = QCheckBox(t("ui.supervision.summary.codes"))
         form.addRow("", self.codes)
-        self.path = QLineEdit(str(Path.home() / f"{t('ui.supervision.summary.file')}-{today.isoformat()}.pdf"))
+        self.path = QLineEdit(str(last_folder() / file_name(t("ui.supervision.summary.file"), today.isoformat())))
         browse = QPushButton(t("ui.supervision.summary.browse"))
         browse.clicked.connect(self._browse)
         row = QWidget()
@@ -67,7 +67,7 @@ class SummaryDialog(QDialog):
         self.written: Path | None = None
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, t("ui.supervision.summary.title"), self.path.text(), "PDF (*.pdf)")
+        path = ask_pdf_path(self, t("ui.supervision.summary.title"), Path(self.path.text()).name)
         if path:
             self.path.setText(path)
 
@@ -102,6 +102,8 @@ class SummaryDialog(QDialog):
             save.setEnabled(True)
             self.written = Path(path)
             self.status.setText(t("ui.supervision.summary.done", path=path, pages_text=t("count.pages", n=pages), people_text=t("count.peer_supporters", n=people)))
+            # Shown in the app, with Print… and Save as PDF…: no external viewer needed.
+            self.preview = preview_pdf(self, path, t("ui.supervision.summary.title"), Path(path).name)
 
         # A write: the summary is recorded in the audit trail.
         self.ops.mutate(lambda s: supervision_summary.gather(s, start, end, names=names), {"audit"}, alive(self, gathered),

@@ -112,9 +112,9 @@ class DialogForm(QDialog):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self._submit)
         self.busy = False
-        self.fields: list[QWidget] = []
+        self.fields: list[QWidget] = []  # in order, for focus and checks
         self.required: set[int] = set()
-        self.notes: dict[int, QLabel] = {}
+        self._field_notes: dict[int, QLabel] = {}
         self.by_name: dict[str, QWidget] = {}
         self._future_seen: dict[int, object] = {}  # date field -> the future date already warned about
 
@@ -141,7 +141,7 @@ class DialogForm(QDialog):
         box.addWidget(note)
         self.form.addRow(label, cell)
         self.fields.append(widget)
-        self.notes[id(widget)] = note
+        self._field_notes[id(widget)] = note
         if name:
             self.by_name[name] = widget
         if required:
@@ -156,8 +156,12 @@ class DialogForm(QDialog):
         edit = DateField(day, required=required, warn_future=warn_future)
         return self.add_row(label_key, edit, required=required, name=name)
 
+    def _label_text(self, widget: QWidget) -> str:
+        label = self.form.labelForField(widget.parentWidget())
+        return label.text().removesuffix(" *").replace("&", "") if label is not None else ""
+
     def note_for(self, widget: QWidget) -> QLabel:
-        return self.notes[id(widget)]
+        return self._field_notes[id(widget)]
 
     def values(self) -> dict:
         raise NotImplementedError
@@ -195,11 +199,14 @@ class DialogForm(QDialog):
         first = None
         for widget in self.fields:
             note = self.note_for(widget)
-            if isinstance(widget, DateField):
+            if not widget.isEnabled():  # e.g. the end date of a permanent contract: not asked for
+                note.hide()
+                ok = True
+            elif isinstance(widget, DateField):
                 ok = widget.check()
             elif id(widget) in self.required and self._empty(widget):
                 note.setStyleSheet("color: #b00020;")
-                note.setText(t("ui.form.required"))
+                note.setText(t("error.required", field=self._label_text(widget)))
                 note.show()
                 ok = False
             else:

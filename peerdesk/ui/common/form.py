@@ -367,7 +367,7 @@ class RecordForm(QWidget):
             if isinstance(widget, DateField):
                 ok = widget.check()
             elif spec.required and self._get_widget(name) in (None, ""):
-                self.errors[name].setText(t("ui.form.required"))
+                self.errors[name].setText(t("error.required", field=t(f"field.{name}")))
                 self.errors[name].show()
                 ok = False
             else:
@@ -387,6 +387,7 @@ class RecordForm(QWidget):
         bad = self.check()
         if bad is not None:
             bad.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.failed.emit(next(label.text() for label in self.errors.values() if not label.isHidden()))
             return
         self._after_save = after
         self._before_save = dict(self.original) if self.record_id is not None else {}

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from peerdesk import models as m
 from peerdesk.models import Role
 from peerdesk.services.access import SYSTEM
+from peerdesk.ui.common.saved_notice import SavedNotice
 from peerdesk.ui.supervision.session_form import SessionForm
 from peerdesk.ui.today.forms import AcknowledgeForm, BriefingForm
 from tests.test_ui_supervision import supervision_area
@@ -147,6 +148,8 @@ def test_enter_on_the_empty_acknowledge_and_briefing_dialogs_saves_nothing(qtbot
     with qtbot.waitSignal(page.loaded, timeout=WAIT):
         qtbot.keyClick(brief.summary, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert _counts(demo_db) == (before[0], before[1] + 1)
+    notice = window.statusBar().findChild(SavedNotice)  # and the window says so
+    assert notice.isVisible() and notice.label.text() == f"Saved: {brief.windowTitle()}."
     ops.wait()
 
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QLocale, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import QCalendarWidget, QLabel, QLineEdit, QStyle, QVBoxLayout, QWidget
 
-from peerdesk.i18n import t
+from peerdesk.i18n import language, t
 
 ERROR_STYLE = "color: #b00020;"
 WARNING_STYLE = "color: #7a4f00;"  # dark amber: readable on white, not the red of an error
@@ -53,6 +53,9 @@ class CalendarPopup(QWidget):
         self.calendar.setGridVisible(True)
         self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
         self.calendar.setAccessibleName(t("ui.date.calendar"))
+        # Month and day names in the UI's language, whatever the system's locale (weeks start on Monday in both).
+        self.calendar.setLocale(QLocale(QLocale.Language.Swedish if language() == "sv" else QLocale.Language.English,
+                                        QLocale.Country.Sweden if language() == "sv" else QLocale.Country.UnitedKingdom))
         layout.addWidget(self.calendar)
         self.calendar.activated.connect(self._take)
         self.calendar.clicked.connect(self._take)

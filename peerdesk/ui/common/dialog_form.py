@@ -70,7 +70,15 @@ def open_form(ops, form: "DialogForm", make_work, changes: set[str]) -> None:
             if not is_user_error(exc):
                 ops.failed.emit(exc)
 
-        ops.mutate(make_work(values), set(changes), lambda _r: form.finish(), failed)
+        def done(_result):
+            from peerdesk.ui.common.saved_notice import announce
+
+            form.finish()
+            # A short confirmation in the window's status bar (no Undo: these records are taken back through
+            # their own screens, e.g. a snoozed alert is brought back from the list of snoozed alerts).
+            announce(form.parentWidget() or form, t("ui.form.saved", what=form.windowTitle()))
+
+        ops.mutate(make_work(values), set(changes), done, failed)
 
     form.submitted.connect(save)
     form.open()

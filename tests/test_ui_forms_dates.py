@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from peerdesk import models as m
 from peerdesk.models import Role
 from peerdesk.services.access import SYSTEM
-from peerdesk.ui.common.saved_notice import SavedNotice
 from peerdesk.ui.supervision.session_form import SessionForm
 from peerdesk.ui.today.forms import AcknowledgeForm, BriefingForm
 from tests.test_ui_supervision import supervision_area
@@ -148,6 +147,8 @@ def test_enter_on_the_empty_acknowledge_and_briefing_dialogs_saves_nothing(qtbot
     with qtbot.waitSignal(page.loaded, timeout=WAIT):
         qtbot.keyClick(brief.summary, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert _counts(demo_db) == (before[0], before[1] + 1)
+    from peerdesk.ui.common.saved_notice import SavedNotice
+
     notice = window.statusBar().findChild(SavedNotice)  # and the window says so
     assert notice.isVisible() and notice.label.text() == f"Saved: {brief.windowTitle()}."
     ops.wait()
@@ -178,3 +179,25 @@ def test_the_errors_are_not_clipped_at_1024x640_in_swedish(qtbot, demo_db, windo
     assert focused() is brief.held_on  # the first field in trouble, not Cancel
     brief.reject()
     ops.wait()
+
+
+@pytest.mark.parametrize("make", ["checkin", "briefing"])
+def test_a_future_check_in_or_briefing_date_warns_once_then_is_sent(qtbot, make):
+    from peerdesk.ui.supervision.checkins_page import MeetingForm
+
+    today = dt.date.today()
+    form = MeetingForm(today) if make == "checkin" else BriefingForm("Avdelning 21", "Tomas Hedlund", today)
+    qtbot.addWidget(form)
+    form.show()
+    form.activateWindow()
+    qtbot.waitUntil(lambda: focused() is form.held_on, timeout=WAIT)
+    if make == "briefing":
+        qtbot.keyClicks(form.summary, "Plan for the spring")
+    ahead = today + dt.timedelta(days=3)
+    type_date(qtbot, form.held_on, ahead.strftime("%d/%m/%Y"))
+    sent = []
+    form.submitted.connect(sent.append)
+    qtbot.keyClick(form.held_on, Qt.Key.Key_Return)
+    assert sent == [] and "is in the future" in form.note_for(form.held_on).text()
+    qtbot.keyClick(form.held_on, Qt.Key.Key_Return)
+    assert len(sent) == 1 and sent[0]["held_on"] == ahead

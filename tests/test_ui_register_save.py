@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from peerdesk import models as m
 from peerdesk.services.access import SYSTEM
-from peerdesk.ui.common.saved_notice import SavedNotice
 from tests.test_ui_registers import (WAIT, _own_settings, demo_db, demo_template, finish, open_row, open_window,  # noqa: F401
                                      type_into, wait_loaded)
 
@@ -31,6 +30,8 @@ def test_ctrl_s_saves_a_register_form_and_the_status_bar_offers_an_undo_that_wor
     with qtbot.waitSignal(form.saved, timeout=WAIT):
         qtbot.keyClick(form.widgets["region"], Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert region_of(demo_db, first) == "Norra regionen"
+
+    from peerdesk.ui.common.saved_notice import SavedNotice
 
     notice = window.statusBar().findChild(SavedNotice)
     assert notice is not None and notice.isVisible()

@@ -30,6 +30,7 @@ class SavedNotice(QWidget):
         self.undo_button.clicked.connect(self._undo)
         row.addWidget(self.label)
         row.addWidget(self.undo_button)
+        row.addStretch(1)  # the button as wide as its word, next to the text it undoes
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.hide)

@@ -184,6 +184,12 @@ class DateField(QLineEdit):
         self.tidy()
         self._live()
 
+    def focusInEvent(self, event) -> None:
+        """Arriving by keyboard (or as a dialog's first field) the whole date is selected: typing replaces it."""
+        super().focusInEvent(event)
+        if event.reason() != Qt.FocusReason.MouseFocusReason:
+            self.selectAll()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         alt_down = event.key() == Qt.Key.Key_Down and event.modifiers() & Qt.KeyboardModifier.AltModifier
         if alt_down or event.key() == Qt.Key.Key_F4:

@@ -55,7 +55,7 @@ def test_supervisor_logs_a_monthly_session_from_the_overview_with_the_keyboard_o
     qtbot.keyClick(page.table, Qt.Key.Key_Return)  # Enter on the person: the session form, date today
     form = page.dialog
     assert isinstance(form, SessionForm) and "Maja Månadsson" in form.context.text()
-    assert form.held_on.date().toPython() == today and form.duration.value() == 60
+    assert form.held_on.date() == today and form.duration.value() == 60
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and form.isAncestorOf(QApplication.focusWidget()))
     with qtbot.waitSignal(window.today.loaded, timeout=15000):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # Enter again: saved
@@ -183,7 +183,7 @@ def test_coordinator_reassigns_and_makes_the_summary_pdf_without_notes(qtbot, de
     summary = page.dialog
     out = tmp_path / "sammanstallning.pdf"
     summary.path.setText(str(out))
-    summary.start.setDate(summary.start.date().addYears(-3))
+    summary.start.setDate(summary.start.date().replace(year=summary.start.date().year - 3))
     qtbot.mouseClick(summary.buttons.buttons()[0], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: summary.written is not None, timeout=30000)
     text = "\n".join(p.extract_text() for p in PdfReader(out).pages)
@@ -259,8 +259,8 @@ def test_supervisor_corrects_a_session_and_the_list_shows_the_new_date(qtbot, de
     qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: isinstance(page.dialog, SessionForm), timeout=15000)
     form = page.dialog
-    assert form.held_on.date().toPython() == first.held_on and form.windowTitle() in ("Edit session", "Ändra samtal")
-    form.held_on.setDate(form.held_on.date().addDays(-1))
+    assert form.held_on.date() == first.held_on and form.windowTitle() in ("Edit session", "Ändra samtal")
+    form.held_on.setDate(form.held_on.date() - dt.timedelta(days=1))
     form.notes.setPlainText("EDITED-NOTE-55")
     with qtbot.waitSignal(ops.data_changed, timeout=15000):
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)

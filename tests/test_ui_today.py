@@ -122,8 +122,9 @@ def test_coordinator_adds_a_follow_up_period_and_snoozes_an_alert(qtbot, demo_db
     form = page.form
     assert isinstance(form, AcknowledgeForm)
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)  # no reason given: the form says why and stays
-    qtbot.waitUntil(lambda: form.error.isVisible(), timeout=10000)
-    assert "Reason" in form.error.text() and form.isVisible()
+    note = form.note_for(form.reason)  # said under the field itself, at once, and the typing goes there
+    assert note.isVisible() and note.text() == "Reason is required." and form.isVisible()
+    assert form.focusWidget() is form.reason
     qtbot.keyClicks(form.reason, "Ny chef tillsatts i januari, vi tar kontakt da")
     with qtbot.waitSignal(page.loaded, timeout=15000):
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)

@@ -34,6 +34,7 @@ from peerdesk.i18n import catalogue, t
 from peerdesk.services import audit, records
 from peerdesk.services.access import A, C, operation
 from peerdesk.services.tabular import Sheet
+from peerdesk.services.validation import date_from_text
 
 NEW, UNCHANGED, PROBLEM, SKIPPED = "new", "unchanged", "problem", "skipped"
 
@@ -178,22 +179,9 @@ def rows_from_sheet(sheet: Sheet, mapping: dict[int, str]) -> list[ImportRow]:
 
 
 # ---------------------------------------------------------------- parsing cells
-_DMY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
-
-
 def _date(text: str, f: str, problems: list) -> dt.date | None:
-    text = (text or "").strip()
-    if not text:
-        return None
     try:
-        if re.fullmatch(r"\d{8}", text):
-            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-        m_ = _DMY.match(text)
-        if m_:
-            return dt.date(int(m_.group(3)), int(m_.group(2)), int(m_.group(1)))
-        if len(text) > 10 and text[10] in " T" and text[11:].strip("0: ") == "":
-            text = text[:10]
-        return dt.date.fromisoformat(text)
+        return date_from_text(text)
     except ValueError:
         problems.append(ValidationError("error.invalid_date", field=f))
         return None

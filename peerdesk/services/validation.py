@@ -8,8 +8,30 @@ import re
 from peerdesk.errors import ValidationError
 
 
+_DMY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+
+
+def date_from_text(text: str) -> dt.date | None:
+    """The date a person (or a spreadsheet cell) wrote, in the forms an office uses:
+    2026-03-01, 20260301, 1/3/2026 or 1.3.2026 (day first, as in Sweden), and an ISO date with a
+    midnight time. None for an empty text; ValueError for anything else — never a guess."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if re.fullmatch(r"\d{8}", text):
+        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    m = _DMY.match(text)
+    if m:
+        return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    if len(text) > 10 and text[10] in " T" and text[11:].strip("0: ") == "":
+        text = text[:10]
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError("not a date")
+    return dt.date.fromisoformat(text)
+
+
 def parse_date(value: object, field: str, *, required: bool = True) -> dt.date | None:
-    """A date from a date or an ISO 'YYYY-MM-DD' text; a readable error otherwise."""
+    """A date from a date or a text in one of the forms `date_from_text` reads; a readable error otherwise."""
     if value is None or value == "":
         if required:
             raise ValidationError("error.required", field=field)
@@ -20,9 +42,15 @@ def parse_date(value: object, field: str, *, required: bool = True) -> dt.date |
         return value
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value.strip())
+            day = date_from_text(value)
         except ValueError:
-            pass
+            day = None
+        if day is not None:
+            return day
+        if required and not value.strip():
+            raise ValidationError("error.required", field=field)
+        if not value.strip():
+            return None
     raise ValidationError("error.invalid_date", field=field)
 
 

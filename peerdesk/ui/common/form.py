@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dc_field
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,6 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk.i18n import t
+from peerdesk.ui.common.date_field import DateField
+from peerdesk.ui.common.saved_notice import announce
 from peerdesk.ui.operations import alive
 from peerdesk.ui.common.style import choice_text, error_style, icon, value_text
 
@@ -133,6 +136,8 @@ class RecordForm(QWidget):
         self.original: dict = {}
         self.conflict: dict | None = None
         self._after_save = None
+        self._before_save: dict = {}
+        self.describe = None  # values -> a name for the status-bar line after a save (the panel sets it)
         self.widgets: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
 
@@ -170,6 +175,10 @@ class RecordForm(QWidget):
         for button in (self.save_button, self.cancel_button):
             if not writable:  # hide() only: setVisible(True) before the form is in a window would open a window
                 button.hide()
+        if writable:
+            shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self._save_shortcut,
+                                 context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.setObjectName("save-shortcut")
         self.setEnabled(False)
         refs = {f.ref for f in fields if f.kind == "ref" and f.ref}
         if refs:
@@ -179,9 +188,7 @@ class RecordForm(QWidget):
     def _add_field(self, spec: Field) -> None:
         label_text = t(f"field.{spec.name}") + (" *" if spec.required else "")
         if spec.kind == "date":
-            widget = QLineEdit()
-            widget.setPlaceholderText(t("ui.form.date_hint"))
-            widget.setMaxLength(10)
+            widget = DateField(required=spec.required)
         elif spec.kind == "int":
             widget = QSpinBox()
             widget.setRange(spec.low, spec.high)
@@ -218,6 +225,10 @@ class RecordForm(QWidget):
         error.setWordWrap(True)
         error.setAccessibleName(t("ui.form.error_for", field=t(f"field.{spec.name}")))
         error.hide()
+        if isinstance(widget, DateField):
+            widget.attach_note(error)  # "not a date" under the field as soon as the person leaves it
+        if isinstance(widget, QLineEdit) and self.writable:
+            widget.returnPressed.connect(self._save_shortcut)  # Enter saves, as a dialog's default button does
         cell = QWidget()
         box = QVBoxLayout(cell)
         box.setContentsMargins(0, 0, 0, 0)
@@ -274,6 +285,12 @@ class RecordForm(QWidget):
             return widget.itemData(index) if index >= 0 else None
         if spec.kind == "bool":
             return widget.isChecked()
+        if isinstance(widget, DateField):
+            try:
+                day = widget.date()
+            except ValueError:
+                return widget.text().strip()  # kept as typed; check() stops the save
+            return None if day is None else day.isoformat()
         text = widget.text().strip()
         return text or None
 
@@ -341,11 +358,39 @@ class RecordForm(QWidget):
             label.hide()
         self.general_error.hide()
 
+    def check(self) -> QWidget | None:
+        """Name every problem the form can see itself (a required field empty, a text that is not a
+        date) under its field; the first field in trouble, None when the form may be sent."""
+        first = None
+        for name, spec in self.fields.items():
+            widget = self.widgets[name]
+            if isinstance(widget, DateField):
+                ok = widget.check()
+            elif spec.required and self._get_widget(name) in (None, ""):
+                self.errors[name].setText(t("error.required", field=t(f"field.{name}")))
+                self.errors[name].show()
+                ok = False
+            else:
+                ok = True
+            if not ok and first is None:
+                first = widget
+        return first
+
+    def _save_shortcut(self) -> None:
+        if self.isEnabled() and self.writable and self.save_button.isEnabled():
+            self.save()
+
     def save(self, after=None) -> None:
         if not self.writable:
             return
         self.clear_errors()
+        bad = self.check()
+        if bad is not None:
+            bad.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.failed.emit(next(label.text() for label in self.errors.values() if not label.isHidden()))
+            return
         self._after_save = after
+        self._before_save = dict(self.original) if self.record_id is not None else {}
         values = self.values() if self.record_id is None else self.changes()
         if self.record_id is not None and not values:
             self._saved_done(None)
@@ -365,6 +410,8 @@ class RecordForm(QWidget):
         self.banner.hide()
         self.conflict = None
         after, self._after_save = self._after_save, None
+        if record is not None:
+            self._announce(record)
         if self.record_id is not None:
             self.saved.emit(self.record_id)
         if after:
@@ -396,6 +443,34 @@ class RecordForm(QWidget):
         self.general_error.setText(message)
         self.general_error.show()
         self.failed.emit(message)
+
+    def _what(self, values: dict) -> str:
+        name = self.describe(values) if self.describe else ""
+        return name or t("ui.detail.title")
+
+    def _announce(self, record) -> None:
+        """'Saved: …' in the status bar; Undo puts back the values the change replaced (a new record has
+        no Undo here: taking it away again is a deletion, which registers do not offer)."""
+        before, self._before_save = self._before_save, {}
+        changed = {k: before.get(k) for k in self.fields if k in before and before.get(k) != self.original.get(k)}
+        what = self._what(self.original)
+        undo = None
+        if changed:
+            record_id, version, after = record.id, record.version, dict(self.original)
+
+            def undo() -> None:
+                self.ops.mutate(_save(self.name, record_id, changed, version, after), {self.name},
+                                alive(self, lambda r: self._undone(r, what)),
+                                alive(self, lambda exc: announce(self, t("ui.form.undo_failed", reason=getattr(exc, "message", "")))))
+        announce(self, t("ui.form.saved", what=what), undo)
+
+    def _undone(self, record, what: str) -> None:
+        if self.record_id == record.id:
+            self.version = record.version
+            self.original = {k: record.values.get(k) for k in self.fields}
+            self._set_values(self.original)
+            self.saved.emit(record.id)
+        announce(self, t("ui.form.undone", what=what))
 
     def reapply(self) -> None:
         """Take the colleague's version as the new base and save my changes on top of it."""

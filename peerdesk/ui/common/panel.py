@@ -51,6 +51,7 @@ class RegisterPanel(QSplitter):
         self.title.setAccessibleName(t("ui.detail.title"))
         layout.addWidget(self.title)
         self.form = RecordForm(ops, name, fields, writable)
+        self.form.describe = self.describe
         layout.addWidget(self.form)
         self.history = history
         if history is not None:

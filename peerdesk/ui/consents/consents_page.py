@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -37,7 +36,7 @@ from PySide6.QtWidgets import (
 from peerdesk.ui.common.printing import ask_pdf_path, choose_printer, discard, file_name, preview_pdf, print_pdf, private_pdf_path
 from peerdesk.ui.common.rows_model import RowsModel
 from peerdesk.i18n import t
-from peerdesk.ui.common.dialog_form import pydate, qdate
+from peerdesk.ui.common.date_field import DateField, with_note
 
 ROLES = ("staff", "patient", "manager", "peer_supporter")
 SCOPES = ("interviews", "focus_groups", "questionnaires")
@@ -89,15 +88,13 @@ class WithdrawDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(t("ui.consents.withdraw_title"))
         form = QFormLayout(self)
-        self.date = QDateEdit(qdate(dt.date.today()))
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date = DateField(dt.date.today(), required=True)
         self.reason = QLineEdit()
-        form.addRow(t("field.withdrawn_on"), self.date)
+        form.addRow(t("field.withdrawn_on"), with_note(self.date))
         form.addRow(t("field.withdrawal_reason"), self.reason)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("ui.consents.withdraw_button"))
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(lambda: self.accept() if self.date.check() else self.date.setFocus())
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
@@ -202,14 +199,13 @@ class ConsentsPage(QWidget):
         self.code.setAccessibleName(t("field.informant_code"))
         form.addRow(t("field.informant_code"), self.code)
         dates = QHBoxLayout()
-        self.signed = QDateEdit(qdate(dt.date.today()))
-        self.valid_until = QDateEdit(qdate(dt.date.today()))
-        for d in (self.signed, self.valid_until):
-            d.setCalendarPopup(True)
-            d.setDisplayFormat("yyyy-MM-dd")
-        dates.addWidget(self.signed)
-        dates.addWidget(QLabel(t("field.valid_until")))
-        dates.addWidget(self.valid_until)
+        self.signed = DateField(dt.date.today(), required=True)
+        self.valid_until = DateField(dt.date.today())
+        self.signed.setAccessibleName(t("field.signed_on"))
+        self.valid_until.setAccessibleName(t("field.valid_until"))
+        dates.addWidget(with_note(self.signed))
+        dates.addWidget(QLabel(t("field.valid_until")), 0, Qt.AlignmentFlag.AlignTop)
+        dates.addWidget(with_note(self.valid_until))
         form.addRow(t("field.signed_on"), dates)
         scopes = QHBoxLayout()
         self.scope_boxes = {}
@@ -526,7 +522,7 @@ class ConsentsPage(QWidget):
         if info.informant_role:
             self.role.setCurrentIndex(self.role.findData(info.informant_role))
         if info.valid_until:
-            self.valid_until.setDate(qdate(info.valid_until))
+            self.valid_until.setDate(info.valid_until)
         for sc, cb in self.scope_boxes.items():
             cb.setChecked(sc in info.scopes)
             cb.setEnabled(sc in info.scopes)
@@ -540,8 +536,12 @@ class ConsentsPage(QWidget):
             return
         from peerdesk.services import consent_forms
 
+        for field in (self.signed, self.valid_until):
+            if not field.check():
+                field.setFocus()
+                return
         number = self.form.form_number
-        fields = dict(signed_on=pydate(self.signed.date()), valid_until=pydate(self.valid_until.date()),
+        fields = dict(signed_on=self.signed.date(), valid_until=self.valid_until.date(),
                       informant_role=self.role.currentData(), informant_code=self.code.text().strip() or None,
                       scopes=[sc for sc, cb in self.scope_boxes.items() if cb.isChecked()])
 
@@ -572,7 +572,7 @@ class ConsentsPage(QWidget):
         dialog = WithdrawDialog(self)
         if not dialog.exec():
             return
-        on, reason = pydate(dialog.date.date()), dialog.reason.text().strip() or None
+        on, reason = dialog.date.date(), dialog.reason.text().strip() or None
         from peerdesk.services import consent, consent_use
 
         def work(s):

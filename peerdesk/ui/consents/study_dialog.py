@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk.i18n import t
-from peerdesk.ui.common.dialog_form import pydate, qdate
+from peerdesk.ui.common.date_field import DateField, with_note
 
 SCOPES = ("interviews", "focus_groups", "questionnaires")
 
@@ -39,18 +38,15 @@ class StudyDialog(QDialog):
         self.name = QLineEdit(self.values.get("name") or "")
         self.organisation = QLineEdit(self.values.get("organisation") or "")
         self.contact = QLineEdit(self.values.get("contact") or "")
-        self.start = QDateEdit(qdate(self.values.get("start_date") or dt.date.today()))
-        self.end = QDateEdit(qdate(self.values.get("end_date") or dt.date.today().replace(year=dt.date.today().year + 1)))
-        for d in (self.start, self.end):
-            d.setCalendarPopup(True)
-            d.setDisplayFormat("yyyy-MM-dd")
+        self.start = DateField(self.values.get("start_date") or dt.date.today(), required=True)
+        self.end = DateField(self.values.get("end_date") or dt.date.today().replace(year=dt.date.today().year + 1))
         form.addRow(t("field.name"), self.name)
         form.addRow(t("field.organisation"), self.organisation)
         form.addRow(t("ui.study.contact"), self.contact)
         dates = QHBoxLayout()
-        dates.addWidget(self.start)
-        dates.addWidget(QLabel("–"))
-        dates.addWidget(self.end)
+        dates.addWidget(with_note(self.start))
+        dates.addWidget(QLabel("–"), 0, Qt.AlignmentFlag.AlignTop)
+        dates.addWidget(with_note(self.end))
         form.addRow(t("ui.study.period"), dates)
         scopes = QHBoxLayout()
         self.scopes = {}
@@ -78,9 +74,14 @@ class StudyDialog(QDialog):
         self.preview_en.clicked.connect(lambda: self.preview("en"))
         form.addRow(buttons)
 
+    @staticmethod
+    def _date(field: DateField):
+        """The date, or the text as typed when it is none (the service then names the field)."""
+        return field.date() if field.check() else field.text()
+
     def fields(self) -> dict:
         out = dict(name=self.name.text(), organisation=self.organisation.text(), contact=self.contact.text(),
-                   start_date=pydate(self.start.date()), end_date=pydate(self.end.date()),
+                   start_date=self._date(self.start), end_date=self._date(self.end),
                    consent_text_sv=self.text_sv.toPlainText().strip() or None, consent_text_en=self.text_en.toPlainText().strip() or None)
         out.update({f"scope_{sc}": cb.isChecked() for sc, cb in self.scopes.items()})
         return out
@@ -117,6 +118,10 @@ class StudyDialog(QDialog):
         from peerdesk.models import Study
         from peerdesk.services import records
 
+        for field in (self.start, self.end):
+            if not field.check():
+                field.setFocus()
+                return
         fields = self.fields()
         study_id, version = self.values.get("id"), self.values.get("version")
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk.i18n import t
-from peerdesk.ui.common.dialog_form import DialogForm, error_label, list_table, pydate, save_cancel
+from peerdesk.ui.common.dialog_form import DialogForm, error_label, list_table, save_cancel
 from peerdesk.ui.common.rows_model import RowsModel
 from peerdesk.ui.operations import alive, is_user_error
 
@@ -50,12 +50,13 @@ class HistoryModel(RowsModel):
 class MeetingForm(DialogForm):
     def __init__(self, today: dt.date, parent=None) -> None:
         super().__init__(t("ui.checkins.schedule.title"), t("ui.checkins.schedule.context"), parent)
-        self.held_on = self.date_field("ui.today.form.held_on", today)
-        self.title = self.add_row("ui.checkins.form.title", QLineEdit(t("ui.checkins.default_title")))
+        self.held_on = self.date_field("ui.today.form.held_on", today, warn_future=True, name="held_on")
+        self.title = self.add_row("ui.checkins.form.title", QLineEdit(t("ui.checkins.default_title")), required=True,
+                                  name="title")
         self.location = self.add_row("ui.checkins.form.location", QLineEdit())
 
     def values(self) -> dict:
-        return {"held_on": pydate(self.held_on.date()), "title": self.title.text().strip(), "location": self.location.text().strip() or None}
+        return {"held_on": self.held_on.date(), "title": self.title.text().strip(), "location": self.location.text().strip() or None}
 
 
 class AttendanceDialog(QDialog):

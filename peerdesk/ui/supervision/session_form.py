@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QListWidget, QListWidgetItem, QPlainTextEdit, QSpinBox
 
 from peerdesk.i18n import t
-from peerdesk.ui.common.dialog_form import DialogForm, pydate
+from peerdesk.ui.common.dialog_form import DialogForm
 
 FORMS = ("individual", "phone", "video")
 
@@ -41,7 +41,8 @@ class SessionForm(DialogForm):
         context = t("ui.supervision.group.context") if group else t("ui.today.session.context", person=person or "")
         super().__init__(title, context, parent)
         initial = initial or {}
-        self.held_on = self.date_field("ui.today.form.held_on", initial.get("held_on") or today)
+        self.held_on = self.date_field("ui.today.form.held_on", initial.get("held_on") or today, warn_future=True,
+                                       name="held_on")
         self.duration = QSpinBox()
         self.duration.setRange(1, 600)
         self.duration.setValue(initial.get("duration_minutes") or (120 if group else 60))
@@ -55,9 +56,9 @@ class SessionForm(DialogForm):
         self.add_row("ui.today.form.session_form", self.form_kind)
         self.people = None
         if group:
-            self.people = self.add_row("ui.supervision.form.participants", _checklist(people))
+            self.people = self.add_row("ui.supervision.form.participants", _checklist(people), name="participant_ids")
         elif choices is not None:
-            self.people = self.add_row("ui.supervision.form.participants", _checklist(choices, initial.get("participant_ids", ())))
+            self.people = self.add_row("ui.supervision.form.participants", _checklist(choices, initial.get("participant_ids", ())), name="participant_ids")
         self.topics = None
         if topics:
             self.topics = self.add_row("ui.supervision.form.topics", _checklist(topics, initial.get("topic_ids", ())))
@@ -66,10 +67,9 @@ class SessionForm(DialogForm):
         self.notes.setFixedHeight(90)
         self.notes.setPlaceholderText(t("ui.supervision.form.notes_hint"))
         self.add_row("ui.supervision.form.notes", self.notes)
-        self.held_on.setFocus()
 
     def values(self) -> dict:
-        out = {"held_on": pydate(self.held_on.date()), "duration_minutes": self.duration.value(), "form": self.form_kind.currentData(),
+        out = {"held_on": self.held_on.date(), "duration_minutes": self.duration.value(), "form": self.form_kind.currentData(),
                "topic_ids": checked_ids(self.topics) if self.topics is not None else [],
                "notes": self.notes.toPlainText().strip() or None}
         if self.people is not None:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk.i18n import t
-from peerdesk.ui.common.dialog_form import pydate, qdate
+from peerdesk.ui.common.date_field import DateField, with_note
 from peerdesk.ui.common.printing import ask_pdf_path, file_name, last_folder, preview_pdf
 from peerdesk.ui.operations import alive, is_user_error
 
@@ -36,13 +35,10 @@ class SummaryDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
-        self.start = QDateEdit(qdate(dt.date(today.year, 1, 1)))
-        self.end = QDateEdit(qdate(today))
-        for edit in (self.start, self.end):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-        form.addRow(t("ui.supervision.summary.from"), self.start)
-        form.addRow(t("ui.supervision.summary.to"), self.end)
+        self.start = DateField(dt.date(today.year, 1, 1), required=True)
+        self.end = DateField(today, required=True)
+        form.addRow(t("ui.supervision.summary.from"), with_note(self.start))
+        form.addRow(t("ui.supervision.summary.to"), with_note(self.end))
         self.codes = QCheckBox(t("ui.supervision.summary.codes"))
         form.addRow("", self.codes)
         self.path = QLineEdit(str(last_folder() / file_name(t("ui.supervision.summary.file"), today.isoformat())))
@@ -74,7 +70,11 @@ class SummaryDialog(QDialog):
     def make(self) -> None:
         from peerdesk.services import supervision_summary
 
-        start, end, names = pydate(self.start.date()), pydate(self.end.date()), not self.codes.isChecked()
+        for edit in (self.start, self.end):
+            if not edit.check():
+                edit.setFocus()
+                return
+        start, end, names = self.start.date(), self.end.date(), not self.codes.isChecked()
         path = self.path.text().strip()
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         save.setEnabled(False)

@@ -13,7 +13,7 @@ import datetime as dt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QSpinBox
 
 from peerdesk.i18n import t
-from peerdesk.ui.common.dialog_form import DialogForm, pydate, qdate  # noqa: F401 - qdate used by callers
+from peerdesk.ui.common.dialog_form import DialogForm, pydate, qdate  # noqa: F401 - used by callers
 from peerdesk.ui.supervision.session_form import SessionForm  # noqa: F401 - opened from an overdue alert
 
 
@@ -26,7 +26,7 @@ class BriefingForm(AlertForm):
     def __init__(self, ward: str, manager: str | None, today: dt.date, kind: str = "briefing", parent=None) -> None:
         context = t("ui.today.briefing.context", ward=ward, manager=manager or t("ui.today.no_manager_known"))
         super().__init__(t("ui.today.briefing.title"), context, parent)
-        self.held_on = self.date_field("ui.today.form.held_on", today)
+        self.held_on = self.date_field("ui.today.form.held_on", today, warn_future=True, name="held_on")
         self.kind = QComboBox()
         for value in ("briefing", "follow_up"):
             self.kind.addItem(t(f"ui.today.contact.{value}"), value)
@@ -38,10 +38,12 @@ class BriefingForm(AlertForm):
         self.summary = QPlainTextEdit()
         self.summary.setTabChangesFocus(True)
         self.summary.setFixedHeight(80)
-        self.add_row("ui.today.form.summary", self.summary)
+        # Required here (not in the service, which the import and demo also use): a briefing logged
+        # with nothing said about it tells the next coordinator nothing.
+        self.add_row("ui.today.form.summary", self.summary, required=True, name="summary")
 
     def values(self) -> dict:
-        return {"held_on": pydate(self.held_on.date()), "kind": self.kind.currentData(), "staff_count": self.staff.value(),
+        return {"held_on": self.held_on.date(), "kind": self.kind.currentData(), "staff_count": self.staff.value(),
                 "summary": self.summary.toPlainText().strip() or None}
 
 
@@ -56,7 +58,7 @@ class FollowUpForm(AlertForm):
         for value in ("fixed_term", "permanent"):
             self.form_kind.addItem(t(f"ui.today.employment.{value}"), value)
         self.add_row("ui.today.form.employment_form", self.form_kind)
-        self.end = self.date_field("ui.today.form.end_date", self.start + dt.timedelta(days=364))
+        self.end = self.date_field("ui.today.form.end_date", self.start + dt.timedelta(days=364), name="end_date")
         self.form_kind.currentIndexChanged.connect(lambda _i: self.end.setEnabled(self.form_kind.currentData() == "fixed_term"))
         self.extent = QSpinBox()
         self.extent.setRange(1, 100)
@@ -71,7 +73,7 @@ class FollowUpForm(AlertForm):
     def values(self) -> dict:
         permanent = self.form_kind.currentData() == "permanent"
         return {"form": self.form_kind.currentData(), "start_date": self.start,
-                "end_date": None if permanent else pydate(self.end.date()), "extent_percent": self.extent.value(),
+                "end_date": None if permanent else self.end.date(), "extent_percent": self.extent.value(),
                 "employer": self.employer.text(), "funding_source": self.funding.text()}
 
 
@@ -82,9 +84,9 @@ class AcknowledgeForm(AlertForm):
         super().__init__(t("ui.today.ack.title"), t("ui.today.ack.context", what=what), parent)
         self.reason = QLineEdit()
         self.reason.setMaxLength(300)
-        self.add_row("ui.today.form.reason", self.reason)
-        self.until = self.date_field("ui.today.form.until", today + dt.timedelta(days=14))
-        self.until.setMinimumDate(qdate(today))
+        self.add_row("ui.today.form.reason", self.reason, required=True, name="reason")
+        self.until = self.date_field("ui.today.form.until", today + dt.timedelta(days=14), name="until")
+        self.until.minimum = today
 
     def values(self) -> dict:
-        return {"reason": self.reason.text(), "until": pydate(self.until.date())}
+        return {"reason": self.reason.text(), "until": self.until.date()}

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk.i18n import t
+from peerdesk.ui.common.date_field import DateField, with_note
 from peerdesk.ui.operations import alive
 from peerdesk.ui.common.form import Field
 from peerdesk.ui.common.history import SmallTable, heading
@@ -93,8 +94,7 @@ class ChangeManagerDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
-        self.start = QLineEdit()
-        self.start.setPlaceholderText(t("ui.form.date_hint"))
+        self.start = DateField(required=True)
         self.manager = QComboBox()
         self.manager.setEditable(True)
         self.manager.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -104,7 +104,7 @@ class ChangeManagerDialog(QDialog):
         for key, widget in (("ui.manager.start", self.start), ("ui.manager.existing", self.manager),
                             ("ui.manager.new_name", self.new_name)):
             widget.setAccessibleName(t(key))
-            form.addRow(t(key), widget)
+            form.addRow(t(key), with_note(widget) if widget is self.start else widget)
         self.acting.setAccessibleName(t("ui.manager.acting"))
         form.addRow("", self.acting)
         layout.addLayout(form)
@@ -134,9 +134,12 @@ class ChangeManagerDialog(QDialog):
         if manager_id is not None and new_name:
             new_name = None  # an existing manager chosen wins; the name field is a way to add one
         self.error.hide()
+        if not self.start.check():
+            self.start.setFocus()
+            return
         self.ok.setEnabled(False)
         self.ops.mutate(
-            _change_manager(self.workplace_id, self.start.text().strip(), manager_id, new_name, self.acting.isChecked()),
+            _change_manager(self.workplace_id, self.start.date(), manager_id, new_name, self.acting.isChecked()),
             {"workplaces", "tenures", "managers"}, alive(self, lambda _id: self.accept()), alive(self, self._failed))
 
     def _failed(self, exc) -> None:

@@ -205,6 +205,21 @@ def _apply_saved_language() -> None:
         set_language(lang)
 
 
+def start_office(window):
+    """What a person meets once the window has painted: the first-run dialog (no database yet) or the
+    login dialog, then the window for the logged-in user. The Actor, or None if they gave up.
+    The scenario tests start here too, so they take the path a person takes."""
+    opened = open_database_for(window)
+    if opened is None:
+        return None
+    actor = getattr(opened, "actor", None) or log_in(window, opened.db)
+    if actor is None:
+        opened.db.dispose()
+        return None
+    attach_session(window, opened.db, actor, _schema_label(opened))
+    return actor
+
+
 def run(argv: list[str]) -> int:
     exit_when_painted = "--exit-when-painted" in argv
     exit_when_ready = "--exit-when-ready" in argv
@@ -226,17 +241,10 @@ def run(argv: list[str]) -> int:
         from peerdesk.ui.common.style import install_qt_translator
 
         install_qt_translator(language())  # Qt's own texts (dialog buttons); none is on the first paint
-        opened = open_database_for(window)
-        if opened is None:
-            app.exit(1)
-            return
-        actor = getattr(opened, "actor", None) or log_in(window, opened.db)
-        if actor is None:
-            app.exit(1)
-            return
         if exit_when_ready:
             window.today.loaded.connect(lambda: app.exit(0))
-        attach_session(window, opened.db, actor, _schema_label(opened))
+        if start_office(window) is None:
+            app.exit(1)
 
     _install_crash_dialog(window)
     watcher = _PaintWatcher(after_paint)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from peerdesk.ui.common.rows_model import RowsModel
 from peerdesk.i18n import t
+from peerdesk.ui.common.fit import FlowLayout
 from peerdesk.ui.common.dialog_form import pydate, qdate
 
 ROLES = ("staff", "patient", "manager", "peer_supporter")
@@ -120,7 +121,7 @@ class ConsentsPage(QWidget):
         row.addWidget(QLabel(t("field.workplace_id")))
         row.addWidget(self.workplace, 1)
         grid.addLayout(row)
-        row = QHBoxLayout()
+        row = FlowLayout()  # wraps at a narrow window instead of making it wider
         self.copies = QSpinBox()
         self.copies.setRange(1, 1000)
         self.copies.setValue(10)
@@ -134,7 +135,6 @@ class ConsentsPage(QWidget):
         row.addWidget(self.copies)
         row.addWidget(self.lang)
         row.addWidget(self.print_button)
-        row.addStretch(1)
         row.addWidget(self.preview_button)
         self.study_button = QPushButton(t("ui.consents.edit_study"))
         self.new_study_button = QPushButton(t("ui.consents.new_study"))

@@ -131,14 +131,22 @@ def problems(window: MainWindow, where: str) -> list[str]:
             continue
         if _inside_item_view(button):
             continue  # rows of a list scroll into view
-        scroll = _scroll_area_of(button)
-        if scroll is not None:
-            scroll.ensureWidgetVisible(button, 0, 0)  # a form taller than the window scrolls down to its buttons
+        scroll_down_to(button)
         seen = visible_rect(button, window)
         if seen.width() < button.width() or seen.height() < button.height():
             found.append(f"{where}: button {button.text() or button.toolTip()!r} is cut to {seen.width()}x{seen.height()} "
                          f"of {button.width()}x{button.height()}")
     return found
+
+
+def scroll_down_to(widget) -> None:
+    """A form taller than the window scrolls down to its buttons — as a person would, never sideways."""
+    scroll = _scroll_area_of(widget)
+    if scroll is not None and scroll.widget() is not None:
+        y = widget.mapTo(scroll.widget(), widget.rect().topLeft()).y()
+        bar = scroll.verticalScrollBar()
+        if not bar.value() <= y <= bar.value() + scroll.viewport().height() - widget.height():
+            bar.setValue(y - scroll.viewport().height() + widget.height())
 
 
 def _scroll_area_of(widget):
@@ -215,3 +223,32 @@ def test_today_shows_whole_ward_names_at_1024(qtbot, window):
             f"{text!r} needs {needed.width()}x{needed.height()} px, has {cell.width()}x{cell.height()}"
         shown += "Avdelning 12" in text
     assert shown, "no alert for Avdelning 12 on Today"
+
+
+def test_a_120_character_name_keeps_save_and_undo_in_reach(qtbot, window, lang):
+    """A person types a very long name and saves: the form stays as wide as the window gives it, and Save
+    and Undo stay where they can be clicked."""
+    window.sidebar.select("people")
+    settle(window)
+    panel = window.pages["people"].people
+    panel.list.select_row(0)
+    panel.list.open_current()
+    settle(window)
+    form = panel.form
+    name = form.widgets["first_name"]
+    name.clear()
+    qtbot.keyClicks(name, LONG)
+    with qtbot.waitSignal(form.saved, timeout=15000):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    settle(window)
+    assert LONG in panel.title.text()
+    qtbot.keyClicks(name, " Jr")  # a change, so Undo has something to undo
+    for button in (form.save_button, form.cancel_button):
+        assert button.isVisible()
+        scroll_down_to(button)
+        seen = visible_rect(button, window)
+        assert (seen.width(), seen.height()) == (button.width(), button.height()), (button.text(), seen)
+    assert window.width() == WIDTH
+    assert not problems(window, f"{lang}:people")
+    qtbot.mouseClick(form.cancel_button, Qt.MouseButton.LeftButton)
+    assert not form.is_dirty()

@@ -22,7 +22,7 @@ class OverviewPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
-        title = QLabel(t("ui.overview.title"))
+        self.title = title = QLabel(t("ui.overview.title"))
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 1.6)
         title.setFont(font)
@@ -50,6 +50,8 @@ class OverviewPage(QWidget):
         if columns == self.columns:
             return
         self.columns = columns
+        # Side by side above the alerts, the counts read as a band: the big heading would only take rows from them.
+        self.title.setVisible(columns == 1)
         for kind in SHOWN:
             self.grid.removeWidget(self.names[kind])
             self.grid.removeWidget(self.values[kind])

@@ -156,6 +156,9 @@ class Shooter:
         area.tabs.setCurrentWidget(area.month)
         settle(800)
         self.shot("supervision-month")
+        area.tabs.setCurrentWidget(area.checkins)
+        settle(800)
+        self.shot("supervision-checkins")
 
         self.open_as("evaluator")
         self.window.sidebar.select("evaluation")

@@ -42,9 +42,9 @@ class MonthPage(QWidget):
         self.table = QTableWidget()
         self.table.setAccessibleName(t("ui.supervision.month"))
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        # The days share the width (a whole month fits a 1024 px window), each at least as wide as "31 G".
+        # The days share the width, each at least as wide as "31": a whole month fits a 1024 px window.
         header = self.table.horizontalHeader()
-        header.setMinimumSectionSize(self.table.fontMetrics().horizontalAdvance("31") + 10)
+        header.setMinimumSectionSize(self.table.fontMetrics().horizontalAdvance("31") + 4)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         self.prev.clicked.connect(lambda: self.move(-1))

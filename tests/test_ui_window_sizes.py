@@ -242,7 +242,9 @@ def test_a_120_character_name_keeps_save_and_undo_in_reach(qtbot, window, lang):
     with qtbot.waitSignal(form.saved, timeout=15000):
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     settle(window)
-    assert LONG in panel.title.text()
+    # The heading shows what fits, ending in "…", and the whole name when the pointer rests on it.
+    title = panel.title
+    assert LONG in title.text() and title.shown_text().endswith("…") and title.toolTip() == title.text()
     qtbot.keyClicks(name, " Jr")  # a change, so Undo has something to undo
     for button in (form.save_button, form.cancel_button):
         assert button.isVisible()

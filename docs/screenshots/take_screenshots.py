@@ -1,18 +1,29 @@
-"""Screenshots of each screen with the demo data and the Swedish UI (run under Xvfb).
+"""Screenshots of every main screen with the demo office, at 1280x800 and 1024x640, in Swedish and English.
 
-    Xvfb :98 -screen 0 1280x800x24 &
-    PEERDESK_DATA_DIR=/tmp/regdemo PEERDESK_DB_PASSPHRASE=p python -m peerdesk demo
-    DISPLAY=:98 PEERDESK_DATA_DIR=/tmp/regdemo PEERDESK_DB_PASSPHRASE=p PEERDESK_LANG=sv \
-        python docs/screenshots/take_screenshots.py docs/screenshots
+One command, from the repository (it makes its own demo database in a temporary folder):
+
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python docs/screenshots/take_screenshots.py
+
+Files: <screen>-<lang>-<width>.png (today-sv-1280.png, today-en-1024.png, …) for the main pages, and
+<dialog>-<lang>.png for a few dialogs (once per language, at their own size). Options:
+`--out DIR` (default docs/screenshots), `--lang sv` / `--size 1024` to take only some.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
+
+SIZES = {1280: (1280, 800), 1024: (1024, 640)}
+LANGS = ("sv", "en")
+# Who looks at which area: each demo user sees what their role sees.
+USERS = {"coordinator": "coordinator", "supervisor": "supervisor", "evaluator": "evaluator", "admin": "administrator"}
 
 
 def settle(ms: int = 400) -> None:
@@ -21,153 +32,196 @@ def settle(ms: int = 400) -> None:
     loop.exec()
 
 
-def main(out: Path) -> None:
+def demo_database(folder: Path):
+    """A new encrypted demo office (the same data as `peerdesk demo`), opened."""
+    from peerdesk.services import demo
+    from peerdesk.services.access import SYSTEM
+    from peerdesk.storage.config import DatabaseTarget
+    from peerdesk.storage.database import open_database
+    from peerdesk.storage.keys import DatabaseKey
+    from peerdesk.storage.migrate import ensure_schema
+
+    db = open_database(DatabaseTarget("sqlite", path=folder / "peerdesk.db"), DatabaseKey(raw_hex="5e" * 32), create=True)
+    ensure_schema(db)
+    with db.begin(SYSTEM) as s:
+        demo.load_demo(s)
+    return db
+
+
+class Shooter:
+    def __init__(self, db, out: Path, lang: str, width: int) -> None:
+        self.db, self.out, self.lang, self.width = db, out, lang, width
+        self.window = self.ops = None
+
+    def open_as(self, user: str) -> None:
+        """A main window of the chosen size logged in as one of the demo users, with Today loaded."""
+        from sqlalchemy import select
+
+        from peerdesk import models as m
+        from peerdesk.models import Role
+        from peerdesk.services.access import Actor
+        from peerdesk.storage.schema import HEAD_REVISION
+        from peerdesk.ui.main_window import MainWindow
+        from peerdesk.ui.operations import Operations
+
+        self.close()
+        from peerdesk.services.access import SYSTEM
+
+        with self.db.session(SYSTEM) as s:
+            user_id = s.scalars(select(m.User.id).where(m.User.username == user)).one()
+        self.window = MainWindow()
+        self.window.resize(*SIZES[self.width])
+        self.window.show()
+        self.ops = Operations(self.db, Actor(user_id, user, frozenset({Role(USERS[user])})), self.window)
+        self.window.attach(self.ops, HEAD_REVISION)
+        settle(1200)
+
+    def close(self) -> None:
+        if self.window is not None:
+            self.ops.wait()
+            self.window.close()
+            self.window.deleteLater()
+            settle(100)
+            self.window = None
+
+    def shot(self, name: str, widget=None) -> None:
+        """The window (or a dialog, named without a size) as a PNG."""
+        self.ops.wait()
+        settle(500)
+        if widget is None:
+            size = self.window.size()
+            if (size.width(), size.height()) != SIZES[self.width]:
+                print(f"NOTE {name}: the window is {size.width()}x{size.height()}, not {SIZES[self.width]}")
+            file = f"{name}-{self.lang}-{self.width}.png"
+            self.window.grab().save(str(self.out / file))
+        else:
+            file = f"{name}-{self.lang}.png"
+            widget.grab().save(str(self.out / file))
+        print("saved", file)
+
+    def run(self, dialogs: bool) -> None:
+        self.open_as("coordinator")
+        w = self.window
+        self.shot("today")
+        w.sidebar.select("people")
+        people = w.pages["people"].people
+        settle(600)
+        people.list.select_row(0)
+        people.list.open_current()
+        settle(600)
+        self.shot("people")
+        w.pages["people"].setCurrentWidget(w.pages["people"].cohorts)
+        self.shot("cohorts")
+        if dialogs:
+            self.import_preview(people)
+        w.sidebar.select("workplaces")
+        wp = w.pages["workplaces"].workplaces
+        settle(600)
+        wp.list.select_row(0)
+        wp.list.open_current()
+        settle(600)
+        self.shot("workplaces")
+        if dialogs:
+            history = w.pages["workplaces"].history
+            history.change_manager()
+            settle(600)
+            self.shot("change-manager", history.dialog)
+            history.dialog.reject()
+        w.sidebar.select("contracts")
+        contracts = w.pages["contracts"].contracts
+        settle(600)
+        contracts.list.select_row(0)
+        contracts.list.open_current()
+        settle(600)
+        self.shot("contracts")
+        if dialogs:
+            w.sidebar.select("today")
+            w.open_search()
+            w.search.field.setText("avd")
+            settle(800)
+            self.shot("search", w.search)
+            w.search.hide()
+
+        self.open_as("supervisor")
+        w = self.window
+        w.sidebar.select("supervision")
+        area = w.pages["supervision"]
+        settle(1000)
+        self.shot("supervision")
+        if dialogs:
+            area.overview.log_session()
+            settle(600)
+            self.shot("supervision-log", area.overview.dialog)
+            area.overview.dialog.reject()
+        area.tabs.setCurrentWidget(area.month)
+        settle(800)
+        self.shot("supervision-month")
+        area.tabs.setCurrentWidget(area.checkins)
+        settle(800)
+        self.shot("supervision-checkins")
+
+        self.open_as("evaluator")
+        self.window.sidebar.select("evaluation")
+        settle(800)
+        self.shot("evaluation")
+
+        self.open_as("admin")
+        for name in ("consents", "settings"):
+            self.window.sidebar.select(name)
+            settle(1500)
+            self.shot(name)
+        self.close()
+
+    def import_preview(self, people) -> None:
+        """The import wizard's preview: a Swedish Excel CSV (Windows-1252, semicolons) with two bad rows."""
+        sample = Path(tempfile.mkdtemp()) / "kamratstodjare.csv"
+        sample.write_bytes("Förnamn;Efternamn;Personnummer;Region\nAnna;Berg;;Norr\nJonas;Ek;19900101-1234;Syd\n"
+                           ";Lund;;Väst\nÅsa;Öberg;;Norr\n".encode("cp1252"))
+        people.list.open_import()
+        settle(600)
+        wizard = people.list.wizard
+        wizard.file_page.load(str(sample))
+        settle(1000)
+        wizard.next()
+        settle(600)
+        wizard.next()
+        settle(1500)
+        self.shot("import-preview", wizard)
+        wizard.reject()
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(Path(__file__).resolve().parent))
+    parser.add_argument("--lang", choices=LANGS, action="append")
+    parser.add_argument("--size", type=int, choices=tuple(SIZES), action="append")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    home = Path(tempfile.mkdtemp(prefix="peerdesk-screenshots-"))
+    os.environ["PEERDESK_DATA_DIR"] = str(home)  # never the person's own settings or database
+    os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     QCoreApplication.setOrganizationName("PeerDeskScreenshots")
     QCoreApplication.setApplicationName("PeerDeskScreenshots")
-    app = QApplication(sys.argv)
-    from peerdesk.services.auth import login
-    from peerdesk.storage.opening import open_current
-    from peerdesk.ui.main_window import MainWindow
-    from peerdesk.ui.operations import Operations
+    app = QApplication(sys.argv[:1])
+    from PySide6.QtCore import QSettings
 
-    from peerdesk.storage.schema import HEAD_REVISION
+    QSettings().clear()  # no splitter or window state from an earlier run
+    from peerdesk.i18n import set_language
+    from peerdesk.ui.common.style import install_qt_translator
 
-    opened = open_current()
-
-    def open_as(user: str):
-        """A main window logged in as one of the demo users, with Today loaded."""
-        win = MainWindow()
-        win.resize(1240, 760)
-        win.show()
-        win_ops = Operations(opened.db, login(opened.db, user, "demo"), win)
-        win.attach(win_ops, HEAD_REVISION)
-        settle(1200)
-        return win, win_ops
-
-    window, ops = open_as("coordinator")
-
-    def shot(name: str) -> None:
-        ops.wait()
-        settle(500)
-        window.grab().save(str(out / name))
-        print("saved", name)
-
-    shot("today.png")
-    window.sidebar.select("people")
-    people = window.pages["people"].people
-    shot("people.png")
-    people.list.select_row(people.list.model.row_of(1) if people.list.model.row_of(1) >= 0 else 0)
-    people.list.open_current()
-    settle(600)
-    shot("person-detail.png")
-    people.form.widgets["personal_number"].setText("19900101-1234")
-    people.form.save()
-    shot("person-invalid.png")
-    people.form.cancel()
-    window.pages["people"].setCurrentWidget(window.pages["people"].cohorts)
-    shot("cohorts.png")
-
-    # The import wizard's preview: a Swedish Excel CSV (Windows-1252, semicolons) with two bad rows.
-    import tempfile
-
-    sample = Path(tempfile.mkdtemp()) / "kamratstodjare.csv"
-    sample.write_bytes("Förnamn;Efternamn;Personnummer;Region\nAnna;Berg;;Norr\nJonas;Ek;19900101-1234;Syd\n"
-                       ";Lund;;Väst\nÅsa;Öberg;;Norr\n".encode("cp1252"))
-    people.list.open_import()
-    settle(600)
-    wizard = people.list.wizard
-    wizard.file_page.load(str(sample))
-    settle(1000)
-    wizard.next()
-    settle(600)
-    wizard.next()
-    settle(1500)
-    wizard.grab().save(str(out / "import-preview.png"))
-    wizard.reject()
-
-    window.sidebar.select("workplaces")
-    wp = window.pages["workplaces"].workplaces
-    shot("workplaces.png")
-    wp.list.select_row(0)
-    wp.list.open_current()
-    settle(600)
-    shot("workplace-detail.png")
-    history = window.pages["workplaces"].history
-    history.change_manager()
-    settle(600)
-    history.dialog.grab().save(str(out / "change-manager.png"))
-    history.dialog.reject()
-    window.pages["workplaces"].setCurrentWidget(window.pages["workplaces"].tenures)
-    shot("tenures.png")
-
-    window.sidebar.select("contracts")
-    contracts = window.pages["contracts"].contracts
-    contracts.list.select_row(0)
-    contracts.list.open_current()
-    settle(600)
-    shot("contracts.png")
-    window.pages["contracts"].setCurrentWidget(window.pages["contracts"].placements)
-    shot("placements.png")
-
-    window.sidebar.select("settings")
-    shot("settings.png")
-    window.sidebar.select("today")
-    window.open_search()
-    window.search.field.setText("avd")
-    settle(800)
-    shot("search.png")
-    window.search.grab().save(str(out / "search-dialog.png"))
-    window.search.hide()
-    ops.wait()
-    window.close()
-
-    # The evaluator's page and the administrator's settings (with the audit trail).
-    for user, area, name in (("evaluator", "evaluation", "evaluation"),):
-        window, ops = open_as(user)
-        window.sidebar.select(area)
-        settle(800)
-        shot(f"{name}.png")
-        if area == "evaluation":
-            page = window.pages["evaluation"]
-            page.tabs.setCurrentIndex(1)
-            shot("evaluation-quotes.png")
-            page.tabs.setCurrentIndex(3)
-            shot("evaluation-rounds.png")
-        ops.wait()
-        window.close()
-    # The supervisor's area: the overview with a person's sessions, logging a session, the month, check-ins.
-    window, ops = open_as("supervisor")
-    window.sidebar.select("supervision")
-    area = window.pages["supervision"]
-    settle(1000)
-    shot("supervision.png")
-    area.overview.log_session()
-    settle(600)
-    area.overview.dialog.grab().save(str(out / "supervision-log.png"))
-    area.overview.dialog.reject()
-    area.tabs.setCurrentWidget(area.month)
-    settle(800)
-    shot("supervision-month.png")
-    area.tabs.setCurrentWidget(area.checkins)
-    settle(800)
-    shot("supervision-checkins.png")
-    ops.wait()
-    window.close()
-    # The administrator's consent page and settings with the audit trail.
-    window, ops = open_as("admin")
-    for area, name in (("consents", "consents.png"), ("settings", "settings-admin.png")):
-        window.sidebar.select(area)
-        settle(1500)
-        shot(name)
-    ops.wait()
-    window.close()
+    db = demo_database(home)
+    for lang in args.lang or LANGS:
+        set_language(lang)
+        install_qt_translator(lang)
+        for i, width in enumerate(args.size or tuple(SIZES)):
+            Shooter(db, out, lang, width).run(dialogs=(i == 0))
+    db.dispose()
     app.quit()
 
 
 if __name__ == "__main__":
-    import os
-
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"))
+    main(sys.argv[1:])
     # Several windows made and dropped in one process: skip the interpreter's final garbage
     # collection, where PySide6 has been seen to abort ("bool_dealloc") after all shots are saved.
     sys.stdout.flush()

@@ -219,6 +219,11 @@ class RecordForm(QWidget):
                 widget.setEnabled(False)
         if isinstance(widget, (QComboBox, QSpinBox)):
             widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        if isinstance(widget, QComboBox):
+            # As wide as the form gives it, not as its longest choice: a 120-character ward name would
+            # otherwise push the form, and its Save button, past the window's edge.
+            widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            widget.setMinimumContentsLength(12)
         error = QLabel()
         error_style(error)
         error.setObjectName(f"error-{spec.name}")

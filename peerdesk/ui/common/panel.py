@@ -22,7 +22,10 @@ def rights(ops, name: str) -> tuple[bool, bool]:
 
 
 def title_label(text: str) -> QLabel:
-    label = QLabel(text)
+    """A heading that shortens a long name with "…" (whole in the tooltip) rather than widen the form."""
+    from peerdesk.ui.common.fit import ElidedLabel
+
+    label = ElidedLabel(text)
     font = label.font()
     font.setPointSizeF(font.pointSizeF() * 1.3)
     font.setBold(True)

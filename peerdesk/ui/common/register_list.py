@@ -80,7 +80,8 @@ class RegisterList(QWidget):
         # Room for the Import/Export buttons without widening the window's minimum size.
         self.status.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.status.setMinimumContentsLength(5)
-        self.filter.setMinimumWidth(60)
+        self.filter.setMinimumWidth(60)  # the whole hint in the tooltip when the field is narrow
+        self.filter.setToolTip(t("ui.list.filter"))
         bar.addWidget(self.status)
         self.new_button = QPushButton(icon("new"), t("ui.list.new"))
         self.new_button.setAccessibleName(t("ui.list.new"))

@@ -37,6 +37,7 @@ from peerdesk.ui.common.printing import ask_pdf_path, choose_printer, discard, f
 from peerdesk.ui.common.rows_model import RowsModel
 from peerdesk.i18n import t
 from peerdesk.ui.common.date_field import DateField, with_note
+from peerdesk.ui.common.fit import FlowLayout
 
 ROLES = ("staff", "patient", "manager", "peer_supporter")
 SCOPES = ("interviews", "focus_groups", "questionnaires")
@@ -134,7 +135,7 @@ class ConsentsPage(QWidget):
         row.addWidget(self.study_button)
         row.addWidget(self.new_study_button)
         grid.addLayout(row)
-        row = QHBoxLayout()
+        row = FlowLayout()  # wraps at a narrow window instead of making it wider
         self.copies = QSpinBox()
         self.copies.setRange(1, 1000)
         self.copies.setValue(10)
@@ -152,7 +153,6 @@ class ConsentsPage(QWidget):
         row.addWidget(self.print_button)
         row.addWidget(self.save_button)
         row.addWidget(self.preview_button)
-        row.addStretch(1)
         grid.addLayout(row)
         # A pre-filled form for one person: chosen by typing part of the name.
         row = QHBoxLayout()

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QTabWidget, QVBoxLayout, QWid
 
 from peerdesk.i18n import t
 from peerdesk.ui.operations import alive
+from peerdesk.ui.common.fit import ElidedLabel
 from peerdesk.ui.common.form import Field
 from peerdesk.ui.common.history import SmallTable, heading
 from peerdesk.ui.common.panel import RegisterPanel, rights
@@ -57,10 +58,12 @@ class PersonHistory(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(heading(t("ui.person.overview")))
         facts = QFormLayout()
-        self.cohort = QLabel()
+        # Facts that may be long (a cohort's name) give way with "…" rather than widen the detail view.
+        self.cohort = ElidedLabel()
         self.certified = QLabel()
         self.status = QLabel()
         self.supervision = QLabel()
+        self.supervision.setWordWrap(True)
         for key, label in (("field.cohort_id", self.cohort), ("field.certified_on", self.certified),
                            ("field.status", self.status), ("ui.person.supervision", self.supervision)):
             label.setAccessibleName(t(key))

@@ -42,7 +42,10 @@ class MonthPage(QWidget):
         self.table = QTableWidget()
         self.table.setAccessibleName(t("ui.supervision.month"))
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The days share the width, each at least as wide as "31": a whole month fits a 1024 px window.
+        header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(self.table.fontMetrics().horizontalAdvance("31") + 4)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         self.prev.clicked.connect(lambda: self.move(-1))
         self.next.clicked.connect(lambda: self.move(1))

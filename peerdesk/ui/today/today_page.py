@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QStyledItemDelegate,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -38,6 +39,7 @@ ACTIONS = {
     "supervision_overdue": "session",
     "contract_ending": "contract",
 }
+NARROW = 1000  # page widths below this put the register counts above the alerts rather than beside them
 COLUMNS = ("what", "date", "status", "severity", "actions")
 
 
@@ -63,6 +65,24 @@ def _what(a) -> str:
     return " – ".join(parts) or a.key
 
 
+class _WrappingDelegate(QStyledItemDelegate):
+    """Rows as tall as their first column's text, wrapped at the column's present width (Qt measures a
+    wrapped row without knowing that width, so it would stay one line high and cut the rest)."""
+
+    def sizeHint(self, option, index):  # noqa: N802 (Qt's name)
+        size = super().sizeHint(option, index)
+        tree = self.parent()
+        depth, parent = (1 if tree.rootIsDecorated() else 0), index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        width = tree.header().sectionSize(0) - depth * tree.indentation() - 8
+        text = str(index.data() or "")
+        if width <= 0 or not text:
+            return size
+        wrapped = option.fontMetrics.boundingRect(QRect(0, 0, width, 10000), Qt.TextFlag.TextWordWrap, text)
+        return QSize(size.width(), max(size.height(), wrapped.height() + 6))
+
+
 class TodayPage(QWidget):
     loaded = Signal()
     counts_changed = Signal(dict)  # {"workplaces": 3, "supervision": 2, …} open alerts per area
@@ -79,8 +99,8 @@ class TodayPage(QWidget):
         self.ack_buttons: dict[str, QPushButton] = {}
         self.form = None
 
-        outer = QHBoxLayout(self)
-        main = QVBoxLayout()
+        self.outer = outer = QHBoxLayout(self)
+        self.main = main = QVBoxLayout()
         outer.addLayout(main, 3)
         self.title = QLabel(t("ui.today.title"))
         font = self.title.font()
@@ -113,6 +133,9 @@ class TodayPage(QWidget):
         self.tree.setHeaderLabels([t(f"ui.today.col.{c}") for c in COLUMNS])
         self.tree.setRootIsDecorated(True)
         self.tree.setUniformRowHeights(False)
+        # Who/where wraps onto a second line rather than being cut to "Avdelning 1…" in a narrow window.
+        self.tree.setWordWrap(True)
+        self.tree.setItemDelegateForColumn(0, _WrappingDelegate(self.tree))
         self.tree.setAlternatingRowColors(True)
         header = self.tree.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -120,7 +143,8 @@ class TodayPage(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(60)
-        self.tree.setMinimumWidth(640)
+        # A wrapped row's height depends on its column's width: measure the rows again when it changes.
+        header.sectionResized.connect(lambda col, _old, _new: self.tree.scheduleDelayedItemsLayout() if col == 0 else None)
         self.tree.itemActivated.connect(self._activated)
         # The Menu key (or a right click) offers both things that can be done with an alert.
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -134,6 +158,27 @@ class TodayPage(QWidget):
         self.overview = OverviewPage(self)
         self.overview.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         outer.addWidget(self.overview, 0)
+        self.narrow = False
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit(event.size().width())
+
+    def _fit(self, width: int) -> None:
+        """In a narrow window (1024 px) the register counts move from beside the alerts to a band above them,
+        so the alerts' first column has room for a whole ward's name."""
+        narrow = width < NARROW
+        if narrow == self.narrow:
+            return
+        self.narrow = narrow
+        if narrow:
+            self.outer.removeWidget(self.overview)
+            self.main.insertWidget(self.main.indexOf(self.summary_box) + 1, self.overview)
+            self.overview.set_columns(4)
+        else:
+            self.main.removeWidget(self.overview)
+            self.outer.addWidget(self.overview, 0)
+            self.overview.set_columns(1)
 
     # ------------------------------------------------------------------ loading
     def today(self) -> dt.date:

@@ -21,6 +21,7 @@ from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import QCalendarWidget, QLabel, QLineEdit, QStyle, QVBoxLayout, QWidget
 
 from peerdesk.i18n import language, t
+from peerdesk.ui.common.field_note import message_line, with_message
 
 ERROR_STYLE = "color: #b00020;"
 WARNING_STYLE = "color: #7a4f00;"  # dark amber: readable on white, not the red of an error
@@ -198,22 +199,8 @@ class DateField(QLineEdit):
         super().keyPressEvent(event)
 
 
-def note_label(field_name: str = "") -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setObjectName(f"note-{field_name}" if field_name else "note")
-    label.hide()
-    return label
-
-
 def with_note(field: DateField) -> QWidget:
     """The field with its message line under it, for places that are not a form row of their own."""
-    cell = QWidget()
-    box = QVBoxLayout(cell)
-    box.setContentsMargins(0, 0, 0, 0)
-    box.setSpacing(2)
-    box.addWidget(field)
-    label = note_label()
-    box.addWidget(label)
+    label = message_line()
     field.attach_note(label)
-    return cell
+    return with_message(field, label)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QPlainTextEdit, QVBoxLayout, QWidget)
 
 from peerdesk.i18n import t
+from peerdesk.ui.common.field_note import message_line, with_message
 from peerdesk.ui.common.date_field import DateField
 
 
@@ -135,19 +136,9 @@ class DialogForm(QDialog):
         label = QLabel(text + (" *" if required else ""))
         label.setBuddy(widget)
         widget.setAccessibleName(text.replace("&", ""))
-        note = QLabel()
-        note.setWordWrap(True)
+        note = message_line(str(name or len(self.fields)), text.replace("&", ""))
         note.setStyleSheet("color: #b00020;")
-        note.setObjectName(f"note-{name or len(self.fields)}")
-        note.setAccessibleName(t("ui.form.error_for", field=text.replace("&", "")))
-        note.hide()
-        cell = QWidget()
-        box = QVBoxLayout(cell)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        box.addWidget(widget)
-        box.addWidget(note)
-        self.form.addRow(label, cell)
+        self.form.addRow(label, with_message(widget, note))
         self.fields.append(widget)
         self._field_notes[id(widget)] = note
         if name:

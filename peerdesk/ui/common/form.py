@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk.i18n import t
+from peerdesk.ui.common.field_note import message_line, with_message
 from peerdesk.ui.common.date_field import DateField
 from peerdesk.ui.common.saved_notice import announce
 from peerdesk.ui.operations import alive
@@ -224,22 +225,13 @@ class RecordForm(QWidget):
             # otherwise push the form, and its Save button, past the window's edge.
             widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             widget.setMinimumContentsLength(12)
-        error = QLabel()
+        error = message_line(spec.name, t(f"field.{spec.name}"), prefix="error")
         error_style(error)
-        error.setObjectName(f"error-{spec.name}")
-        error.setWordWrap(True)
-        error.setAccessibleName(t("ui.form.error_for", field=t(f"field.{spec.name}")))
-        error.hide()
         if isinstance(widget, DateField):
             widget.attach_note(error)  # "not a date" under the field as soon as the person leaves it
         if isinstance(widget, QLineEdit) and self.writable:
             widget.returnPressed.connect(self._save_shortcut)  # Enter saves, as a dialog's default button does
-        cell = QWidget()
-        box = QVBoxLayout(cell)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        box.addWidget(widget)
-        box.addWidget(error)
+        cell = with_message(widget, error)
         label = QLabel(label_text)
         label.setBuddy(widget)
         self.form.addRow(label, cell)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk.i18n import t
+from peerdesk.ui.common.field_note import message_line, with_message
 from peerdesk.ui.common.fit import fit_height
 from peerdesk.ui.common.style import error_style
 
@@ -70,20 +71,10 @@ class FirstRunDialog(QDialog):
         self.username.setFocus()
 
     def _with_error(self, name: str, label: str, widget: QLineEdit) -> QWidget:
-        error = QLabel()
+        error = message_line(name, label, prefix="error")
         error_style(error)
-        error.setWordWrap(True)
-        error.setObjectName(f"error-{name}")
-        error.setAccessibleName(t("ui.form.error_for", field=label))
-        error.hide()
         self.field_errors[name] = error
-        cell = QWidget()
-        box = QVBoxLayout(cell)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        box.addWidget(widget)
-        box.addWidget(error)
-        return cell
+        return with_message(widget, error)
 
     def clear_errors(self) -> None:
         for label in (*self.field_errors.values(), self.error):

@@ -98,5 +98,5 @@ def test_delete_a_session_on_the_command_line_by_those_who_may_and_audited(offic
     assert sid not in [s["id"] for s in json.loads(run(office, "list", "sessions", "--json").stdout)]
     again = run(as_(office, "supervisor"), "supervision", "delete", str(sid))
     assert again.returncode == 1 and again.stderr.strip()
-    trail = list(csv.DictReader(io.StringIO(run(office, "audit", "export", "--username", "supervisor").stdout)))
+    trail = list(csv.DictReader(io.StringIO(run(office, "audit", "export", "--codes", "--username", "supervisor").stdout)))
     assert any(e["action"] == "delete" and e["table_name"] == "supervision_session" and e["record_id"] == str(sid) for e in trail)

@@ -4,9 +4,9 @@ after fixing a flagged pronoun, build the report and see it open."""
 from __future__ import annotations
 
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThread
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog
 from sqlalchemy import select
 
 from peerdesk import models as m
@@ -86,8 +86,11 @@ def test_evaluator_enters_questionnaires_approves_a_quote_and_builds_the_report(
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
     page.tabs.setCurrentIndex(2)
     qtbot.keyClicks(page.section_body, "Stodet har blivit en del av vardagen.")  # QTest types ASCII only
+    on_gui_thread = []  # the preview is a window: it must be made on the GUI thread, not the render worker's
+    page.report_opened.connect(lambda _path: on_gui_thread.append(QThread.currentThread() is QApplication.instance().thread()))
     with qtbot.waitSignal(page.report_opened, timeout=30000):
         page.build_button.click()
+    assert on_gui_thread == [True]
     assert opened == []  # shown inside the app, not in an external viewer that may be missing
     assert page.preview.isVisible() and page.preview.page_count == len(PdfReader(str(target)).pages) > 0
     page.preview.close()

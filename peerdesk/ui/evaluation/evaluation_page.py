@@ -52,10 +52,15 @@ class _PdfWorker(QObject):
 class EvaluationPage(QWidget):
     loaded = Signal()
     report_opened = Signal(str)
+    # The render worker's result, delivered through a signal of this page so that it arrives on the GUI
+    # thread: a lambda connected straight to the worker's signal ran in the worker's thread (it has no
+    # receiver to queue for), and building the preview window there crashed the process now and then.
+    _render_finished = Signal(object, str)
 
     def __init__(self, parent: QWidget | None = None, ops=None) -> None:
         super().__init__(parent)
         self.setObjectName("area-evaluation")
+        self._render_finished.connect(self._rendered)
         self.ops = ops
         self.rounds = []
         layout = QVBoxLayout(self)
@@ -160,7 +165,7 @@ class EvaluationPage(QWidget):
         thread.started.connect(worker.run)
         worker.progress.connect(self.progress.setValue)
         self.progress.canceled.connect(lambda: setattr(worker, "cancel", True))
-        worker.finished.connect(lambda result: self._rendered(result, path))
+        worker.finished.connect(lambda result: self._render_finished.emit(result, path))  # queued to the GUI thread
         worker.finished.connect(thread.quit)
         thread.finished.connect(worker.deleteLater)
         self._thread, self._worker = thread, worker

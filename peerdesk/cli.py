@@ -55,10 +55,16 @@ def _show_recovery_key(opened, sheet: str | None) -> None:
     if sheet:
         import datetime as dt
 
+        from peerdesk.errors import PeerDeskError
         from peerdesk.reports.recovery_sheet import build_recovery_sheet
+        from peerdesk.storage.safe_output import output_file
 
-        build_recovery_sheet(opened.recovery_key, opened.db.target.describe(), dt.date.today(), sheet)
-        print(t("cli.recovery.sheet", path=sheet), file=sys.stderr)
+        try:
+            with output_file(sheet) as temp:  # the key on paper: private (0600) and complete, or nothing
+                build_recovery_sheet(opened.recovery_key, opened.db.target.describe(), dt.date.today(), temp)
+            print(t("cli.recovery.sheet", path=sheet), file=sys.stderr)
+        except PeerDeskError as exc:  # the database exists now and its key is shown above: go on
+            print(f"peerdesk: {exc.message}", file=sys.stderr)
     if not sys.stdin.isatty():
         return
     while True:
@@ -302,24 +308,29 @@ def cmd_audit_export(args) -> int:
 
     from peerdesk.services import audit
     from peerdesk.services.audit_display import display_row
+    from peerdesk.storage.safe_output import session_output
 
     db = _open(allow_upgrade=False).db
     actor = _login(db, args)
     with db.begin(actor) as s:
         rows = audit.browse(s, action=args.action, username=args.username, limit=None)
+
+        def write(fh) -> None:
+            writer = csv.DictWriter(fh, fieldnames=list(audit.COLUMNS))
+            writer.writeheader()
+            for row in rows:  # in words and local time; --codes writes what is stored (codes, UTC), as the chain hashes it
+                if args.codes:
+                    writer.writerow({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()})
+                else:
+                    writer.writerow(display_row(row))
+
+        if args.output:  # the export is recorded only when its file is written (renamed in at commit)
+            out = session_output(s, args.output)
+            with out.writing() as temp, open(temp, "w", newline="", encoding="utf-8") as fh:
+                write(fh)
         audit.record(s, "export", "audit_event", None, {"rows": len(rows)})
-    out = open(args.output, "w", newline="", encoding="utf-8") if args.output else sys.stdout
-    try:
-        writer = csv.DictWriter(out, fieldnames=list(audit.COLUMNS))
-        writer.writeheader()
-        for row in rows:  # in words and local time; --codes writes what is stored (codes, UTC), as the chain hashes it
-            if args.codes:
-                writer.writerow({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()})
-            else:
-                writer.writerow(display_row(row))
-    finally:
-        if args.output:
-            out.close()
+    if not args.output:
+        write(sys.stdout)
     return 0
 
 
@@ -329,14 +340,18 @@ def cmd_report_round(args) -> int:
     from peerdesk.reports.round_report import build
     from peerdesk.services import round_report
 
+    from peerdesk.storage.safe_output import session_output
+
     db = _open(allow_upgrade=False).db
     actor = _login(db, args)
     with db.begin(actor) as s:
         from peerdesk.i18n import language
 
         data = round_report.gather(s, args.number, lang=args.lang or language())
+        out = session_output(s, args.output)  # the run is recorded only with its file (renamed in at commit)
+        with out.writing() as temp:
+            pages = build(data, str(temp))
         round_report.record_produced(s, data, Path(args.output).name)
-    pages = build(data, args.output)
     print(t("cli.report.done", path=args.output, n=pages))
     return 0
 
@@ -346,16 +361,19 @@ def cmd_export_round(args) -> int:
 
     from peerdesk.services import audit, round_report
 
+    from peerdesk.storage.safe_output import session_output
+
     db = _open(allow_upgrade=False).db
     actor = _login(db, args)
     with db.begin(actor) as s:
         rows = round_report.deidentified_rows(s, args.number, args.instrument)
+        out = session_output(s, args.output)
+        with out.writing() as temp, open(temp, "w", newline="", encoding="utf-8") as fh:
+            if rows:
+                writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+                writer.writeheader()
+                writer.writerows(rows)
         audit.record(s, "export", "evaluation_round", None, {"round": args.number, "rows": len(rows)})
-    with open(args.output, "w", newline="", encoding="utf-8") as fh:
-        if rows:
-            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
     print(t("cli.export.done", path=args.output, n=len(rows)))
     return 0
 
@@ -425,36 +443,73 @@ def cmd_import(args) -> int:
     return 0
 
 
+def _export_password(confirm: bool) -> str:
+    """The archive's password: PEERDESK_EXPORT_PASSWORD, else asked at a terminal (twice for a new one)."""
+    import getpass
+    import os
+
+    from peerdesk.errors import StorageError
+
+    env = os.environ.get("PEERDESK_EXPORT_PASSWORD")
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        raise StorageError("error.export_password_needed")
+    first = getpass.getpass(t("cli.export_all.password"))
+    if not first:
+        raise StorageError("error.export_password_needed")
+    if confirm and getpass.getpass(t("cli.export_all.password_again")) != first:
+        raise StorageError("cli.passphrase.mismatch")
+    return first
+
+
 def cmd_export_all(args) -> int:
     from peerdesk.services import office_export
 
+    password = _export_password(confirm=True) if args.encrypt else None
     db = _open(allow_upgrade=False).db
     actor = _login(db, args)
     with db.begin(actor) as s:
-        result = office_export.export_all(s, args.output)
-    print(t("cli.export_all.done", path=str(result.path), tables_text=t("count.tables", n=result.tables), rows_text=t("count.rows", n=result.rows)))
+        result = office_export.export_all(s, args.output, password=password)
+    print(t("cli.export_all.done_encrypted" if password else "cli.export_all.done", path=str(result.path), tables_text=t("count.tables", n=result.tables), rows_text=t("count.rows", n=result.rows)))
     return 0
 
 
 def cmd_import_all(args) -> int:
-    """Into a new, empty database only; the user must be an administrator in the archive."""
+    """Into a new, empty database only; the user must be an administrator in the archive.
+
+    A refused import (the database is not empty, a wrong password, a damaged archive) leaves no
+    new database file behind: one this command created is removed again, with its key."""
     import os
+    from pathlib import Path
 
-    from peerdesk.errors import AccessDenied
+    from peerdesk.errors import AccessDenied, ValidationError
     from peerdesk.services import office_export
+    from peerdesk.storage.opening import _discard_new, open_current
 
-    db = _open(create=True).db
     username = getattr(args, "user", None) or os.environ.get("PEERDESK_USER")
     if not username:
         raise AccessDenied("error.user_needed")
-    with db.begin() as s:
-        if not office_export.is_empty(s):
-            from peerdesk.errors import ValidationError
-
-            raise ValidationError("error.import_all.not_empty")
-    password = _password_for(username)
-    with db.begin() as s:
-        result = office_export.import_all(s, args.file, username, password)
+    if not Path(args.file).is_file():
+        raise ValidationError("error.import_all.not_an_export")
+    archive_password = _export_password(confirm=False) if office_export.is_encrypted(args.file) else None
+    opened = open_current(create=True, ask=_ask_passphrase)
+    db = opened.db
+    created = opened.schema == "created" and db.target.is_sqlite
+    try:
+        with db.begin() as s:
+            if not office_export.is_empty(s):
+                raise ValidationError("error.import_all.not_empty")
+        password = _password_for(username)
+        with db.begin() as s:
+            result = office_export.import_all(s, args.file, username, password, archive_password=archive_password)
+    except BaseException:
+        if created:
+            db.dispose()
+            _discard_new(Path(db.target.path))
+        raise
+    if opened.recovery_key:
+        _show_recovery_key(opened, None)
     print(t("cli.import_all.done", tables_text=t("count.tables", n=result.tables), rows_text=t("count.rows", n=result.rows), where=db.target.describe()))
     return 0
 
@@ -623,6 +678,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=cmd_import)
     exa = sub.add_parser("export-all", help=t("cli.export_all.help"))
     exa.add_argument("-o", "--output", required=True, help=t("cli.output.help"))
+    exa.add_argument("--encrypt", action="store_true", help=t("cli.export_all.encrypt.help"))
     exa.set_defaults(func=cmd_export_all)
     ima = sub.add_parser("import-all", help=t("cli.import_all.help"))
     ima.add_argument("file")
@@ -687,6 +743,30 @@ def _quiet_after_broken_pipe() -> None:
         pass
 
 
+def _clean_leftovers() -> None:
+    """What a killed run left: temporary outputs of processes that no longer run, print files."""
+    try:
+        from peerdesk.storage.safe_output import clean_stale
+
+        clean_stale()
+    except OSError:
+        pass
+
+
+def _interrupt_on_sigterm() -> None:
+    """SIGTERM (a service stop, `kill`) ends a command as Ctrl+C does: the unit of work rolls back and
+    a half-written output file is removed, instead of the process vanishing mid-write."""
+    import signal
+
+    def interrupt(_signum, _frame):
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, interrupt)
+    except (ValueError, OSError):  # not the main thread
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0].startswith("--exit-when") or argv[0] == "gui":
@@ -699,6 +779,8 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         build_parser().print_help()
         return 2
+    _clean_leftovers()
+    _interrupt_on_sigterm()
     try:
         code = args.func(args)
         sys.stdout.flush()  # a closed pipe shows here, inside the try, not in the interpreter's shutdown
@@ -710,6 +792,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"peerdesk: {exc.message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        print(f"peerdesk: {t('cli.interrupted')}", file=sys.stderr)
         return 130
     except Exception as exc:  # never a traceback with data in it on the terminal
         from peerdesk.crashlog import record

@@ -39,14 +39,13 @@ def cmd_summary(args) -> int:
     from peerdesk.reports.supervision_summary import build
     from peerdesk.services import supervision_summary
 
+    from peerdesk.storage.safe_output import session_output
+
     with _session(args, write=True) as s:  # write: the summary is recorded in the audit trail
         data = supervision_summary.gather(s, args.start, args.end, names=not args.codes)
-    try:
-        pages = build(data, args.output)
-    except OSError:
-        from peerdesk.errors import StorageError
-
-        raise StorageError("error.cannot_write_file") from None
+        out = session_output(s, args.output)  # recorded only with its file: renamed into place at commit
+        with out.writing() as temp:
+            pages = build(data, str(temp))
     print(t("cli.supervision.summary.done", path=args.output, pages_text=t("count.pages", n=pages), people_text=t("count.peer_supporters", n=len(data.people))))
     return 0
 

@@ -113,23 +113,21 @@ def build_consent_forms(batch: FormBatch, path: str | Path, progress: Progress |
 
     _Boxes = _boxes_flowable()
     lang = batch.lang
-    path = Path(path)
-    tmp = path.with_name(path.name + ".part")
+    path = Path(path)  # the caller's private temporary file (storage/safe_output.py): it renames it into place
     width, height = A4
     margin = 20 * mm
     body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13.5, alignment=TA_LEFT, spaceAfter=6)
     small = ParagraphStyle("small", parent=body, fontSize=8.5, leading=11, textColor=colors.HexColor("#444444"), spaceAfter=2)
     h2 = ParagraphStyle("h2", parent=body, fontName="Helvetica-Bold", fontSize=12, leading=15, spaceBefore=6, spaceAfter=4)
 
-    c = Canvas(str(tmp), pagesize=A4, pageCompression=1)
+    c = Canvas(str(path), pagesize=A4, pageCompression=1)
     c.setTitle(t("pdf.consent.title", lang))
     c.setAuthor(batch.pages[0].organisation if batch.pages else "PeerDesk")
     c.setSubject(batch.pages[0].study_name if batch.pages else "")
     total = len(batch.pages)
     for index, page in enumerate(batch.pages, start=1):
         if progress is not None and not progress(index - 1, total):
-            c = None
-            tmp.unlink(missing_ok=True)
+            c = None  # nothing was written yet: the canvas writes its file at save()
             raise Cancelled()
         top = height - margin
         # Header: organisation, title, study; QR code and form number on the right.
@@ -221,8 +219,6 @@ def build_consent_forms(batch: FormBatch, path: str | Path, progress: Progress |
         c.setFillColor(colors.black)
         c.showPage()
     if progress is not None and not progress(total, total):
-        tmp.unlink(missing_ok=True)
         raise Cancelled()
     c.save()
-    tmp.replace(path)
     return total

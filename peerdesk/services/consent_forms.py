@@ -3,8 +3,11 @@
 Blank forms for a ward visit (N copies, one study, one workplace) and prefilled forms for a
 named informant. Each printed form is recorded with its number (and a QR code on paper), so
 a returned form is matched to its record by scanning or typing the number — one step.
-The PDF is built inside the same transaction: if it cannot be written or the person cancels,
-no number is recorded.
+The PDF is built inside the same transaction, to a private temporary file that is renamed into
+place only after the numbers, the batch and the audit entry are committed: if it cannot be
+written, the process is killed or the person cancels, no number is recorded and no PDF is left.
+The form number is unique in the database, so two processes printing at once cannot issue one
+number twice: the second one's commit fails cleanly.
 """
 
 from __future__ import annotations
@@ -97,8 +100,15 @@ def _print(s: Session, study: Study, forms: list[ConsentForm], path, lang, progr
     for f in forms:
         if f.workplace_id and f.workplace_id not in workplace_names:
             workplace_names[f.workplace_id] = get(s, Workplace, f.workplace_id).name
+    from peerdesk.storage.safe_output import session_output
+
     batch = FormBatch(lang=lang, pages=[_page(study, f.form_number, lang, workplace_names.get(f.workplace_id), names.get(f.id)) for f in forms])
-    pages = build_consent_forms(batch, path, progress)
+    # The numbers (flushed above, unique in the database), the batch and its audit entry commit in the
+    # caller's unit of work only after the whole PDF is on disk; then it is renamed into place. A
+    # failure or an interrupt at any step leaves no PDF at `path` and no number recorded.
+    out = session_output(s, path)
+    with out.writing() as temp:
+        pages = build_consent_forms(batch, temp, progress)
     return PrintResult(str(path), tuple(f.form_number for f in forms), pages)
 
 

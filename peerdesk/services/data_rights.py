@@ -277,14 +277,21 @@ def write_register_extract(s: Session, person_table: str, person_id: int, *, pdf
 
     from peerdesk.i18n import language
 
+    from peerdesk.storage.safe_output import session_output
+
     extract = register_extract(s, person_table, person_id)
+    # Each file is written privately (0600) beside its target and renamed into place only when this
+    # unit of work commits its audit entry; if either fails, neither file nor entry remains.
     if pdf_path:
         from peerdesk.reports.register_extract import build_register_extract
 
-        build_register_extract(extract, pdf_path, lang or language())
+        out = session_output(s, pdf_path)
+        with out.writing() as temp:
+            build_register_extract(extract, temp, lang or language())
         audit.record(s, "print_register_extract", person_table, person_id, {"sections": len(extract.sections)})
     if json_path:
-        with open(json_path, "w", encoding="utf-8") as fh:
+        out = session_output(s, json_path)
+        with out.writing() as temp, open(temp, "w", encoding="utf-8") as fh:
             json.dump(extract.as_json(), fh, ensure_ascii=False, indent=1)
         audit.record(s, "export", person_table, person_id, {"kind": "register_extract", "sections": len(extract.sections)})
     return extract

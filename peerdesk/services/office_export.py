@@ -39,6 +39,7 @@ README = """PeerDesk office export
 This archive holds everything in one PeerDesk database, so the office can take its data
 anywhere. It is NOT encrypted and holds personal and health-related data: keep it like the
 paper files (an encrypted disk, a locked cabinet) and delete it when it has served its purpose.
+(`peerdesk export-all --encrypt` makes an AES-256 password-protected archive instead.)
 
 - schema.json  describes the format: every table, in an order in which it can be loaded
                (a table comes after the tables its foreign keys point at), with its columns,
@@ -127,14 +128,23 @@ class ExportResult:
 
 
 @operation(A)
-def export_all(s: Session, path: Path | str) -> ExportResult:
-    """Every table of the database into one zip (see the module text); audited, with counts only."""
+def export_all(s: Session, path: Path | str, password: str | None = None) -> ExportResult:
+    """Every table of the database into one zip (see the module text); audited, with counts only.
+
+    All or nothing (storage/safe_output.py): the zip is written to a private temporary file beside
+    `path`, and renamed into place only after the audit entry is committed with the caller's unit
+    of work; a failure or an interrupt leaves neither the zip nor the entry. With a `password` the
+    archive is encrypted with AES-256 (WinZip AES, as 7-Zip reads it)."""
+    from peerdesk.storage.safe_output import session_output
+
     path = Path(path)
+    if password is not None and not password:
+        raise ValidationError("error.required", field="password")
     # Recorded first, so the archive's copy of the audit trail ends with its own export.
-    audit.record(s, "export_all", None, None, {"format_version": FORMAT_VERSION})
+    audit.record(s, "export_all", None, None, {"format_version": FORMAT_VERSION, "encrypted": password is not None})
     counts: dict[str, int] = {}
-    tmp = path.with_name(path.name + ".part")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+    out = session_output(s, path)
+    with out.writing() as temp, _open_zip_for_writing(temp, password) as zf:
         for table in _table_order():
             buf = io.StringIO()
             writer = csv.writer(buf, lineterminator="\n")
@@ -149,8 +159,43 @@ def export_all(s: Session, path: Path | str) -> ExportResult:
             zf.writestr(f"{table.name}.csv", buf.getvalue())
         zf.writestr("schema.json", json.dumps(describe_schema(counts), ensure_ascii=False, indent=1))
         zf.writestr("README.txt", README)
-    tmp.replace(path)
     return ExportResult(path, len(counts), sum(counts.values()))
+
+
+def _open_zip_for_writing(path: Path, password: str | None):
+    if password is None:
+        return zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED)
+    import pyzipper
+
+    zf = pyzipper.AESZipFile(path, "w", compression=pyzipper.ZIP_DEFLATED, encryption=pyzipper.WZ_AES)
+    zf.setpassword(password.encode("utf-8"))
+    zf.setencryption(pyzipper.WZ_AES, nbits=256)
+    return zf
+
+
+def is_encrypted(path: Path | str) -> bool:
+    """Whether an archive's entries are encrypted (so `import-all` must ask for its password)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return any(info.flag_bits & 0x1 for info in zf.infolist())
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def _open_zip_for_reading(path: Path | str, password: str | None):
+    """The archive, plain or encrypted; a wrong or missing password is a readable refusal."""
+    import pyzipper
+
+    try:
+        zf = pyzipper.AESZipFile(path)
+    except (OSError, zipfile.BadZipFile, pyzipper.BadZipFile):
+        raise ValidationError("error.import_all.not_an_export") from None
+    if any(info.flag_bits & 0x1 for info in zf.infolist()):
+        if not password:
+            zf.close()
+            raise ValidationError("error.import_all.password_needed")
+        zf.setpassword(password.encode("utf-8"))
+    return zf
 
 
 # ---------------------------------------------------------------- import
@@ -205,7 +250,7 @@ class ImportResult:
     rows: int
 
 
-def import_all(s: Session, path: Path | str, username: str, password: str) -> ImportResult:
+def import_all(s: Session, path: Path | str, username: str, password: str, archive_password: str | None = None) -> ImportResult:
     """Load an office export into this new, empty database, all in the caller's transaction.
 
     Not an @operation: an empty database has no users to log in with. Instead the person must be
@@ -215,14 +260,13 @@ def import_all(s: Session, path: Path | str, username: str, password: str) -> Im
 
     if not is_empty(s):
         raise ValidationError("error.import_all.not_empty")
-    try:
-        zf = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile):
-        raise ValidationError("error.import_all.not_an_export") from None
+    zf = _open_zip_for_reading(path, archive_password)
     with zf:
         try:
             schema = json.loads(zf.read("schema.json"))
-        except (KeyError, ValueError):
+        except RuntimeError:  # pyzipper: "Bad password for file"
+            raise ValidationError("error.import_all.wrong_password") from None
+        except (KeyError, ValueError, zipfile.BadZipFile, OSError):
             raise ValidationError("error.import_all.not_an_export") from None
         if schema.get("format") != FORMAT:
             raise ValidationError("error.import_all.not_an_export")
@@ -235,6 +279,8 @@ def import_all(s: Session, path: Path | str, username: str, password: str) -> Im
                 text = zf.read(f"{table.name}.csv").decode("utf-8-sig")
             except KeyError:
                 raise ValidationError("error.import_all.missing_table", table=table.name) from None
+            except (RuntimeError, zipfile.BadZipFile, OSError, UnicodeDecodeError):
+                raise ValidationError("error.import_all.not_an_export") from None
             reader = csv.reader(io.StringIO(text))
             header = next(reader, [])
             if set(header) != {c.name for c in table.columns}:

@@ -15,6 +15,7 @@ from peerdesk.i18n import t
 from peerdesk.services import audit, registers
 from peerdesk.services.access import A, C, E, S, operation
 from peerdesk.services.tabular import write_table
+from peerdesk.storage.safe_output import session_output
 
 CHOICE_FIELDS = {"status", "kind", "form", "informant_role"}
 BOOL_FIELDS = {"acting", "active", "continuation_informed"}
@@ -43,8 +44,10 @@ def export_register(s: Session, name: str, path: Path | str, text: str = "", sta
     for start in range(0, len(ids), 500):
         rows.update(registers.list_rows(s, name, ids[start:start + 500]))
     header = [t(f"field.{c}") for c in reg.columns]
-    write_table(path, header, ([_cell(c, v) for c, v in zip(reg.columns, rows[i])] for i in ids if i in rows),
-                title=t(f"kind.{name}"))
+    out = session_output(s, path)  # all or nothing: renamed into place when the audit entry commits
+    with out.writing() as temp:
+        write_table(temp, header, ([_cell(c, v) for c, v in zip(reg.columns, rows[i])] for i in ids if i in rows),
+                    title=t(f"kind.{name}"), kind=path.suffix)
     fmt = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
     audit.record(s, "export", reg.model.__tablename__, None, {"kind": name, "rows": len(ids), "format": fmt})
     return len(ids)

@@ -132,10 +132,11 @@ def _xlsx_value(value: object) -> object:
     return _no_formula(value)
 
 
-def write_table(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]], title: str = "PeerDesk") -> None:
-    """XLSX or CSV by the file's suffix."""
+def write_table(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]], title: str = "PeerDesk",
+                kind: str | None = None) -> None:
+    """XLSX or CSV by the file's suffix (or by `kind`, the suffix of the file it will become)."""
     path = Path(path)
-    if path.suffix.lower() == ".xlsx":
+    if (kind or path.suffix).lower() == ".xlsx":
         write_xlsx(path, header, rows, title)
     else:
         write_csv(path, header, rows)

@@ -220,6 +220,16 @@ def start_office(window):
     return actor
 
 
+def _clean_leftovers() -> None:
+    """Half-written outputs and print/preview files that a killed run left (storage/safe_output.py)."""
+    try:
+        from peerdesk.storage.safe_output import clean_stale
+
+        clean_stale()
+    except OSError:
+        pass
+
+
 def run(argv: list[str]) -> int:
     exit_when_painted = "--exit-when-painted" in argv
     exit_when_ready = "--exit-when-ready" in argv
@@ -241,6 +251,7 @@ def run(argv: list[str]) -> int:
         from peerdesk.ui.common.style import install_qt_translator
 
         install_qt_translator(language())  # Qt's own texts (dialog buttons); none is on the first paint
+        _clean_leftovers()
         if exit_when_ready:
             window.today.loaded.connect(lambda: app.exit(0))
         if start_office(window) is None:

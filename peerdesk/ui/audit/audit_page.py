@@ -120,17 +120,22 @@ class AuditPage(QWidget):
         filters = self._filters()
 
         def work(s):
-            rows = audit.browse(s, limit=None, **filters)
-            audit.record(s, "export", "audit_event", None, {"rows": len(rows)})
-            return [display_row(r) for r in rows]
+            # Written in the worker, in the same unit of work as its audit entry (storage/safe_output.py):
+            # the file is renamed into place only when the entry commits; a failure leaves neither.
+            from peerdesk.storage.safe_output import session_output
 
-        def write(rows):
-            with open(path, "w", newline="", encoding="utf-8") as fh:
+            rows = audit.browse(s, limit=None, **filters)
+            out = session_output(s, path)
+            with out.writing() as temp, open(temp, "w", newline="", encoding="utf-8") as fh:
                 writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
                 writer.writeheader()
                 for row in rows:
-                    writer.writerow(row)
-            self.status.setText(t("ui.audit.exported", n=len(rows), path=path))
+                    writer.writerow(display_row(row))
+            audit.record(s, "export", "audit_event", None, {"rows": len(rows)})
+            return len(rows)
+
+        def write(n):
+            self.status.setText(t("ui.audit.exported", n=n, path=path))
             self.loaded.emit()
 
         self.ops.mutate(work, {"audit"}, write, self._failed)

@@ -8,7 +8,8 @@
 - `save_pdf_as(parent, path, default_name)` asks where, proposing a meaningful name in the last
   folder used (never the current directory), and copies the PDF there.
 - `private_pdf_path(stem)` is where a PDF made only to be printed or previewed is written: a
-  fresh folder only this user can open (0700), the file 0600; `discard(path)` removes both.
+  fresh folder in the data folder only this user can open (0700), the file 0600; `discard(path)`
+  removes both, and the next start removes what a killed process left.
   The preview reads the PDF into memory and removes a temporary file at once.
 
 QtPdf (the PySide6-Pdf wheel) is imported only when a PDF is shown or printed, never before the
@@ -78,8 +79,12 @@ def ask_pdf_path(parent: QWidget | None, title: str, default_name: str) -> str |
 
 
 def private_pdf_path(stem: str = "peerdesk") -> Path:
-    """A path for a PDF made only to print or preview, in a new folder only this user can open."""
-    folder = Path(tempfile.mkdtemp(prefix="peerdesk-print-"))  # 0700
+    """A path for a PDF made only to print or preview, in a new folder only this user can open —
+    inside the data folder (never the system's temporary folder), which is emptied at the next
+    start of what a closed or killed process left there (storage/safe_output.py, clean_stale)."""
+    from peerdesk.storage.safe_output import private_dir
+
+    folder = Path(tempfile.mkdtemp(prefix=f"p-{os.getpid()}-", dir=private_dir()))  # 0700
     path = folder / f"{stem}.pdf"
     path.touch(mode=0o600)
     os.chmod(path, 0o600)
@@ -91,7 +96,7 @@ def discard(path: str | Path) -> None:
     path = Path(path)
     path.unlink(missing_ok=True)
     path.with_name(path.name + ".part").unlink(missing_ok=True)
-    if path.parent.name.startswith("peerdesk-print-"):
+    if path.parent.name.startswith(("peerdesk-print-", f"p-{os.getpid()}-")):
         shutil.rmtree(path.parent, ignore_errors=True)
 
 
@@ -224,13 +229,17 @@ def save_pdf_as(parent: QWidget | None, path: str | Path | PdfData, default_name
     target = ask_pdf_path(parent, title or t("ui.pdf.save_as"), default_name)
     if target is None:
         return None
+    from peerdesk.errors import PeerDeskError
+    from peerdesk.storage.safe_output import output_file
+
     try:
         data = path.data if isinstance(path, PdfData) else Path(path).read_bytes()
-        part = Path(target + ".part")
-        part.write_bytes(data)
-        part.replace(target)
+        with output_file(target) as temp:  # private (0600) until complete, then renamed into place
+            Path(temp).write_bytes(data)
+    except PeerDeskError as exc:
+        _message(parent, exc.message)
+        return None
     except OSError as exc:
-        Path(target + ".part").unlink(missing_ok=True)
         _message(parent, t("ui.pdf.save_failed", path=target, reason=exc.strerror or type(exc).__name__))
         return None
     return target

@@ -32,20 +32,18 @@ class _PdfWorker(QObject):
     progress = Signal(int)
     finished = Signal(object)  # pages, or an exception
 
-    def __init__(self, data, path: str) -> None:
+    def __init__(self, data, out) -> None:
         super().__init__()
-        self.data, self.path, self.cancel = data, path, False
+        self.data, self.out, self.cancel = data, out, False
 
     def run(self) -> None:
         from peerdesk.reports.round_report import build
 
-        try:
-            self.finished.emit(build(self.data, self.path, self.progress.emit, lambda: self.cancel))
-        except Exception as exc:  # Cancelled too: reported back, the partial file removed
-            import os
-
-            if os.path.exists(self.path):
-                os.remove(self.path)
+        try:  # into the private temporary file; renamed into place when the report run is recorded
+            with self.out.writing() as temp:
+                pages = build(self.data, str(temp), self.progress.emit, lambda: self.cancel)
+            self.finished.emit(pages)
+        except Exception as exc:  # Cancelled too: reported back, the temporary file removed
             self.finished.emit(exc)
 
 
@@ -148,18 +146,24 @@ class EvaluationPage(QWidget):
         def gather(s):
             if title and body:
                 round_report.save_section(s, rid, title, body)
-            data = round_report.gather(s, number, lang=lang)
-            round_report.record_produced(s, data, os.path.basename(path))  # so a later withdrawal lists this report
-            return data
+            return round_report.gather(s, number, lang=lang)
 
         self.build_button.setEnabled(False)
         self.report_status.setText(t("ui.eval.building"))
         self.ops.mutate(gather, {"reports"}, lambda data: self._render(data, path), self._failed)
 
     def _render(self, data, path: str) -> None:
+        from peerdesk.storage.safe_output import PendingOutput
+
+        try:
+            out = PendingOutput(path)  # a private temporary file beside `path` (storage/safe_output.py)
+        except PeerDeskError as exc:
+            self._failed(exc)
+            return
+        self._output = (data, out)
         self.progress = QProgressDialog(t("ui.eval.building"), t("ui.eval.cancel"), 0, 100, self)
         self.progress.setMinimumDuration(500)  # only if it takes a while
-        worker = _PdfWorker(data, path)
+        worker = _PdfWorker(data, out)
         thread = QThread(self)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
@@ -177,6 +181,21 @@ class EvaluationPage(QWidget):
         if isinstance(result, Exception):
             self._failed(result)
             return
+        from peerdesk.services import round_report
+        from peerdesk.storage.safe_output import attach
+
+        data, out = self._output
+
+        def record(s):
+            # The run and its consents are recorded only with the file: it is renamed into place when
+            # this commits, so a later withdrawal lists exactly the reports that exist.
+            attach(s, out)
+            round_report.record_produced(s, data, os.path.basename(path))
+            return result
+
+        self.ops.mutate(record, {"reports"}, lambda pages: self._produced(pages, path), self._failed)
+
+    def _produced(self, result, path: str) -> None:
         self.report_status.setText(t("cli.report.done", path=path, n=result))
         # Shown in the app, with Print… and Save as PDF…: no external viewer needed.
         self.preview = preview_pdf(self, path, t("ui.eval.build"), os.path.basename(path))

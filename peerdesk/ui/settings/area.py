@@ -52,7 +52,7 @@ class SettingsArea(QWidget):
                 self.export_all_button.setToolTip(t("ui.export_all.tip"))
                 self.export_all_button.clicked.connect(lambda: self.export_all())
                 row.addWidget(self.export_all_button)
-                self.export_all_status = QLabel()
+                self.export_all_status = QLabel(t("ui.export_all.warning"))  # said before anything is saved
                 self.export_all_status.setWordWrap(True)
                 row.addWidget(self.export_all_status, 1)
                 layout.addLayout(row)
@@ -107,8 +107,13 @@ class SettingsArea(QWidget):
             self.export_all_status.setText(t("ui.export_all.done", file=result.path.name, tables_text=t("count.tables", n=result.tables), rows_text=t("count.rows", n=result.rows)))
 
         def failed(exc) -> None:
+            from peerdesk.errors import PeerDeskError
+
             self.export_all_button.setEnabled(True)
-            self.export_all_status.setText("")
+            if isinstance(exc, PeerDeskError):  # the folder is missing or not writable, the disk is full: say which
+                self.export_all_status.setText(exc.message)
+                return
+            self.export_all_status.setText(t("ui.export_all.warning"))
             self._ops.failed.emit(exc)
 
         self._ops.mutate(work, set(), alive(self, done), alive(self, failed))

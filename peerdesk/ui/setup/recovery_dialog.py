@@ -119,8 +119,10 @@ class RecoveryKeyDialog(QDialog):
 
     def write_sheet(self, path: str) -> None:
         from peerdesk.reports.recovery_sheet import build_recovery_sheet
+        from peerdesk.storage.safe_output import output_file
 
-        build_recovery_sheet(self.recovery, self.database, self.created, path)
+        with output_file(path) as temp:  # the key on paper: private (0600) and complete, or nothing
+            build_recovery_sheet(self.recovery, self.database, self.created, temp)
 
     def save_sheet(self) -> None:
         from pathlib import Path
@@ -137,8 +139,13 @@ class RecoveryKeyDialog(QDialog):
             return
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
+        from peerdesk.errors import PeerDeskError
+
         try:
             self.write_sheet(path)
+        except PeerDeskError as exc:  # which: no such folder, not allowed, the disk is full
+            self.sheet_status.setText(exc.message)
+            return
         except OSError:
             self.sheet_status.setText(t("ui.recovery.sheet_failed", path=path))
             return

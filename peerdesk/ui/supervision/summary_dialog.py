@@ -86,18 +86,6 @@ class SummaryDialog(QDialog):
             if not is_user_error(exc):
                 self.ops.failed.emit(exc)
 
-        def gathered(data):
-            def build():
-                from peerdesk.errors import StorageError
-                from peerdesk.reports.supervision_summary import build as build_pdf
-
-                try:
-                    return build_pdf(data, path)
-                except OSError:
-                    raise StorageError("error.cannot_write_file") from None
-
-            self.ops.run(build, alive(self, lambda pages: done(pages, len(data.people))), alive(self, failed))
-
         def done(pages, people):
             save.setEnabled(True)
             self.written = Path(path)
@@ -105,6 +93,15 @@ class SummaryDialog(QDialog):
             # Shown in the app, with Print… and Save as PDF…: no external viewer needed.
             self.preview = preview_pdf(self, path, t("ui.supervision.summary.title"), Path(path).name)
 
-        # A write: the summary is recorded in the audit trail.
-        self.ops.mutate(lambda s: supervision_summary.gather(s, start, end, names=names), {"audit"}, alive(self, gathered),
-                        alive(self, failed))
+        def work(s):
+            # A write: the summary is recorded in the audit trail, in the same unit of work that writes
+            # the file (storage/safe_output.py): the PDF is renamed into place only once the entry is committed.
+            from peerdesk.reports.supervision_summary import build as build_pdf
+            from peerdesk.storage.safe_output import session_output
+
+            data = supervision_summary.gather(s, start, end, names=names)
+            out = session_output(s, path)
+            with out.writing() as temp:
+                return build_pdf(data, str(temp)), len(data.people)
+
+        self.ops.mutate(work, {"audit"}, alive(self, lambda result: done(*result)), alive(self, failed))

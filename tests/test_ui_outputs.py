@@ -1,0 +1,31 @@
+"""Saving an export to a folder that cannot be written shows a readable sentence, and nothing is left."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+
+from tests.test_ui_registers import (  # noqa: F401  (fixtures)
+    WAIT,
+    _own_settings,
+    demo_db,
+    demo_template,
+    finish,
+    keys,
+    open_window,
+)
+
+
+def test_export_everything_to_a_missing_folder_says_so_in_the_window(qtbot, demo_db, tmp_path, monkeypatch):
+    target = tmp_path / "no-such-folder" / "kontoret.zip"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window = open_window(qtbot, demo_db, "admin")
+    window.sidebar.select("settings")
+    area = window.pages["settings"]
+    assert "not encrypted" in area.export_all_status.text()  # warned before anything is saved
+    qtbot.mouseClick(area.export_all_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "does not exist" in area.export_all_status.text(), timeout=WAIT)
+    assert "Nothing was saved" in area.export_all_status.text()
+    assert area.export_all_button.isEnabled()
+    assert not target.parent.exists()
+    finish(window)

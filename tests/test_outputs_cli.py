@@ -252,18 +252,25 @@ def test_killed_outputs_leave_no_plain_file_no_reused_number_and_an_audit_trail_
 
 
 def test_sigterm_during_export_all_removes_the_half_written_file_and_records_nothing(office, tmp_path):
+    rng = random.Random(17)
     data = Path(office["PEERDESK_DATA_DIR"])
     before = _audit(office)
-    target = tmp_path / "office.zip"
-    proc = _start(office, "export-all", "-o", str(target))
-    deadline = time.time() + 60
-    while not list(tmp_path.glob(".peerdesk-tmp-*")) and proc.poll() is None and time.time() < deadline:
-        time.sleep(0.005)
-    if proc.poll() is not None:
-        pytest.skip("the export finished before it could be interrupted")
-    proc.send_signal(signal.SIGTERM)
-    assert proc.wait(timeout=60) == 130
-    assert list(tmp_path.iterdir()) == []  # removed by the process itself, not only at the next start
-    assert not list((data / "pending-outputs").glob("*.json"))
+    finished = 0
+    for i in range(4):
+        target = tmp_path / f"office-{i}.zip"
+        proc = _start(office, "export-all", "-o", str(target))
+        deadline = time.time() + 60
+        while not list(tmp_path.glob(".peerdesk-tmp-*")) and proc.poll() is None and time.time() < deadline:
+            time.sleep(0.002)
+        time.sleep(rng.uniform(0, 0.4))  # somewhere while the zip is being written (or just after)
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=60)
+        assert code in (0, 130)
+        finished += code == 0
+        # removed by the process itself, not only at the next start
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"office-{n}.zip" for n in range(i + 1) if (tmp_path / f"office-{n}.zip").exists())
+        assert target.exists() == (code == 0)
+        assert not list((data / "pending-outputs").glob("*.json"))
     after = _audit(office)
-    assert len(after) == len(before) + 1
+    new = after[1:len(after) - len(before) - 1]
+    assert _count(new, "export_all") == finished == len(list(tmp_path.glob("office-*.zip")))

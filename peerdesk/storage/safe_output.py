@@ -93,12 +93,19 @@ class PendingOutput:
         token = secrets.token_hex(8)
         self.temp = self.target.with_name(f"{PREFIX}{token}-{self.target.name}"[:240])
         self._note_pending(token)
+        created = False
         try:
             fd = os.open(self.temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), PRIVATE_MODE)
+            created = True
             os.close(fd)
         except OSError as exc:
             self._forget()
             raise error_for(exc, self.target) from None
+        except BaseException:  # interrupted (SIGTERM, Ctrl+C) between creating and handing it over
+            if created:
+                self.temp.unlink(missing_ok=True)
+            self._forget()
+            raise
 
     # -- the note that lets the next start remove what a killed process left
     def _note_pending(self, token: str) -> None:
@@ -173,7 +180,12 @@ def output_file(target: Path | str) -> Iterator[Path]:
 def session_output(s, target: Path | str) -> PendingOutput:
     """An output tied to Session `s`'s transaction: renamed into place after it commits (so the
     audit entry is committed first), removed when it rolls back or ends without a commit."""
-    return attach(s, PendingOutput(target))
+    out = PendingOutput(target)
+    try:
+        return attach(s, out)
+    except BaseException:
+        out.discard()
+        raise
 
 
 def attach(s, out: PendingOutput) -> PendingOutput:

@@ -29,3 +29,26 @@ def test_export_everything_to_a_missing_folder_says_so_in_the_window(qtbot, demo
     assert area.export_all_button.isEnabled()
     assert not target.parent.exists()
     finish(window)
+
+
+def test_export_everything_encrypted_from_the_window(qtbot, demo_db, tmp_path, monkeypatch):
+    import stat
+    import zipfile
+
+    from PySide6.QtWidgets import QInputDialog
+
+    target = tmp_path / "kontoret.zip"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    typed = iter([("hemligt 17", True), ("hemligt 17", True)])
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: next(typed))
+    window = open_window(qtbot, demo_db, "admin")
+    window.sidebar.select("settings")
+    area = window.pages["settings"]
+    qtbot.mouseClick(area.export_all_encrypt, Qt.MouseButton.LeftButton)
+    assert "AES-256" in area.export_all_status.text()
+    qtbot.mouseClick(area.export_all_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "encrypted with the password" in area.export_all_status.text(), timeout=WAIT)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    with zipfile.ZipFile(target) as zf:
+        assert all(info.flag_bits & 0x1 for info in zf.infolist())
+    finish(window)

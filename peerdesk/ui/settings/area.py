@@ -52,6 +52,11 @@ class SettingsArea(QWidget):
                 self.export_all_button.setToolTip(t("ui.export_all.tip"))
                 self.export_all_button.clicked.connect(lambda: self.export_all())
                 row.addWidget(self.export_all_button)
+                from PySide6.QtWidgets import QCheckBox
+
+                self.export_all_encrypt = QCheckBox(t("ui.export_all.encrypt"))  # AES-256, asks for a password
+                self.export_all_encrypt.toggled.connect(self._encrypt_toggled)
+                row.addWidget(self.export_all_encrypt)
                 self.export_all_status = QLabel(t("ui.export_all.warning"))  # said before anything is saved
                 self.export_all_status.setWordWrap(True)
                 row.addWidget(self.export_all_status, 1)
@@ -84,6 +89,27 @@ class SettingsArea(QWidget):
         self.password_dialog = ChangePasswordDialog(ops, self)
         self.password_dialog.open()
 
+    def _encrypt_toggled(self, on: bool) -> None:
+        self.export_all_status.setText(t("ui.export_all.will_encrypt") if on else t("ui.export_all.warning"))
+
+    def _ask_export_password(self) -> str | None:
+        """The archive's password, typed twice; None when cancelled or the two differ (said below the button)."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        first, ok = QInputDialog.getText(self, t("ui.export_all.button"), t("cli.export_all.password"), QLineEdit.EchoMode.Password)
+        if not ok:
+            return None
+        if not first:
+            self.export_all_status.setText(t("error.export_password_needed_ui"))
+            return None
+        again, ok = QInputDialog.getText(self, t("ui.export_all.button"), t("cli.export_all.password_again"), QLineEdit.EchoMode.Password)
+        if not ok:
+            return None
+        if again != first:
+            self.export_all_status.setText(t("ui.export_all.password_mismatch"))
+            return None
+        return first
+
     def export_all(self, path: str | None = None) -> None:
         """The whole office as a zip of CSV files + schema.json (administrators), in the background; audited."""
         if path is None:
@@ -92,19 +118,24 @@ class SettingsArea(QWidget):
             return
         if not path.lower().endswith(".zip"):
             path += ".zip"
+        password = None
+        if self.export_all_encrypt.isChecked():
+            password = self._ask_export_password()
+            if password is None:
+                return
         from peerdesk.ui.operations import alive
 
         def work(s):
             from peerdesk.services.office_export import export_all
 
-            return export_all(s, path)
+            return export_all(s, path, password=password)
 
         self.export_all_button.setEnabled(False)
         self.export_all_status.setText(t("ui.export_all.working"))
 
         def done(result) -> None:
             self.export_all_button.setEnabled(True)
-            self.export_all_status.setText(t("ui.export_all.done", file=result.path.name, tables_text=t("count.tables", n=result.tables), rows_text=t("count.rows", n=result.rows)))
+            self.export_all_status.setText(t("ui.export_all.done_encrypted" if password else "ui.export_all.done", file=result.path.name, tables_text=t("count.tables", n=result.tables), rows_text=t("count.rows", n=result.rows)))
 
         def failed(exc) -> None:
             from peerdesk.errors import PeerDeskError

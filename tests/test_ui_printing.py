@@ -95,6 +95,10 @@ def test_print_opens_the_print_dialog_and_prints_every_form(qtbot, sqlite_db, tm
     # The generated PDF lived in a private folder (0700, file 0600) and is gone afterwards.
     (path, dir_mode, file_mode), = made
     assert (dir_mode, file_mode) == (0o700, 0o600) and not path.exists() and not path.parent.exists()
+    from peerdesk.storage.config import data_dir
+
+    # in the data folder's private print folder (emptied at the next start), never the system temp folder
+    assert path.parent.parent == data_dir() / "print"
     assert _temp_pdfs() == before and set(os.listdir(os.getcwd())) == cwd_before
     with sqlite_db.session(SYSTEM) as s:
         assert len(s.scalars(select(m.ConsentForm.id)).all()) == 10

@@ -52,3 +52,35 @@ def test_export_everything_encrypted_from_the_window(qtbot, demo_db, tmp_path, m
     with zipfile.ZipFile(target) as zf:
         assert all(info.flag_bits & 0x1 for info in zf.infolist())
     finish(window)
+
+
+def test_a_round_report_to_a_missing_folder_says_so_and_records_no_report_run(qtbot, sqlite_db, tmp_path, monkeypatch):
+    from sqlalchemy import func, select
+
+    from peerdesk import models as m
+    from peerdesk.services import demo
+    from peerdesk.services.access import SYSTEM
+    from peerdesk.services.auth import login
+    from peerdesk.ui.evaluation.evaluation_page import EvaluationPage
+    from peerdesk.ui.operations import Operations
+
+    with sqlite_db.begin(SYSTEM) as s:
+        demo.load_demo(s)
+        runs = s.scalar(select(func.count()).select_from(m.ReportRun))
+    target = tmp_path / "gone" / "omgang.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
+    page = EvaluationPage()
+    qtbot.addWidget(page)
+    page.show()
+    ops = Operations(sqlite_db, login(sqlite_db, "evaluator", "demo"), page)
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        page.attach(ops)
+    page.tabs.setCurrentIndex(2)
+    qtbot.mouseClick(page.build_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "does not exist" in page.report_status.text(), timeout=WAIT)
+    assert "Nothing was saved" in page.report_status.text() and page.build_button.isEnabled()
+    ops.wait()
+    with sqlite_db.session(SYSTEM) as s:
+        assert s.scalar(select(func.count()).select_from(m.ReportRun)) == runs  # no run recorded without its file
+    assert not target.parent.exists()
+    page.wait()

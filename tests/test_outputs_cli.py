@@ -236,7 +236,7 @@ def test_killed_outputs_leave_no_plain_file_no_reused_number_and_an_audit_trail_
     existing = [p for p in outputs if p.exists()]
     for p in existing:
         assert stat.S_IMODE(p.stat().st_mode) == 0o600
-    new = after[1:len(after) - len(before) - 1]  # this run's entries, without the two audit reads
+    new = after[:len(after) - len(before) - 1]  # this run's entries (the first read's own entry follows them; the second read's is not in its own list)
     if kind == "export-all":
         assert _count(new, "export_all") == len(existing)
         for p in existing:  # a file that exists is complete
@@ -272,5 +272,25 @@ def test_sigterm_during_export_all_removes_the_half_written_file_and_records_not
         assert target.exists() == (code == 0)
         assert not list((data / "pending-outputs").glob("*.json"))
     after = _audit(office)
-    new = after[1:len(after) - len(before) - 1]
+    new = after[:len(after) - len(before) - 1]
     assert _count(new, "export_all") == finished == len(list(tmp_path.glob("office-*.zip")))
+
+
+def test_three_processes_printing_at_once_never_share_a_number(office, tmp_path):
+    before = _audit(office)
+    full = dict(os.environ)
+    full.pop("PEERDESK_DATABASE_URL", None)
+    full.update({"PEERDESK_LANG": "en", **office})
+    targets = [tmp_path / f"batch-{i}.pdf" for i in range(3)]
+    procs = [subprocess.Popen([sys.executable, "-m", "peerdesk", "consent", "print", "--study", "1", "--copies", "5", "-o", str(p)],
+                              env=full, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for p in targets]
+    results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
+    for (code, err), target in zip(results, targets):
+        assert target.exists() == (code == 0), err
+        if code:  # refused: one readable line, nothing left
+            assert "unexpected" not in err.lower() and err.count("\n") == 1, err
+    assert not _leftovers(tmp_path)
+    printed = [n for p in targets if p.exists() for n in _numbers_in(p)]
+    assert printed and len(printed) == len(set(printed)) == 5 * sum(p.exists() for p in targets)
+    after = _audit(office)
+    assert _count(after[:len(after) - len(before) - 1], "print_consent_forms") == sum(p.exists() for p in targets)

@@ -191,7 +191,7 @@ def test_coordinator_reassigns_and_makes_the_summary_pdf_without_notes(qtbot, de
     assert not any(note[:40] in text for note in NOTES)
     summary.path.setText(str(tmp_path / "no-such-folder" / "x.pdf"))
     qtbot.mouseClick(summary.buttons.buttons()[0], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "could not be written" in summary.status.text(), timeout=30000)
+    qtbot.waitUntil(lambda: "does not exist" in summary.status.text(), timeout=30000)
     ops.wait()
 
 

@@ -48,23 +48,34 @@ def _live_state(db: Database) -> tuple[str | None, dict | None]:
         return None, None
 
 
+def _check(db: Database, backup: Path) -> tuple[str | None, str | None, dict | None]:
+    """Check the backup (a damaged one says so before anything else): its office id, ours, our chain."""
+    from peerdesk.storage.backup import backup_meta, check_sqlite_backup
+
+    if db.target.is_sqlite:
+        check_sqlite_backup(backup, db.key)
+    theirs = backup_meta(backup, db).get(office.OFFICE_ID)
+    ours, before = _live_state(db)
+    return theirs, ours, before
+
+
+def is_other_office(db: Database, backup: Path) -> bool:
+    """Whether `backup` is checked and sound but belongs to another office (for the window to ask first)."""
+    theirs, ours, _ = _check(db, Path(backup))
+    return bool(theirs and ours and theirs != ours)
+
+
 def restore(db: Database, backup: Path, actor=None, *, other_office: bool = False) -> RestoreResult:
     from peerdesk.storage.backup import (
-        backup_meta,
         backup_postgresql,
         backups_dir,
-        check_sqlite_backup,
         restore_postgresql,
         restore_sqlite,
         _stamp,
     )
 
     backup = Path(backup)
-    if db.target.is_sqlite:
-        check_sqlite_backup(backup, db.key)  # a damaged backup says so before anything else
-    meta = backup_meta(backup, db)
-    theirs = meta.get(office.OFFICE_ID)
-    ours, before = _live_state(db)
+    theirs, ours, before = _check(db, backup)
     other = bool(theirs and ours and theirs != ours)
     if other and not other_office:
         raise StorageError("error.restore_other_office")

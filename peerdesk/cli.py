@@ -359,7 +359,7 @@ def cmd_audit_verify(args) -> int:
         if a is None:  # a code from paper, or a line that is not an anchor
             text = t(f"{key}.code") if first.source == "code" and verdict != anchors.INVALID else t("cli.audit.anchor_unreadable", source=first.source)
         else:
-            text = t(key, source=first.source, at=_local(a.at), count=a.count, id=a.last_id, n=report.count(verdict))
+            text = t(key, source=first.source, at=_local(a.at), id=a.last_id, n=report.count(verdict))
         print(f"peerdesk: {text}", file=sys.stderr)
     compared = [a for a in report.anchors if a.verdict == anchors.OK]
     if compared:

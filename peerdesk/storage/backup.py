@@ -168,6 +168,23 @@ def _libpq(url: str) -> tuple[str, dict]:
     return uri, env
 
 
+def _dies_with_us():
+    """For pg_dump/pg_restore: on Linux, the child is killed when PeerDesk dies (even by SIGKILL), so a
+    restore cannot go on replacing the database unseen, after the process that would audit it is gone."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return None
+
+    def preexec() -> None:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+
+    return preexec
+
+
 def backup_postgresql(url: str, dest: Path) -> Path:
     """A custom-format pg_dump of the whole database."""
     pg_dump = shutil.which("pg_dump")
@@ -178,7 +195,8 @@ def backup_postgresql(url: str, dest: Path) -> Path:
     uri, env = _libpq(url)
     dest.parent.mkdir(parents=True, exist_ok=True)
     with writing(dest.with_name(dest.name + ".partial")) as tmp:  # never a half-written dump under the real name
-        result = subprocess.run([pg_dump, "-Fc", "-f", str(tmp), "-d", uri], env=env, capture_output=True, timeout=3600)
+        result = subprocess.run([pg_dump, "-Fc", "-f", str(tmp), "-d", uri], env=env, capture_output=True, timeout=3600,
+                                preexec_fn=_dies_with_us())
         if result.returncode != 0:
             raise StorageError("error.backup_failed")
         _fsync(tmp)
@@ -366,5 +384,5 @@ def restore_postgresql(url: str, dump: Path) -> None:
         raise StorageError("error.backup_missing", path=str(dump))
     uri, env = _libpq(url)
     args = [pg_restore, "--clean", "--if-exists", "--single-transaction", "--no-owner", "-d", uri, str(dump)]
-    if subprocess.run(args, env=env, capture_output=True, timeout=3600).returncode != 0:
+    if subprocess.run(args, env=env, capture_output=True, timeout=3600, preexec_fn=_dies_with_us()).returncode != 0:
         raise StorageError("error.restore_failed")

@@ -14,11 +14,12 @@ from peerdesk import models as m
 from peerdesk.models import Role
 from peerdesk.services import audit
 from peerdesk.services.access import SYSTEM
-from peerdesk.services.audit_protection import EXIT_REWRITTEN, EXIT_TRIGGERS, EXIT_TRUNCATED
 from tests import factories as f
 from tests.conftest import TEST_KEY
 
 PASSWORD = "long-enough-pw"
+# `peerdesk audit verify` exit codes (services/audit_protection.py), as a scheduled job sees them
+EXIT_BROKEN, EXIT_TRUNCATED, EXIT_REWRITTEN, EXIT_TRIGGERS, EXIT_ANCHOR_INVALID = 4, 5, 6, 7, 8
 
 
 @pytest.fixture
@@ -200,7 +201,14 @@ def test_a_forged_anchor_line_is_refused(office, peerdesk):
     with open(path, "a") as fh:
         fh.write(json.dumps(line) + "\n")
     code, _, err = peerdesk("audit", "verify")
-    assert code == 8 and "not signed" in err
+    assert code == EXIT_ANCHOR_INVALID and "not signed" in err
+
+
+def test_the_exit_codes_are_the_documented_ones():
+    from peerdesk.services import audit_protection as ap
+
+    assert (ap.EXIT_BROKEN, ap.EXIT_TRUNCATED, ap.EXIT_REWRITTEN, ap.EXIT_TRIGGERS, ap.EXIT_ANCHOR_INVALID) == (
+        EXIT_BROKEN, EXIT_TRUNCATED, EXIT_REWRITTEN, EXIT_TRIGGERS, EXIT_ANCHOR_INVALID)
 
 
 def test_anchors_file_is_private(office, peerdesk):

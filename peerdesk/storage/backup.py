@@ -251,7 +251,7 @@ def anchor_for_backup(db: Database):
             office.write(conn, office.BACKUP_ANCHOR, json.loads(anchor.to_json()))
         anchors.append(anchors.anchors_file(db.target), anchor)
         return anchor
-    except OSError:
+    except Exception:  # a read-only database or folder: the backup itself still matters more
         return None
 
 

@@ -49,8 +49,14 @@ def writing(path: Path) -> Iterator[Path]:
     for stale in (path, Path(f"{path}-journal")):
         stale.unlink(missing_ok=True)
     marker = _marker(path)
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    marker.write_text(str(path.resolve()), encoding="utf-8")
+    for attempt in range(3):  # another process may remove the empty folder between the two steps
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            marker.write_text(str(path.resolve()), encoding="utf-8")
+            break
+        except FileNotFoundError:
+            if attempt == 2:
+                raise
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         _lock(fd, wait=True)
@@ -63,6 +69,14 @@ def writing(path: Path) -> Iterator[Path]:
     finally:
         os.close(fd)
         marker.unlink(missing_ok=True)
+        _drop_if_empty(marker.parent)
+
+
+def _drop_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()  # only when no other write is pending
+    except OSError:
+        pass
 
 
 def _remove_if_abandoned(path: Path) -> bool:
@@ -101,4 +115,5 @@ def clean_stale(folders: tuple[Path, ...] = (), also: tuple[Path, ...] = ()) -> 
             marker = _marker(path)
             if marker.exists() and not path.exists():
                 marker.unlink(missing_ok=True)
+    _drop_if_empty(_markers_dir())
     return removed

@@ -346,12 +346,14 @@ def check_sqlite_backup(path: Path, key: DatabaseKey) -> str | None:
         conn.close()
 
 
-def restore_sqlite(backup: Path, key: DatabaseKey, target: Path) -> Path | None:
+def restore_sqlite(backup: Path, key: DatabaseKey, target: Path, revision: str | None = None) -> Path | None:
     """Replace the database at `target` with a checked backup. The current database is backed up
-    first (returned), so a restore can itself be undone. PeerDesk must not be running."""
+    first (returned), so a restore can itself be undone. The copy goes page by page under SQLite's own
+    locking, in one transaction: another connection sees the old database or the restored one.
+    `revision`: the backup's, when the caller has just checked it (storage/restoring.py)."""
     from peerdesk.storage.schema import KNOWN_REVISIONS
 
-    revision = check_sqlite_backup(backup, key)
+    revision = revision or check_sqlite_backup(backup, key)
     if revision not in KNOWN_REVISIONS:
         raise StorageError("error.schema_newer", revision=revision, ours=KNOWN_REVISIONS[-1])
     safety = None

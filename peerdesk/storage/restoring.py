@@ -48,20 +48,20 @@ def _live_state(db: Database) -> tuple[str | None, dict | None]:
         return None, None
 
 
-def _check(db: Database, backup: Path) -> tuple[str | None, str | None, dict | None]:
-    """Check the backup (a damaged one says so before anything else): its office id, ours, our chain."""
+def _check(db: Database, backup: Path) -> tuple[str | None, str | None, dict | None, str | None]:
+    """Check the backup (a damaged one says so before anything else): its office id, ours, our chain,
+    and (SQLite) the backup's schema revision."""
     from peerdesk.storage.backup import backup_meta, check_sqlite_backup
 
-    if db.target.is_sqlite:
-        check_sqlite_backup(backup, db.key)
+    revision = check_sqlite_backup(backup, db.key) if db.target.is_sqlite else None
     theirs = backup_meta(backup, db).get(office.OFFICE_ID)
     ours, before = _live_state(db)
-    return theirs, ours, before
+    return theirs, ours, before, revision
 
 
 def is_other_office(db: Database, backup: Path) -> bool:
     """Whether `backup` is checked and sound but belongs to another office (for the window to ask first)."""
-    theirs, ours, _ = _check(db, Path(backup))
+    theirs, ours, _, _ = _check(db, Path(backup))
     return bool(theirs and ours and theirs != ours)
 
 
@@ -75,7 +75,7 @@ def restore(db: Database, backup: Path, actor=None, *, other_office: bool = Fals
     )
 
     backup = Path(backup)
-    theirs, ours, before = _check(db, backup)
+    theirs, ours, before, revision = _check(db, backup)
     other = bool(theirs and ours and theirs != ours)
     if other and not other_office:
         raise StorageError("error.restore_other_office")
@@ -89,7 +89,7 @@ def restore(db: Database, backup: Path, actor=None, *, other_office: bool = Fals
     db.dispose()
     try:
         if db.target.is_sqlite:
-            safety = restore_sqlite(backup, db.key, Path(db.target.path))
+            safety = restore_sqlite(backup, db.key, Path(db.target.path), revision)
         else:
             url = db.engine.url.render_as_string(hide_password=False)
             safety = backup_postgresql(url, backups_dir() / f"peerdesk-{_stamp()}-before-restore.pgdump") if before else None

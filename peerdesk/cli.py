@@ -31,10 +31,14 @@ def _ask_passphrase(new: bool) -> str | None:
     return first
 
 
+_OPENED: list = []  # databases this command opened: an audit anchor is written for them when it ends well
+
+
 def _open(create: bool = False, recovery_sheet: str | None = None, **kw):
     from peerdesk.storage.opening import open_current
 
     opened = open_current(create=create, ask=_ask_passphrase, **kw)
+    _OPENED.append(opened.db)
     if opened.recovery_key:
         _show_recovery_key(opened, recovery_sheet)
     elif recovery_sheet:  # asked for a sheet, but no new key was made: say so rather than stay silent
@@ -162,6 +166,10 @@ def cmd_db_info(args) -> int:
         "encrypted": db.encrypted,
         "key_source": opened.key_source,
     }
+    protection_lines = []
+    if state.is_current:
+        info.update(_protection_info(db))
+        protection_lines = _protection_lines(info)
     if args.json:
         print(json.dumps(info, ensure_ascii=False))
         return 0
@@ -173,10 +181,48 @@ def cmd_db_info(args) -> int:
     ]
     if opened.key_source:
         rows.append((t("cli.info.key"), opened.key_source))
+    if protection_lines:
+        rows.append((t("cli.info.office_id"), info["office_id"] or "-"))
+        rows += [(t("cli.info.audit") if i == 0 else "", line) for i, line in enumerate(protection_lines)]
     width = max(len(k) for k, _ in rows)
     for k, v in rows:
         print(f"{k.ljust(width)}  {v}")
     return 0
+
+
+def _protection_info(db) -> dict:
+    """The office id, the append-only triggers and the newest anchors, for `db info` (no login needed:
+    ids and counts only)."""
+    from peerdesk.services import audit_protection
+    from peerdesk.storage import anchors, office
+
+    with db.session() as s:
+        status = audit_protection.quick_status(s, db)
+        office_id = office.office_id(s.connection())
+    return {
+        "office_id": office_id,
+        "audit_triggers_missing": status.missing_triggers,
+        "anchors_checked": len(status.anchors),
+        "anchors_truncated": status.count(anchors.TRUNCATED),
+        "anchors_rewritten": status.count(anchors.REWRITTEN),
+        "anchors_invalid": status.count(anchors.INVALID),
+    }
+
+
+def _protection_lines(info: dict) -> list[str]:
+    lines = []
+    if info["audit_triggers_missing"]:
+        lines.append(t("cli.info.triggers_missing", names=", ".join(info["audit_triggers_missing"])))
+    else:
+        lines.append(t("cli.info.triggers_ok"))
+    bad = info["anchors_truncated"] + info["anchors_rewritten"] + info["anchors_invalid"]
+    if bad:
+        lines.append(t("cli.info.anchors_mismatch", n=bad))
+    elif info["anchors_checked"]:
+        lines.append(t("cli.info.anchors_ok", n=info["anchors_checked"]))
+    else:
+        lines.append(t("cli.info.anchors_none"))
+    return lines
 
 
 def cmd_db_upgrade(args) -> int:
@@ -271,36 +317,85 @@ def cmd_backup(args) -> int:
 def cmd_restore(args) -> int:
     from pathlib import Path
 
-    from peerdesk.storage.backup import restore_postgresql, restore_sqlite
+    from peerdesk.storage.restoring import restore
 
     opened = _open(check_schema=False)
     db = opened.db
-    _require_admin(_login(db, args))
-    db.dispose()
-    if db.target.is_sqlite:
-        safety = restore_sqlite(Path(args.file), db.key, Path(db.target.path))
-        if safety:
-            print(t("cli.restore.safety", path=str(safety)))
-    else:
-        restore_postgresql(db.engine.url.render_as_string(hide_password=False), Path(args.file))
+    actor = _login(db, args)
+    _require_admin(actor)
+    result = restore(db, Path(args.file), actor, other_office=args.other_office)
+    if result.safety:
+        print(t("cli.restore.safety", path=str(result.safety)))
     print(t("cli.restore.done", path=args.file))
+    if result.other_office:
+        print(t("cli.restore.other_office_done"))
+    print(t("cli.restore.dropped", n=result.dropped))
     return 0
 
 
 def cmd_audit_verify(args) -> int:
-    from peerdesk.services import audit
-    from peerdesk.services.access import A, authorize_any
+    """The chain, then the append-only triggers, then every anchor found: one line each, and an exit code
+    per kind of damage (services/audit_protection.py)."""
+    from pathlib import Path
 
+    from peerdesk.services import audit_protection
+    from peerdesk.storage import anchors
+
+    for name in args.anchor or ():
+        if not Path(name).is_file():
+            from peerdesk.errors import ValidationError
+
+            raise ValidationError("error.anchor_file_missing", path=name)
     db = _open(allow_upgrade=False).db
     actor = _login(db, args)
     with db.session(actor) as s:
-        authorize_any(s, {A})
-        result = audit.verify(s)
-    if result.ok:
-        print(t("cli.audit.ok", n=result.checked))
-        return 0
-    print(f"peerdesk: {t('cli.audit.broken', id=result.broken_at, n=result.checked)}", file=sys.stderr)
-    return 4
+        report = audit_protection.check(s, db, [Path(a) for a in args.anchor or ()], args.code or ())
+    if report.chain.ok:
+        print(t("cli.audit.ok", n=report.chain.checked))
+    else:
+        print(f"peerdesk: {t('cli.audit.broken', id=report.chain.broken_at, n=report.chain.checked)}", file=sys.stderr)
+    if report.missing_triggers:
+        print(f"peerdesk: {t('cli.audit.triggers_missing', names=', '.join(report.missing_triggers))}", file=sys.stderr)
+    for verdict, key in ((anchors.REWRITTEN, "cli.audit.rewritten"), (anchors.TRUNCATED, "cli.audit.truncated"),
+                         (anchors.INVALID, "cli.audit.anchor_invalid")):
+        first = report.first(verdict)
+        if first is None:
+            continue
+        a = first.anchor
+        if a is None:  # a code from paper, or a line that is not an anchor
+            text = t(f"{key}.code") if first.source == "code" and verdict != anchors.INVALID else t("cli.audit.anchor_unreadable", source=first.source)
+        else:
+            text = t(key, source=first.source, at=_local(a.at), id=a.last_id, n=report.count(verdict))
+        print(f"peerdesk: {text}", file=sys.stderr)
+    compared = [a for a in report.anchors if a.verdict == anchors.OK]
+    if compared:
+        print(t("cli.audit.anchors_ok", n=len(compared)))
+    elif not report.anchors:
+        print(t("cli.audit.no_anchors"))
+    if report.count(anchors.RESTORED):
+        print(t("cli.audit.anchors_restored", n=report.count(anchors.RESTORED)))
+    return report.exit_code
+
+
+def _local(utc_text: str) -> str:
+    import datetime as dt
+
+    at = dt.datetime.fromisoformat(utc_text).replace(tzinfo=dt.timezone.utc).astimezone()
+    return at.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def cmd_audit_anchor(args) -> int:
+    """Sign the audit trail's state now: a line in the anchors file, and with --code a short code for paper."""
+    from peerdesk.storage import anchors
+
+    db = _open(allow_upgrade=False).db
+    actor = _login(db, args)
+    _require_admin(actor)
+    anchor = anchors.write_anchor(db, "manual")
+    print(t("cli.audit.anchor.done", n=anchor.count, path=str(anchors.anchors_file(db.target))))
+    if args.code:
+        print(t("cli.audit.anchor.code", code=anchors.code(anchor, anchors.anchor_key(db))))
+    return 0
 
 
 def cmd_audit_export(args) -> int:
@@ -639,10 +734,17 @@ def build_parser() -> argparse.ArgumentParser:
     backup.set_defaults(func=cmd_backup)
     restore = sub.add_parser("restore", help=t("cli.restore.help"))
     restore.add_argument("file")
+    restore.add_argument("--other-office", action="store_true", help=t("cli.restore.other_office.help"))
     restore.set_defaults(func=cmd_restore)
     aud = sub.add_parser("audit", help=t("cli.audit.help"))
     audsub = aud.add_subparsers(dest="audit_command", required=True)
-    audsub.add_parser("verify", help=t("cli.audit.verify.help")).set_defaults(func=cmd_audit_verify)
+    ver = audsub.add_parser("verify", help=t("cli.audit.verify.help"))
+    ver.add_argument("--anchor", action="append", metavar="FILE", help=t("cli.audit.anchor_file.help"))
+    ver.add_argument("--code", action="append", metavar="CODE", help=t("cli.audit.code.help"))
+    ver.set_defaults(func=cmd_audit_verify)
+    anc = audsub.add_parser("anchor", help=t("cli.audit.anchor.help"))
+    anc.add_argument("--code", action="store_true", help=t("cli.audit.anchor.code.help"))
+    anc.set_defaults(func=cmd_audit_anchor)
     exp = audsub.add_parser("export", help=t("cli.audit.export.help"))
     exp.add_argument("-o", "--output", help=t("cli.output.help"))
     exp.add_argument("--action")
@@ -767,14 +869,23 @@ def _interrupt_on_sigterm() -> None:
         pass
 
 
+_NO_ANCHOR = {"db", "alerts", "restore"}  # read-only, or (restore) anchors itself
+
+
+def _anchor_at_close() -> None:
+    """A command that wrote to the audit trail ends by anchoring it (cheap: a few indexed reads, one line)."""
+    from peerdesk.storage.anchors import write_quietly
+
+    for db in _OPENED:
+        write_quietly(db, "cli")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0].startswith("--exit-when") or argv[0] == "gui":
         from peerdesk.ui.app import run
 
         return run(sys.argv[:1] + [a for a in argv if a != "gui"])
-    from peerdesk.errors import PeerDeskError
-
     args = build_parser().parse_args(argv)
     if not getattr(args, "func", None):
         build_parser().print_help()
@@ -782,7 +893,20 @@ def main(argv: list[str] | None = None) -> int:
     _clean_leftovers()
     _interrupt_on_sigterm()
     try:
+        return _run(args)
+    finally:
+        for db in _OPENED:
+            db.dispose()
+        _OPENED.clear()
+
+
+def _run(args) -> int:
+    from peerdesk.errors import PeerDeskError
+
+    try:
         code = args.func(args)
+        if code == 0 and args.command not in _NO_ANCHOR:
+            _anchor_at_close()
         sys.stdout.flush()  # a closed pipe shows here, inside the try, not in the interpreter's shutdown
         return code
     except BrokenPipeError:

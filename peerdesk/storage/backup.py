@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
@@ -40,23 +41,24 @@ def backup_sqlite(source: Path, key: DatabaseKey, dest: Path) -> Path:
 def _backup_from(src, key: DatabaseKey, fmt: CipherFormat, dest: Path) -> Path:
     from sqlcipher3 import dbapi2 as sqlcipher
 
+    from peerdesk.storage.partial import writing
+
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".partial")
-    if tmp.exists():
-        tmp.unlink()
-    dst = connect(tmp, key, fmt)  # a page copy keeps the source's format
-    try:
-        src.backup(dst)
-        dst.execute("PRAGMA journal_mode = DELETE").fetchall()  # a backup is one self-contained file
-        ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
-        if ok != "ok":
-            raise StorageError("error.backup_failed")
-    except sqlcipher.Error:
-        raise StorageError("error.backup_failed") from None
-    finally:
-        dst.close()
-    _fsync(tmp)
-    os.replace(tmp, dest)
+    with writing(dest.with_name(dest.name + ".partial")) as tmp:
+        dst = connect(tmp, key, fmt)  # a page copy keeps the source's format
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE").fetchall()  # a backup is one self-contained file
+            ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
+            if ok != "ok":
+                raise StorageError("error.backup_failed")
+        except sqlcipher.Error:
+            raise StorageError("error.backup_failed") from None
+        finally:
+            dst.close()
+        _fsync(tmp)
+        os.replace(tmp, dest)
+    _fsync_dir(dest.parent)
     return dest
 
 
@@ -166,15 +168,40 @@ def _libpq(url: str) -> tuple[str, dict]:
     return uri, env
 
 
+def _dies_with_us():
+    """For pg_dump/pg_restore: on Linux, the child is killed when PeerDesk dies (even by SIGKILL), so a
+    restore cannot go on replacing the database unseen, after the process that would audit it is gone."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return None
+
+    def preexec() -> None:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+
+    return preexec
+
+
 def backup_postgresql(url: str, dest: Path) -> Path:
     """A custom-format pg_dump of the whole database."""
     pg_dump = shutil.which("pg_dump")
     if not pg_dump:
         raise StorageError("error.pg_dump_missing")
+    from peerdesk.storage.partial import writing
+
     uri, env = _libpq(url)
-    result = subprocess.run([pg_dump, "-Fc", "-f", str(dest), "-d", uri], env=env, capture_output=True, timeout=3600)
-    if result.returncode != 0:
-        raise StorageError("error.backup_failed")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with writing(dest.with_name(dest.name + ".partial")) as tmp:  # never a half-written dump under the real name
+        result = subprocess.run([pg_dump, "-Fc", "-f", str(tmp), "-d", uri], env=env, capture_output=True, timeout=3600,
+                                preexec_fn=_dies_with_us())
+        if result.returncode != 0:
+            raise StorageError("error.backup_failed")
+        _fsync(tmp)
+        os.replace(tmp, dest)
+    _fsync_dir(dest.parent)
     return dest
 
 
@@ -194,6 +221,7 @@ def scheduled_backup(db: Database, interval_hours: float = 24, keep: int = 14, f
     scheduled = sorted(folder.glob("peerdesk-*-scheduled.db"), key=lambda p: p.stat().st_mtime)
     made = None
     if not scheduled or now - dt.datetime.fromtimestamp(scheduled[-1].stat().st_mtime) >= dt.timedelta(hours=interval_hours):
+        anchor_for_backup(db)
         made = backup_sqlite(Path(db.target.path), db.key, folder / f"peerdesk-{_stamp()}-scheduled.db")
         scheduled.append(made)
     for old in scheduled[: max(len(scheduled) - keep, 0)]:
@@ -201,11 +229,96 @@ def scheduled_backup(db: Database, interval_hours: float = 24, keep: int = 14, f
     return made
 
 
+def clean_leftovers(db: Database) -> list[Path]:
+    """Remove what killed backups and restores left behind (never a file a running one still writes)."""
+    from peerdesk.storage.partial import clean_stale
+
+    also = (Path(str(db.target.path) + ".restoring"),) if db.target.is_sqlite else ()
+    return clean_stale((backups_dir(),), also)
+
+
+def anchor_for_backup(db: Database):
+    """Sign the audit trail's state and keep it in the database (so the backup carries it) and beside it.
+    A database from before migration 0008 has nowhere to keep it: then None."""
+    from peerdesk.storage import anchors, office
+
+    try:
+        key = anchors.anchor_key(db)
+        with db.engine.begin() as conn:
+            if not office.has_meta(conn):
+                return None
+            anchor = anchors.take(conn, key, "backup")
+            office.write(conn, office.BACKUP_ANCHOR, json.loads(anchor.to_json()))
+        anchors.append(anchors.anchors_file(db.target), anchor)
+        return anchor
+    except Exception:  # a read-only database or folder: the backup itself still matters more
+        return None
+
+
 def backup_now(db: Database, dest: Path | None = None) -> Path:
     folder = backups_dir()
+    clean_leftovers(db)
+    anchor_for_backup(db)
     if db.target.is_sqlite:
         return backup_sqlite(Path(db.target.path), db.key, dest or folder / f"peerdesk-{_stamp()}.db")
     return backup_postgresql(db.engine.url.render_as_string(hide_password=False), dest or folder / f"peerdesk-{_stamp()}.pgdump")
+
+
+def is_backup_file(path: Path) -> bool:
+    """A PeerDesk backup (an encrypted SQLite file or a pg_dump archive), not an anchors file."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return False
+    return head.startswith(b"PGDMP") or (len(head) == 16 and not head.lstrip().startswith((b"{", b"[")))
+
+
+def _pgdump_meta(path: Path) -> dict:
+    """office_meta as it is inside a pg_dump archive (pg_restore writes just that table's rows)."""
+    pg_restore = shutil.which("pg_restore")
+    if not pg_restore:
+        raise StorageError("error.pg_dump_missing")
+    result = subprocess.run([pg_restore, "--data-only", "--table=office_meta", "-f", "-", str(path)],
+                            capture_output=True, timeout=600)
+    if result.returncode != 0:
+        raise StorageError("error.backup_damaged")
+    meta, inside = {}, False
+    for line in result.stdout.decode("utf-8", "replace").splitlines():
+        if line.startswith("COPY ") and "office_meta" in line:
+            inside = True
+        elif inside and line == "\\.":
+            inside = False
+        elif inside and "\t" in line:
+            key, value = line.split("\t", 1)
+            meta[key] = json.loads(value.replace("\\\\", "\\"))
+    return meta
+
+
+def backup_meta(path: Path, db: Database) -> dict:
+    """The backup's office id and the anchor it carries (empty for a backup from before 0008)."""
+    from peerdesk.storage import office
+
+    path = Path(path)
+    if not path.is_file():
+        raise StorageError("error.backup_missing", path=str(path))
+    if not db.target.is_sqlite:
+        return _pgdump_meta(path)
+    try:
+        conn, _ = unlock(path, db.key)
+    except StorageError:
+        raise StorageError("error.backup_wrong_key") from None
+    try:
+        return {k: office.read_sqlite_file(conn, k) for k in (office.OFFICE_ID, office.BACKUP_ANCHOR)}
+    finally:
+        conn.close()
+
+
+def backup_anchor(path: Path, db: Database):
+    from peerdesk.storage import anchors, office
+
+    data = backup_meta(path, db).get(office.BACKUP_ANCHOR)
+    return anchors.Anchor.from_json(json.dumps(data)) if data else None
 
 
 def check_sqlite_backup(path: Path, key: DatabaseKey) -> str | None:
@@ -233,12 +346,14 @@ def check_sqlite_backup(path: Path, key: DatabaseKey) -> str | None:
         conn.close()
 
 
-def restore_sqlite(backup: Path, key: DatabaseKey, target: Path) -> Path | None:
+def restore_sqlite(backup: Path, key: DatabaseKey, target: Path, revision: str | None = None) -> Path | None:
     """Replace the database at `target` with a checked backup. The current database is backed up
-    first (returned), so a restore can itself be undone. PeerDesk must not be running."""
+    first (returned), so a restore can itself be undone. The copy goes page by page under SQLite's own
+    locking, in one transaction: another connection sees the old database or the restored one.
+    `revision`: the backup's, when the caller has just checked it (storage/restoring.py)."""
     from peerdesk.storage.schema import KNOWN_REVISIONS
 
-    revision = check_sqlite_backup(backup, key)
+    revision = revision or check_sqlite_backup(backup, key)
     if revision not in KNOWN_REVISIONS:
         raise StorageError("error.schema_newer", revision=revision, ours=KNOWN_REVISIONS[-1])
     safety = None
@@ -271,5 +386,5 @@ def restore_postgresql(url: str, dump: Path) -> None:
         raise StorageError("error.backup_missing", path=str(dump))
     uri, env = _libpq(url)
     args = [pg_restore, "--clean", "--if-exists", "--single-transaction", "--no-owner", "-d", uri, str(dump)]
-    if subprocess.run(args, env=env, capture_output=True, timeout=3600).returncode != 0:
+    if subprocess.run(args, env=env, capture_output=True, timeout=3600, preexec_fn=_dies_with_us()).returncode != 0:
         raise StorageError("error.restore_failed")

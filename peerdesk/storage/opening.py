@@ -84,10 +84,12 @@ def open_current(
         if not check_schema:
             return Opened(db, "unchecked", None)
         try:
-            return Opened(db, ensure_schema(db, allow_upgrade=allow_upgrade), None)
+            opened = Opened(db, ensure_schema(db, allow_upgrade=allow_upgrade), None)
         except Exception:
             db.dispose()
             raise
+        _tidy(db)
+        return opened
     path = Path(target.path)
     new = not path.exists()
     if new and not create:
@@ -111,7 +113,25 @@ def open_current(
             _discard_new(path)
         raise
     recovery = key.recovery_text() if new and source == "keyring" else ""
+    if not new:
+        _tidy(db)
     return Opened(db, schema, source, recovery)
+
+
+def _tidy(db: Database) -> None:
+    """At each start: remove what a killed backup or restore left behind, and record a restore that was
+    cut short before its audit entry. Never in the way of opening: it is tried again next time."""
+    from peerdesk.storage.backup import clean_leftovers
+    from peerdesk.storage.restoring import finish_pending
+
+    try:
+        clean_leftovers(db)
+    except OSError:
+        pass
+    try:
+        finish_pending(db)
+    except Exception:  # e.g. a read-only database: the note stays for the next start
+        pass
 
 
 def _upgrade_cipher_format(db: Database, key: DatabaseKey) -> Database:

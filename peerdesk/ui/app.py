@@ -266,6 +266,9 @@ def run(argv: list[str]) -> int:
     if window.ops is not None:  # leaving (--exit-when-ready): drop queued loads, let a running job finish
         window.ops.pool.clear()
         window.ops.wait()
+        from peerdesk.storage.anchors import write_quietly
+
+        write_quietly(window.ops.db, "close")  # the audit trail's state at the close, kept outside the database
     if exit_when_painted or exit_when_ready:
         _end_timing_run(window, code)
     return code

@@ -138,6 +138,9 @@ class MainWindow(QMainWindow):
         if ops is not None:
             ops.pool.clear()
             ops.wait()
+            from peerdesk.storage.anchors import write_quietly
+
+            write_quietly(ops.db, "close")  # the user's session ends: the audit trail's state, kept outside
             try:
                 ops.data_changed.disconnect()
             except (RuntimeError, TypeError):

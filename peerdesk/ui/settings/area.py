@@ -60,7 +60,19 @@ class SettingsArea(QWidget):
                 self.export_all_status = QLabel(t("ui.export_all.warning"))  # said before anything is saved
                 self.export_all_status.setWordWrap(True)
                 row.addWidget(self.export_all_status, 1)
+                self.restore_button = QPushButton(t("ui.restore.button"))
+                self.restore_button.setToolTip(t("ui.restore.tip"))
+                self.restore_button.clicked.connect(lambda: self.restore_backup())
+                self.restore_confirm = None  # the open confirmation, while it is asked
+                row.addWidget(self.restore_button)
                 layout.addLayout(row)
+                # Shown only when the audit trail's protections are missing (triggers, anchors).
+                self.protection_warning = QLabel()
+                self.protection_warning.setObjectName("protection-warning")
+                self.protection_warning.setWordWrap(True)
+                self.protection_warning.setStyleSheet("color: #b00020; font-weight: bold;")
+                self.protection_warning.hide()
+                layout.addWidget(self.protection_warning)
                 from PySide6.QtWidgets import QTabWidget
 
                 from peerdesk.ui.settings.accounts_panel import AccountsPanel
@@ -153,3 +165,98 @@ class SettingsArea(QWidget):
         if getattr(self, "audit", None) is not None:
             self.audit.attach(self._ops)
             self.accounts.refresh()
+            self._check_protection()
+
+    # ------------------------------------------------------------ the audit trail's protections
+    def _check_protection(self) -> None:
+        from peerdesk.ui.operations import alive
+
+        db = self._ops.db
+
+        def work(s):
+            from peerdesk.services import audit_protection
+            from peerdesk.storage import anchors
+
+            status = audit_protection.quick_status(s, db)
+            bad = sum(status.count(v) for v in (anchors.TRUNCATED, anchors.REWRITTEN, anchors.INVALID))
+            return status.missing_triggers, bad
+
+        self._ops.query(work, alive(self, self._show_protection), alive(self, lambda exc: None))
+
+    def _show_protection(self, found) -> None:
+        missing, bad = found
+        lines = []
+        if missing:
+            lines.append(t("ui.settings.audit_unprotected", names=", ".join(missing)))
+        if bad:
+            lines.append(t("ui.settings.anchors_mismatch", n=bad))
+        self.protection_warning.setText("\n".join(lines))
+        self.protection_warning.setVisible(bool(lines))
+
+    # ------------------------------------------------------------ restore
+    def restore_backup(self, path: str | None = None) -> None:
+        """Pick a backup, check it in the background, ask (twice as plainly for another office's), restore."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, t("ui.restore.button"), "", t("ui.restore.filter"))
+        if not path:
+            return
+        from peerdesk.ui.operations import alive
+
+        db = self._ops.db
+        self.restore_button.setEnabled(False)
+
+        def checked(other: bool) -> None:
+            self.restore_button.setEnabled(True)
+            self._confirm_restore(path, other)
+
+        def failed(exc) -> None:
+            self.restore_button.setEnabled(True)
+            self._ops.failed.emit(exc)
+
+        from peerdesk.storage.restoring import is_other_office
+
+        self._ops.run(lambda: is_other_office(db, path), alive(self, checked), alive(self, failed))
+
+    def _confirm_restore(self, path: str, other: bool) -> None:
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(self)
+        box.setWindowTitle(t("ui.restore.button"))
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setText(t("ui.restore.confirm_other" if other else "ui.restore.confirm", file=Path(path).name))
+        self.restore_go = box.addButton(t("ui.restore.do_other" if other else "ui.restore.do"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # Enter alone never replaces the data
+        self.restore_confirm = box
+
+        def answered(button) -> None:
+            self.restore_confirm = None
+            if button is self.restore_go:
+                self._restore(path, other)
+
+        box.buttonClicked.connect(answered)
+        box.open()
+
+    def _restore(self, path: str, other: bool) -> None:
+        from pathlib import Path
+
+        from peerdesk.storage.restoring import restore
+        from peerdesk.ui.operations import alive
+
+        ops, window = self._ops, self.window()
+        self.restore_button.setEnabled(False)
+        self.export_all_status.setText(t("ui.restore.working"))
+
+        def done(result) -> None:
+            # The window showed the data before the restore: log out, so the next login sees the restored office.
+            window.session.log_out()
+            window.statusBar().showMessage(t("ui.restore.done", file=Path(path).name, n=result.dropped))
+
+        def failed(exc) -> None:
+            self.restore_button.setEnabled(True)
+            self.export_all_status.setText("")
+            ops.failed.emit(exc)
+
+        ops.run(lambda: restore(ops.db, path, ops.actor, other_office=other), done, alive(self, failed))

@@ -89,9 +89,11 @@ def login(db, username: str, password: str, now: dt.datetime | None = None) -> A
 
     now = _utc(now or dt.datetime.now(dt.timezone.utc))
     name = (username or "").strip().lower()
+    outcome = None
     with turn(db, f"login:{name}", timeout=LOGIN_TURN_TIMEOUT_S):
         with db.session() as s:
-            row = s.execute(select(_USERS.c.id, _USERS.c.password_hash, _USERS.c.locked_until).where(_USERS.c.username == name)).first()
+            row = s.execute(select(_USERS.c.id, _USERS.c.password_hash, _USERS.c.failed_logins, _USERS.c.locked_until)
+                            .where(_USERS.c.username == name)).first()
         locked_until = _utc(row.locked_until) if row else None
         if row is not None and locked_until and locked_until > now:
             db.write(lambda s: _refuse_locked(s, row.id))
@@ -101,7 +103,10 @@ def login(db, username: str, password: str, now: dt.datetime | None = None) -> A
             correct = False
         else:
             correct = check_password(password, row.password_hash)
-        outcome = db.write(lambda s: _settle(s, row.id if row else None, correct, now))
+        if not correct or row.failed_logins or row.locked_until:  # the counter changes: before the next turn
+            outcome = db.write(lambda s: _settle(s, row.id if row else None, correct, now))
+    if outcome is None:  # the right password and nothing to clear: the next attempt need not wait for the record
+        outcome = db.write(lambda s: _settle(s, row.id, True, now))
     if isinstance(outcome, AccessDenied):
         raise outcome
     return outcome

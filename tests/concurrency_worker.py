@@ -52,7 +52,7 @@ def _import_what_commands_need() -> None:
 
     import peerdesk.cli  # noqa: F401
     from peerdesk.services import alerts, audit, auth, listing  # noqa: F401
-    from peerdesk.storage import migrate, opening, turns  # noqa: F401
+    from peerdesk.storage import migrate, opening  # noqa: F401
 
     keyring.get_keyring()
 

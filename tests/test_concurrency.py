@@ -166,12 +166,10 @@ def test_cli_readers_wait_for_a_save_in_another_process_and_then_succeed(office)
 def test_every_connection_waits_for_its_busy_timeout(office):
     """The busy handler is installed when the connection opens (before the key is checked), and every
     pooled connection keeps it; a write transaction takes the write lock at its start."""
-    from peerdesk.storage.cipher import BUSY_TIMEOUT_S
-
     db = _open_office(office)
     try:
         with db.engine.connect() as conn:
-            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == int(BUSY_TIMEOUT_S * 1000)
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         # Two units of work at once: the second reads, then writes, while the first is saving. It waits
         # for the first to end instead of being refused at once.

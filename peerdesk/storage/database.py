@@ -26,7 +26,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from peerdesk.errors import BusyError, StorageError
+from peerdesk.errors import BusyError, ConflictError, StorageError
 from peerdesk.storage.cipher import BUSY_TIMEOUT_S, CIPHER_FORMATS, CipherFormat, unlock
 from peerdesk.storage.config import DatabaseTarget
 from peerdesk.storage.driver_errors import is_busy, storage_error_from
@@ -83,12 +83,16 @@ class Database:
         with self.session(actor) as s:
             try:
                 with s.begin():
-                    if write and self.target.is_sqlite:
-                        s.connection(execution_options=WRITE_TRANSACTION)  # BEGIN IMMEDIATE, now
+                    if write:
+                        s.info["write_unit"] = True
+                        if self.target.is_sqlite:
+                            s.connection(execution_options=WRITE_TRANSACTION)  # BEGIN IMMEDIATE, now
                     yield s
             except DBAPIError as exc:
                 orig = getattr(exc, "orig", None)
                 if is_busy(orig):
+                    if not write and self.target.is_sqlite:  # a read unit that wrote after a colleague's save
+                        raise ConflictError("error.saved_meanwhile") from None
                     raise BusyError() from None
                 if orig is not None and "constraint" not in str(orig).lower():
                     raise storage_error_from(orig, self.target.describe()) from None

@@ -241,9 +241,11 @@ def cmd_list(args) -> int:
     actor = _login(db, args)
     from peerdesk.services import audit
 
-    with db.begin(actor) as s:
+    # Read without the write lock (a long list must not hold up a colleague's save), then record the
+    # export in its own short write, before anything is shown.
+    with db.session(actor) as s:
         rows = list_rows(s, args.kind)
-        audit.record(s, "export", None, None, {"kind": args.kind, "rows": len(rows)})
+    db.write(lambda s: audit.record(s, "export", None, None, {"kind": args.kind, "rows": len(rows)}), actor)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0

@@ -67,14 +67,19 @@ def cmd_delete(args) -> int:
 
     from peerdesk.services import supervision
 
-    with _session(args, write=True) as s:
+    from peerdesk.cli import _login, _open
+
+    db = _open(allow_upgrade=False).db
+    actor = _login(db, args)
+    with db.session(actor) as s:  # asking holds no lock: the version check below catches a change meanwhile
         info = supervision.session_info(s, args.session_id)
-        kind = t(f"ui.today.session.form.{info.form}")
-        if not args.yes and sys.stdin.isatty():
-            question = t("ui.supervision.delete.confirm", date=info.held_on.isoformat(), form=kind, names=", ".join(info.participants))
-            if input(f"{question} [y/N] ").strip().lower() not in ("y", "yes", "j", "ja"):
-                print(t("cli.supervision.delete.kept"))
-                return 1
+    kind = t(f"ui.today.session.form.{info.form}")
+    if not args.yes and sys.stdin.isatty():
+        question = t("ui.supervision.delete.confirm", date=info.held_on.isoformat(), form=kind, names=", ".join(info.participants))
+        if input(f"{question} [y/N] ").strip().lower() not in ("y", "yes", "j", "ja"):
+            print(t("cli.supervision.delete.kept"))
+            return 1
+    with db.begin(actor) as s:
         supervision.delete_session(s, info.id, info.version)
     print(t("ui.supervision.deleted", date=info.held_on.isoformat(), form=kind))
     return 0

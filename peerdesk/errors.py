@@ -59,5 +59,13 @@ class StorageError(PeerDeskError):
     """The database cannot be opened or written: wrong key, newer schema, disk full …"""
 
 
+class BusyError(StorageError):
+    """Another process held the database (SQLite's lock, a PostgreSQL deadlock) for longer than we wait.
+    Nothing was saved; unlike a ConflictError, no colleague changed this record — trying again works."""
+
+    def __init__(self, key: str = "error.busy", /, **params: object) -> None:
+        super().__init__(key, **params)
+
+
 class AccessDenied(PeerDeskError):
     pass

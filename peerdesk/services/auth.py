@@ -1,11 +1,14 @@
-"""Logging in: password check, growing delay after repeated failures, audit of every attempt."""
+"""Logging in: password check, growing delay after repeated failures, audit of every attempt.
+
+The delay holds against parallel attempts too (several windows, scripts or an attacker at once):
+see `login`."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from peerdesk.errors import AccessDenied, ValidationError
@@ -16,6 +19,10 @@ from peerdesk.services.accounts import MIN_PASSWORD, check_password, hash_passwo
 
 FREE_ATTEMPTS = 3  # then 30 s, 60 s, 120 s … up to 15 minutes between tries
 MAX_DELAY = dt.timedelta(minutes=15)
+_USERS = User.__table__
+# Parallel logins as one user wait for each other's password check (~50 ms each, more on a busy
+# machine); ten scripts at once must all get in, so the wait is allowed to be long.
+LOGIN_TURN_TIMEOUT_S = 60.0
 
 
 @functools.cache
@@ -37,41 +44,72 @@ def lockout_delay(failures: int) -> dt.timedelta:
     return min(dt.timedelta(seconds=30 * 2 ** (failures - FREE_ATTEMPTS)), MAX_DELAY)
 
 
+def _refuse_locked(s: Session, user_id: int) -> None:
+    audit.record(s, "login_refused_locked", "app_user", user_id)
+
+
+def _settle(s: Session, user_id: int | None, correct: bool, now: dt.datetime) -> Actor | AccessDenied:
+    """Record a checked attempt; the outcome is returned rather than raised, so that it commits either way.
+
+    The counter is changed with plain UPDATEs (one UPDATE … RETURNING for a failure), not through the
+    ORM, so it never collides with another writer's version (StaleDataError) nor makes an
+    administrator's open account form stale."""
+    if not correct:
+        if user_id is not None:
+            failures = s.execute(
+                update(_USERS).where(_USERS.c.id == user_id)
+                .values(failed_logins=func.coalesce(_USERS.c.failed_logins, 0) + 1).returning(_USERS.c.failed_logins)
+            ).scalar_one()
+            delay = lockout_delay(failures)
+            s.execute(update(_USERS).where(_USERS.c.id == user_id).values(locked_until=now + delay if delay else None))
+        audit.record(s, "login_failed", "app_user", user_id)
+        return AccessDenied("error.login_failed")
+    user = s.get(User, user_id)
+    if not user.active:  # told only to someone who knows the password
+        audit.record(s, "login_refused_inactive", "app_user", user.id)
+        return AccessDenied("error.account_inactive")
+    if user.failed_logins or user.locked_until:
+        s.execute(update(_USERS).where(_USERS.c.id == user.id).values(failed_logins=0, locked_until=None))
+    actor = Actor(user.id, user.username, frozenset(r.role for r in user.roles), bool(user.must_change_password))
+    s.info["actor"] = actor
+    audit.record(s, "login", "app_user", user.id)
+    return actor
+
+
 def login(db, username: str, password: str, now: dt.datetime | None = None) -> Actor:
     """The Actor for a correct user name and password; AccessDenied otherwise.
 
-    The failure counter and the audit entry are committed even when the login fails."""
+    The failure counter and the audit entry are committed even when the login fails. Attempts on one
+    user name take turns across threads and processes (storage.turns): each reads the counter, checks
+    the password and records the outcome before the next begins. However many arrive at once, the
+    FREE_ATTEMPTS-th failure sets the lockout and every later attempt finds it, so no more passwords
+    are checked than the policy allows. The password check holds no database lock: only the two short
+    transactions do, so a colleague's save does not wait for it."""
+    from peerdesk.storage.turns import turn
+
     now = _utc(now or dt.datetime.now(dt.timezone.utc))
-    error: AccessDenied | None = None
-    actor = None
-    with db.begin() as s:
-        user = s.scalar(select(User).where(User.username == (username or "").strip().lower()))
-        locked_until = _utc(user.locked_until) if user else None
-        if user is not None and locked_until and locked_until > now:
-            seconds = int((locked_until - now).total_seconds()) + 1
-            audit.record(s, "login_refused_locked", "app_user", user.id)
-            error = AccessDenied("error.login_locked", n=seconds)
-        elif user is None or not check_password(password, user.password_hash):
-            if user is None:
-                check_password(password, _dummy_hash())  # same time whether or not the name exists
-            else:
-                user.failed_logins = (user.failed_logins or 0) + 1
-                delay = lockout_delay(user.failed_logins)
-                user.locked_until = now + delay if delay else None
-            audit.record(s, "login_failed", "app_user", user.id if user else None)
-            error = AccessDenied("error.login_failed")
-        elif not user.active:  # told only to someone who knows the password
-            audit.record(s, "login_refused_inactive", "app_user", user.id)
-            error = AccessDenied("error.account_inactive")
+    name = (username or "").strip().lower()
+    outcome = None
+    with turn(db, f"login:{name}", timeout=LOGIN_TURN_TIMEOUT_S):
+        with db.session() as s:
+            row = s.execute(select(_USERS.c.id, _USERS.c.password_hash, _USERS.c.failed_logins, _USERS.c.locked_until)
+                            .where(_USERS.c.username == name)).first()
+        locked_until = _utc(row.locked_until) if row else None
+        if row is not None and locked_until and locked_until > now:
+            db.write(lambda s: _refuse_locked(s, row.id))
+            raise AccessDenied("error.login_locked", n=int((locked_until - now).total_seconds()) + 1)
+        if row is None:
+            check_password(password, _dummy_hash())  # same time whether or not the name exists
+            correct = False
         else:
-            if user.failed_logins or user.locked_until:
-                user.failed_logins, user.locked_until = 0, None
-            actor = Actor(user.id, user.username, frozenset(r.role for r in user.roles), bool(user.must_change_password))
-            s.info["actor"] = actor
-            audit.record(s, "login", "app_user", user.id)
-    if error is not None:
-        raise error
-    return actor
+            correct = check_password(password, row.password_hash)
+        if not correct or row.failed_logins or row.locked_until:  # the counter changes: before the next turn
+            outcome = db.write(lambda s: _settle(s, row.id if row else None, correct, now))
+    if outcome is None:  # the right password and nothing to clear: the next attempt need not wait for the record
+        outcome = db.write(lambda s: _settle(s, row.id, True, now))
+    if isinstance(outcome, AccessDenied):
+        raise outcome
+    return outcome
 
 
 @operation(A, C, S, E)

@@ -138,19 +138,27 @@ def flush(s: Session) -> None:
     except IntegrityError as exc:
         raise integrity_error(exc) from None
     except OperationalError as exc:
-        raise operational_error(exc) from None
+        raise operational_error(exc, s) from None
 
 
-def operational_error(exc: OperationalError):
+def operational_error(exc: OperationalError, s: Session | None = None):
     """Busy, full or read-only storage as a readable error; nothing of the driver's text is shown."""
     from peerdesk.errors import StorageError
+
+    from peerdesk.errors import BusyError
+    from peerdesk.storage.driver_errors import is_busy
 
     text = str(exc.orig).lower()
     if "full" in text:
         return StorageError("error.disk_full", where="")
-    if "locked" in text or "busy" in text:
-        # SQLite refuses to write on a snapshot a colleague's commit has overtaken.
-        return ConflictError("error.busy")
+    if is_busy(exc.orig):
+        if s is not None and not s.info.get("write_unit") and s.get_bind().dialect.name == "sqlite":
+            # A read transaction that then writes: SQLite refuses at once when a colleague's save
+            # overtook what it read (write units avoid this by beginning IMMEDIATE).
+            return ConflictError("error.saved_meanwhile")
+        # Another process kept the database past the busy timeout (or a PostgreSQL deadlock): nothing
+        # was saved and no colleague changed this record, so Database.write may run the unit again.
+        return BusyError()
     if "readonly" in text or "read-only" in text:
         return StorageError("error.read_only", where="")
     return StorageError("error.cannot_save")

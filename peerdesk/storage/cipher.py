@@ -38,10 +38,19 @@ CIPHER_FORMAT = CipherFormat("sqlcipher4-hmac-sha256", (*LEGACY_CIPHER_FORMAT.se
 CIPHER_FORMATS = (CIPHER_FORMAT, LEGACY_CIPHER_FORMAT)  # tried in this order; a new file gets the first
 
 
+# How long a connection waits for another process's lock (a colleague's save, a checkpoint, an upgrade)
+# before it gives up with "database is locked". sqlcipher3 installs SQLite's busy handler at open from
+# `timeout`, so it is active for the very first read: the key check below, not only after the pragmas.
+BUSY_TIMEOUT_S = 10.0
+
+
 def connect(path: Path, key: DatabaseKey, fmt: CipherFormat = CIPHER_FORMAT, **kwargs):
-    """A sqlcipher3 connection keyed for `fmt`. Not checked yet: the first read fails on a wrong key or format."""
+    """A sqlcipher3 connection keyed for `fmt`. Not checked yet: the first read fails on a wrong key or format.
+
+    It waits up to BUSY_TIMEOUT_S for a lock unless the caller says otherwise (`timeout=0`: fail at once)."""
     from sqlcipher3 import dbapi2 as sqlcipher
 
+    kwargs.setdefault("timeout", BUSY_TIMEOUT_S)
     conn = sqlcipher.connect(str(path), **kwargs)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE").fetchall()  # no SQLCipher chatter on stderr

@@ -4,12 +4,30 @@ Kept apart from storage.database, so the lightweight cipher module can use it wi
 
 from __future__ import annotations
 
-from peerdesk.errors import StorageError
+from peerdesk.errors import BusyError, StorageError
+
+
+# PostgreSQL's "try the transaction again" states: serialization_failure, deadlock_detected.
+_PG_RETRY_STATES = {"40001", "40P01"}
+
+
+def is_busy(exc: BaseException | None) -> bool:
+    """A driver error that says "another transaction is in the way, try again", not "this is wrong":
+    SQLite's busy/locked after its busy timeout ran out, a PostgreSQL deadlock or serialization failure.
+    Nothing of such a transaction was saved, so the whole unit of work may be run again."""
+    if exc is None:
+        return False
+    if getattr(exc, "sqlstate", None) in _PG_RETRY_STATES or getattr(exc, "pgcode", None) in _PG_RETRY_STATES:
+        return True
+    msg = str(exc).lower()
+    return "database is locked" in msg or "database table is locked" in msg or "database is busy" in msg
 
 
 def storage_error_from(exc: Exception, where: str) -> StorageError:
     """A readable message for a low-level database error; the driver text may hold data, so it is not shown."""
     msg = str(exc).lower()
+    if is_busy(exc):  # still locked by another process after the busy timeout (a restore, an upgrade, a long save)
+        return BusyError("error.database_busy_open", where=where)
     if "database or disk is full" in msg or "disk is full" in msg or "no space" in msg:
         return StorageError("error.disk_full", where=where)
     if "readonly" in msg or "read-only" in msg or "permission denied" in msg or "unable to open" in msg:

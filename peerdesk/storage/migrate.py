@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 
 from peerdesk.errors import StorageError
-from peerdesk.storage.database import Database
+from peerdesk.storage.database import WRITE_TRANSACTION, Database
 from peerdesk.storage.schema import HEAD_REVISION, KNOWN_REVISIONS
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -65,8 +65,10 @@ def _alembic_config(connection):
 def upgrade_to(db: Database, revision: str = "head") -> None:
     from alembic import command
 
-    with db.engine.begin() as conn:
-        command.upgrade(_alembic_config(conn), revision)
+    with db.engine.connect() as conn:
+        conn.execution_options(**WRITE_TRANSACTION)  # SQLite: BEGIN IMMEDIATE, waiting for other writers
+        with conn.begin():
+            command.upgrade(_alembic_config(conn), revision)
 
 
 def script_heads() -> list[str]:

@@ -150,7 +150,7 @@ def _discard_new(path: Path) -> None:
     from peerdesk.storage.keys import delete_key_from_keyring
 
     delete_key_from_keyring(path)
-    for suffix in ("", "-wal", "-shm", "-journal"):
+    for suffix in ("", "-wal", "-shm", "-journal", "-turns"):
         p = Path(str(path) + suffix)
         if p.exists():
             p.unlink()

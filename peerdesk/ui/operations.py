@@ -2,7 +2,7 @@
 
 A slot never touches the database: it hands a function of a Session to
 `ops.query()` or `ops.mutate()`. A worker thread runs it in its own short
-Session (`with db.begin()`), and the result — plain values or dataclasses,
+Session (`db.write(fn)`: `with db.begin()`, run again if the database stayed busy), and the result — plain values or dataclasses,
 never ORM objects — comes back on the GUI thread. After a mutation,
 `data_changed` tells every screen to re-query what it shows.
 """
@@ -88,8 +88,9 @@ class Operations(QObject):
 
     def mutate(self, fn: Callable, changes: set[str], on_done: Callable | None = None, on_error: Callable | None = None) -> None:
         def work():
-            with self.db.begin(self.actor) as s:
-                return fn(s)
+            # One write unit of work: it waits its turn for the database, and is run again as a whole
+            # if another program kept the database busy past the timeout (Database.write).
+            return self.db.write(fn, self.actor)
 
         def done(result):
             if on_done:

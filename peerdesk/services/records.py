@@ -37,14 +37,40 @@ def validates(model: type) -> Callable[[Validator], Validator]:
     return register
 
 
-def overlapping(s: Session, obj: Base, *criteria) -> Base | None:
-    """Another record of obj's kind, matching `criteria`, whose start_date–end_date period overlaps obj's."""
+# A stand-in for the database while many records are checked at once (an import): `s.info[KNOWN_RECORDS]`
+# answers exists/unique/overlap questions from memory (services/known_records.py), or UNKNOWN to ask SQL.
+KNOWN_RECORDS = "known_records"
+UNKNOWN = object()
+
+
+def _known(s: Session):
+    return s.info.get(KNOWN_RECORDS)
+
+
+def exists(s: Session, model: type, record_id: int | None) -> bool:
+    """Whether a record of `model` with this id exists (a validator's reference check)."""
+    known = _known(s)
+    if known is not None:
+        answer = known.exists(model, record_id)
+        if answer is not UNKNOWN:
+            return answer
+    return record_id is not None and s.get(model, record_id) is not None
+
+
+def overlapping(s: Session, obj: Base, **scope: Any) -> Base | None:
+    """Another record of obj's kind with the same `scope` values (column=value), whose start_date–end_date
+    period overlaps obj's; the first one in the order they were saved."""
     from sqlalchemy import select
 
     from peerdesk.services.validation import periods_overlap
 
+    known = _known(s)
+    if known is not None:
+        answer = known.overlapping(obj, scope)
+        if answer is not UNKNOWN:
+            return answer
     model = type(obj)
-    q = select(model).where(*criteria)
+    q = select(model).where(*(getattr(model, k) == v for k, v in scope.items())).order_by(model.id)
     if obj.id is not None:
         q = q.where(model.id != obj.id)
     for other in s.scalars(q):
@@ -57,11 +83,15 @@ def ensure_unique(s: Session, obj: Base, field: str) -> None:
     """A readable error before the database's unique constraint would refuse the value."""
     from sqlalchemy import select
 
-    model = type(obj)
-    q = select(model.id).where(getattr(model, field) == getattr(obj, field))
-    if obj.id is not None:
-        q = q.where(model.id != obj.id)
-    if s.scalar(q.limit(1)) is not None:
+    known = _known(s)
+    taken = known.taken(type(obj), field, obj) if known is not None else UNKNOWN
+    if taken is UNKNOWN:
+        model = type(obj)
+        q = select(model.id).where(getattr(model, field) == getattr(obj, field))
+        if obj.id is not None:
+            q = q.where(model.id != obj.id)
+        taken = s.scalar(q.limit(1)) is not None
+    if taken:
         raise ValidationError("error.duplicate", field=field)
 
 
@@ -167,7 +197,8 @@ def _apply_defaults(obj: Base, given: dict[str, Any]) -> None:
             setattr(obj, attr.key, default.arg)
 
 
-def create(s: Session, model: type[M], **fields: Any) -> M:
+def build(s: Session, model: type[M], **fields: Any) -> M:
+    """A new record, checked by every rule of its kind, not yet added to the session (see `create`)."""
     from peerdesk.services.access import authorize_write
 
     authorize_write(s, model)
@@ -175,6 +206,11 @@ def create(s: Session, model: type[M], **fields: Any) -> M:
     _apply_defaults(obj, fields)
     _apply(obj, fields)
     run_validators(s, obj)
+    return obj
+
+
+def create(s: Session, model: type[M], **fields: Any) -> M:
+    obj = build(s, model, **fields)
     s.add(obj)
     flush(s)
     return obj

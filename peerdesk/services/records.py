@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from typing import Any, Callable, TypeVar
 
 from sqlalchemy import inspect as sa_inspect
@@ -96,16 +97,29 @@ def ensure_unique(s: Session, obj: Base, field: str) -> None:
 
 
 def editable_fields(model: type) -> list[str]:
-    return [c.key for c in sa_inspect(model).column_attrs if c.key not in _BOOKKEEPING]
+    return list(_editable(model))
+
+
+@functools.cache
+def _editable(model: type) -> tuple[str, ...]:
+    return tuple(c.key for c in sa_inspect(model).column_attrs if c.key not in _BOOKKEEPING)
+
+
+@functools.cache
+def _column_types(model: type, field: str) -> tuple[Any, Any, Any]:
+    """(column, python type, enum class) of a field, looked up once per model and field (imports coerce millions)."""
+    column = sa_inspect(model).columns.get(field)
+    if column is None:
+        return None, None, None
+    python_type = getattr(column.type, "python_type", None) if not hasattr(column.type, "enum_class") else None
+    return column, python_type, getattr(column.type, "enum_class", None)
 
 
 def _coerce(model: type, field: str, value: Any) -> Any:
     """Dates from ISO text and enums from their values, with readable errors."""
-    column = sa_inspect(model).columns.get(field)
+    column, python_type, enum_class = _column_types(model, field)
     if column is None or value is None:
         return value
-    python_type = getattr(column.type, "python_type", None) if not hasattr(column.type, "enum_class") else None
-    enum_class = getattr(column.type, "enum_class", None)
     if enum_class is not None and not isinstance(value, enum_class):
         try:
             return enum_class(value)
@@ -128,7 +142,7 @@ def _coerce(model: type, field: str, value: Any) -> Any:
 
 def _apply(obj: Base, fields: dict[str, Any]) -> None:
     model = type(obj)
-    allowed = set(editable_fields(model))
+    allowed = _editable(model)
     for key, value in fields.items():
         if key not in allowed:
             raise TypeError(f"{model.__name__} has no editable field {key!r}")
@@ -188,13 +202,19 @@ def operational_error(exc: OperationalError):
 
 def _apply_defaults(obj: Base, given: dict[str, Any]) -> None:
     """Column defaults apply at INSERT; validators need them before, so set them now."""
-    for attr in sa_inspect(type(obj)).column_attrs:
-        column = attr.columns[0]
-        default = column.default
-        if attr.key in given or attr.key in _BOOKKEEPING or default is None or not default.is_scalar:
-            continue
-        if getattr(obj, attr.key) is None:
-            setattr(obj, attr.key, default.arg)
+    for key, value in _scalar_defaults(type(obj)):
+        if key not in given and getattr(obj, key) is None:
+            setattr(obj, key, value)
+
+
+@functools.cache
+def _scalar_defaults(model: type) -> tuple[tuple[str, Any], ...]:
+    out = []
+    for attr in sa_inspect(model).column_attrs:
+        default = attr.columns[0].default
+        if attr.key not in _BOOKKEEPING and default is not None and default.is_scalar:
+            out.append((attr.key, default.arg))
+    return tuple(out)
 
 
 def build(s: Session, model: type[M], **fields: Any) -> M:

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from peerdesk.errors import ValidationError
 from peerdesk.models import ContractPeriod, EmploymentForm, PeerSupporter, Placement, Workplace
-from peerdesk.services.records import overlapping, validates
+from peerdesk.services.records import exists, overlapping, validates
 from peerdesk.services.validation import check_order, check_range, require
 
 
@@ -19,11 +19,11 @@ def _check_placement(s: Session, p: Placement) -> None:
     if p.intro_end is not None:
         check_order(p.start_date, p.intro_end, "intro_end")
     check_range(p.extent_percent, 1, 100, "extent_percent")
-    if s.get(PeerSupporter, p.peer_supporter_id) is None:
+    if not exists(s, PeerSupporter, p.peer_supporter_id):
         raise ValidationError("error.reference", field="peer_supporter_id")
-    if s.get(Workplace, p.workplace_id) is None:
+    if not exists(s, Workplace, p.workplace_id):
         raise ValidationError("error.reference", field="workplace_id")
-    other = overlapping(s, p, Placement.peer_supporter_id == p.peer_supporter_id, Placement.workplace_id == p.workplace_id)
+    other = overlapping(s, p, peer_supporter_id=p.peer_supporter_id, workplace_id=p.workplace_id)
     if other is not None:
         raise ValidationError("error.placement_overlap", field="start_date", start=other.start_date.isoformat())
 
@@ -38,9 +38,9 @@ def _check_contract(s: Session, c: ContractPeriod) -> None:
     if c.form == EmploymentForm.FIXED_TERM and c.end_date is None:
         raise ValidationError("error.fixed_term_needs_end", field="end_date")
     check_range(c.extent_percent, 1, 100, "extent_percent")
-    if s.get(PeerSupporter, c.peer_supporter_id) is None:
+    if not exists(s, PeerSupporter, c.peer_supporter_id):
         raise ValidationError("error.reference", field="peer_supporter_id")
-    other = overlapping(s, c, ContractPeriod.peer_supporter_id == c.peer_supporter_id)
+    other = overlapping(s, c, peer_supporter_id=c.peer_supporter_id)
     if other is not None:
         raise ValidationError(
             "error.contract_overlap",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from typing import Any, Callable, TypeVar
 
 from sqlalchemy import inspect as sa_inspect
@@ -37,14 +38,40 @@ def validates(model: type) -> Callable[[Validator], Validator]:
     return register
 
 
-def overlapping(s: Session, obj: Base, *criteria) -> Base | None:
-    """Another record of obj's kind, matching `criteria`, whose start_date–end_date period overlaps obj's."""
+# A stand-in for the database while many records are checked at once (an import): `s.info[KNOWN_RECORDS]`
+# answers exists/unique/overlap questions from memory (services/known_records.py), or UNKNOWN to ask SQL.
+KNOWN_RECORDS = "known_records"
+UNKNOWN = object()
+
+
+def _known(s: Session):
+    return s.info.get(KNOWN_RECORDS)
+
+
+def exists(s: Session, model: type, record_id: int | None) -> bool:
+    """Whether a record of `model` with this id exists (a validator's reference check)."""
+    known = _known(s)
+    if known is not None:
+        answer = known.exists(model, record_id)
+        if answer is not UNKNOWN:
+            return answer
+    return record_id is not None and s.get(model, record_id) is not None
+
+
+def overlapping(s: Session, obj: Base, **scope: Any) -> Base | None:
+    """Another record of obj's kind with the same `scope` values (column=value), whose start_date–end_date
+    period overlaps obj's; the first one in the order they were saved."""
     from sqlalchemy import select
 
     from peerdesk.services.validation import periods_overlap
 
+    known = _known(s)
+    if known is not None:
+        answer = known.overlapping(obj, scope)
+        if answer is not UNKNOWN:
+            return answer
     model = type(obj)
-    q = select(model).where(*criteria)
+    q = select(model).where(*(getattr(model, k) == v for k, v in scope.items())).order_by(model.id)
     if obj.id is not None:
         q = q.where(model.id != obj.id)
     for other in s.scalars(q):
@@ -57,25 +84,42 @@ def ensure_unique(s: Session, obj: Base, field: str) -> None:
     """A readable error before the database's unique constraint would refuse the value."""
     from sqlalchemy import select
 
-    model = type(obj)
-    q = select(model.id).where(getattr(model, field) == getattr(obj, field))
-    if obj.id is not None:
-        q = q.where(model.id != obj.id)
-    if s.scalar(q.limit(1)) is not None:
+    known = _known(s)
+    taken = known.taken(type(obj), field, obj) if known is not None else UNKNOWN
+    if taken is UNKNOWN:
+        model = type(obj)
+        q = select(model.id).where(getattr(model, field) == getattr(obj, field))
+        if obj.id is not None:
+            q = q.where(model.id != obj.id)
+        taken = s.scalar(q.limit(1)) is not None
+    if taken:
         raise ValidationError("error.duplicate", field=field)
 
 
 def editable_fields(model: type) -> list[str]:
-    return [c.key for c in sa_inspect(model).column_attrs if c.key not in _BOOKKEEPING]
+    return list(_editable(model))
+
+
+@functools.cache
+def _editable(model: type) -> tuple[str, ...]:
+    return tuple(c.key for c in sa_inspect(model).column_attrs if c.key not in _BOOKKEEPING)
+
+
+@functools.cache
+def _column_types(model: type, field: str) -> tuple[Any, Any, Any]:
+    """(column, python type, enum class) of a field, looked up once per model and field (imports coerce millions)."""
+    column = sa_inspect(model).columns.get(field)
+    if column is None:
+        return None, None, None
+    python_type = getattr(column.type, "python_type", None) if not hasattr(column.type, "enum_class") else None
+    return column, python_type, getattr(column.type, "enum_class", None)
 
 
 def _coerce(model: type, field: str, value: Any) -> Any:
     """Dates from ISO text and enums from their values, with readable errors."""
-    column = sa_inspect(model).columns.get(field)
+    column, python_type, enum_class = _column_types(model, field)
     if column is None or value is None:
         return value
-    python_type = getattr(column.type, "python_type", None) if not hasattr(column.type, "enum_class") else None
-    enum_class = getattr(column.type, "enum_class", None)
     if enum_class is not None and not isinstance(value, enum_class):
         try:
             return enum_class(value)
@@ -98,7 +142,7 @@ def _coerce(model: type, field: str, value: Any) -> Any:
 
 def _apply(obj: Base, fields: dict[str, Any]) -> None:
     model = type(obj)
-    allowed = set(editable_fields(model))
+    allowed = _editable(model)
     for key, value in fields.items():
         if key not in allowed:
             raise TypeError(f"{model.__name__} has no editable field {key!r}")
@@ -166,16 +210,23 @@ def operational_error(exc: OperationalError, s: Session | None = None):
 
 def _apply_defaults(obj: Base, given: dict[str, Any]) -> None:
     """Column defaults apply at INSERT; validators need them before, so set them now."""
-    for attr in sa_inspect(type(obj)).column_attrs:
-        column = attr.columns[0]
-        default = column.default
-        if attr.key in given or attr.key in _BOOKKEEPING or default is None or not default.is_scalar:
-            continue
-        if getattr(obj, attr.key) is None:
-            setattr(obj, attr.key, default.arg)
+    for key, value in _scalar_defaults(type(obj)):
+        if key not in given and getattr(obj, key) is None:
+            setattr(obj, key, value)
 
 
-def create(s: Session, model: type[M], **fields: Any) -> M:
+@functools.cache
+def _scalar_defaults(model: type) -> tuple[tuple[str, Any], ...]:
+    out = []
+    for attr in sa_inspect(model).column_attrs:
+        default = attr.columns[0].default
+        if attr.key not in _BOOKKEEPING and default is not None and default.is_scalar:
+            out.append((attr.key, default.arg))
+    return tuple(out)
+
+
+def build(s: Session, model: type[M], **fields: Any) -> M:
+    """A new record, checked by every rule of its kind, not yet added to the session (see `create`)."""
     from peerdesk.services.access import authorize_write
 
     authorize_write(s, model)
@@ -183,6 +234,11 @@ def create(s: Session, model: type[M], **fields: Any) -> M:
     _apply_defaults(obj, fields)
     _apply(obj, fields)
     run_validators(s, obj)
+    return obj
+
+
+def create(s: Session, model: type[M], **fields: Any) -> M:
+    obj = build(s, model, **fields)
     s.add(obj)
     flush(s)
     return obj

@@ -7,10 +7,14 @@ The steps are the wizard's and the command line's alike:
    (Swedish or English); the user may change it.
 2. `rows_from_sheet(sheet, mapping)` turns the file into `ImportRow`s (file row number + text per field).
 3. `preview(s, kind, rows)` tries every row with exactly the rules of manual entry (the same
-   `records.create` and validators) inside a savepoint that is rolled back, and reports per row
-   whether it is new, already present and unchanged, or has problems (each one listed).
+   validators, through `records.build`) and reports per row whether it is new, already present and
+   unchanged, or has problems (each one listed). Rows are judged in file order against the records
+   there and the rows accepted before them; the database is read once per table at the start (and the
+   validators' questions — does it exist, is it taken, what overlaps — are answered from memory by
+   `known_records`), so a file of 200,000 rows costs the same few queries as one of 100.
 4. `commit(s, kind, rows, skip=...)` imports every row that is not skipped — or nothing: any
-   problem raises and the caller's transaction rolls back.
+   problem raises before anything is written, and the caller's transaction rolls back. The records
+   go in by chunks of flushes, each writing its audit entries.
 
 Records already in the database are matched by a natural key (a person by personal identity
 number, else by name; a workplace or manager by name; a tenure, placement or contract by its
@@ -20,11 +24,15 @@ people, place and start date), so importing the same file twice changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 import re
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -105,6 +113,7 @@ def _name_key(first: str | None, last: str | None) -> tuple[str, str]:
     return ((first or "").strip().casefold(), (last or "").strip().casefold())
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same ward, form and status words come back on every row
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", (text or "").strip().lower())
     text = "".join(c for c in text if not unicodedata.combining(c))
@@ -220,14 +229,24 @@ def _choice(enum_cls, text: str, f: str, problems: list):
     folded = _fold(text)
     if not folded:
         return None
+    member = _choice_words(enum_cls).get(folded)
+    if member is None:
+        problems.append(ValidationError("error.invalid_choice", field=f))
+    return member
+
+
+@functools.cache
+def _choice_words(enum_cls) -> dict[str, Any]:
+    """Folded word -> member: each member's value, its Swedish and English labels and the office's own
+    words; the first member in the enum's order wins a word two of them share."""
+    out: dict[str, Any] = {}
     for member in enum_cls:
         words = {_fold(member.value), _fold(member.value.replace("_", " "))}
         words |= {_fold(catalogue(lang).get(f"ui.value.{member.value}", "")) for lang in ("sv", "en")}
         words |= {_fold(w) for w in _CHOICE_WORDS.get(member.value, ())}
-        if folded in words - {""}:
-            return member
-    problems.append(ValidationError("error.invalid_choice", field=f))
-    return None
+        for word in words - {""}:
+            out.setdefault(word, member)
+    return out
 
 
 _CHOICE_WORDS = {
@@ -245,29 +264,78 @@ _CHOICE_WORDS = {
 
 # ---------------------------------------------------------------- lookups
 class _Lookups:
-    """Names -> ids, read once per preview (and kept up to date as rows are added)."""
+    """Everything a row is matched against, read once per check with one query per table (and kept up to
+    date as rows are accepted): names -> ids, and the records already there by their natural keys."""
 
-    def __init__(self, s: Session) -> None:
+    def __init__(self, s: Session, kind: str) -> None:
         self.s = s
+        self.kind = kind
         self.workplaces = {_fold(n): i for i, n in s.execute(select(m.Workplace.id, m.Workplace.name))}
-        self.cohorts = {_fold(n): i for i, n in s.execute(select(m.Cohort.id, m.Cohort.name))}
+        # Kept referenced: the people rule's s.get(Cohort, id) finds them in the session, without a query.
+        self._cohort_objects = list(s.scalars(select(m.Cohort)))
+        self.cohorts = {_fold(c.name): c.id for c in self._cohort_objects}
         self.managers: dict[str, list[int]] = {}
-        for i, n in s.execute(select(m.Manager.id, m.Manager.name)):
+        for i, n in s.execute(select(m.Manager.id, m.Manager.name).order_by(m.Manager.id)):
             self.managers.setdefault(_fold(n), []).append(i)
         # People by name, case-insensitively in Python: SQLite's lower() leaves Å, Ä, Ö as they are.
         self.people: dict[tuple[str, str], list[int]] = {}
         for i, first, last in s.execute(select(m.PeerSupporter.id, m.PeerSupporter.first_name, m.PeerSupporter.last_name)):
             self.people.setdefault(_name_key(first, last), []).append(i)
+        self.added_people: dict[tuple[str, str], list[int]] = {}  # accepted in this check: exact spelling
+        self._pnr: dict[str, int] | None = None
+        self.records: dict[int, Any] = {}  # id (or provisional id) -> record of this kind, for comparing
+        self.by_key: dict[tuple, tuple[int, Any]] = {}  # natural key -> (order saved, record): the first one
+        self._order = 0
+        self._next_provisional = -1
+        self._load_existing()
+
+    def provisional(self) -> int:
+        """A stand-in id (negative, never a database id) for a record accepted but not saved yet."""
+        self._next_provisional -= 1
+        return self._next_provisional
+
+    def _load_existing(self) -> None:
+        model = SPECS[self.kind].model
+        columns = [getattr(model, a.key) for a in sa_inspect(model).column_attrs]
+        for row in self.s.execute(select(*columns).order_by(model.id)):
+            self._remember(row.id, row)
+
+    def _remember(self, record_id: int, record: Any) -> None:
+        self.records[record_id] = record
+        self._order += 1
+        key = {"tenures": lambda r: (r.workplace_id, r.manager_id, r.start_date),
+               "placements": lambda r: (r.peer_supporter_id, r.workplace_id, r.start_date),
+               "contracts": lambda r: (r.peer_supporter_id, r.start_date)}.get(self.kind)
+        if key is not None:
+            self.by_key.setdefault(key(record), (self._order, record))
+        if self.kind == "people" and record.personal_number:
+            self.pnr_ids().setdefault(record.personal_number, record_id)
+
+    def accepted(self, obj: Any) -> int:
+        """A row's record passed every rule: later rows see it as if it were saved."""
+        record_id = self.provisional()
+        self._remember(record_id, obj)
+        if self.kind == "people":
+            self.added_people.setdefault(((obj.first_name or "").strip(), (obj.last_name or "").strip()), []).append(record_id)
+        elif self.kind == "workplaces":
+            self.workplaces[_fold(obj.name)] = record_id
+        elif self.kind == "managers":
+            self.managers.setdefault(_fold(obj.name), []).append(record_id)
+        return record_id
+
+    def pnr_ids(self) -> dict[str, int]:
+        if self._pnr is None:
+            P = m.PeerSupporter
+            self._pnr = {pnr: i for i, pnr in self.s.execute(select(P.id, P.personal_number).where(P.personal_number.is_not(None)))}
+        return self._pnr
 
     def people_named(self, first: str, last: str) -> set[int]:
-        """Ids of people with this name: as read at the start, and any added since (exact spelling)."""
+        """Ids of people with this name: as read at the start (any case), and any accepted since (exact spelling)."""
         ids = set(self.people.get(_name_key(first, last), ()))
-        ids |= set(self.s.scalars(select(m.PeerSupporter.id).where(m.PeerSupporter.first_name == first.strip(),
-                                                                   m.PeerSupporter.last_name == last.strip())))
+        ids |= set(self.added_people.get((first.strip(), last.strip()), ()))
         return ids
 
     def person(self, values: dict[str, str], problems: list) -> int | None:
-        s = self.s
         pnr = (values.get("personal_number") or "").strip()
         if pnr:
             from peerdesk.services.validation import normalise_personal_number
@@ -277,7 +345,7 @@ class _Lookups:
             except ValidationError as exc:
                 problems.append(exc)
                 return None
-            found = s.scalar(select(m.PeerSupporter.id).where(m.PeerSupporter.personal_number == pnr))
+            found = self.pnr_ids().get(pnr)
             if found is None:
                 problems.append(ValidationError("error.import.unknown_person", field="person"))
             return found
@@ -307,7 +375,6 @@ class _Lookups:
         if found is None:
             problems.append(ValidationError("error.import.unknown_workplace", field="workplace"))
         return found
-
 
 # ---------------------------------------------------------------- per kind: fields and natural key
 def _fields(kind: str, values: dict[str, str], look: _Lookups, problems: list) -> tuple[dict[str, Any], tuple]:
@@ -383,34 +450,30 @@ def _fields(kind: str, values: dict[str, str], look: _Lookups, problems: list) -
     raise ValueError(kind)
 
 
-def _existing(s: Session, kind: str, out: dict[str, Any], look: _Lookups) -> Any | None:
-    """The record already in the database with this row's natural key, if any."""
+def _existing(kind: str, out: dict[str, Any], look: _Lookups) -> Any | None:
+    """The record already there (saved, or accepted earlier in this check) with this row's natural key, if any."""
     if kind == "people":
-        P = m.PeerSupporter
         if out.get("personal_number"):
-            return s.scalar(select(P).where(P.personal_number == out["personal_number"]))
+            found = look.pnr_ids().get(out["personal_number"])
+            return look.records.get(found) if found is not None else None
         same = look.people_named(out["first_name"] or "", out["last_name"] or "")
-        return s.get(P, same.pop()) if len(same) == 1 else None
+        return look.records.get(same.pop()) if len(same) == 1 else None
     if kind == "workplaces":
         wid = look.workplaces.get(_fold(out["name"] or ""))
-        return s.get(m.Workplace, wid) if wid else None
+        return look.records.get(wid) if wid else None
     if kind == "managers":
         ids = look.managers.get(_fold(out["name"] or ""), [])
-        return s.get(m.Manager, ids[0]) if ids else None
+        return look.records.get(ids[0]) if ids else None
     if kind == "tenures":
         ids = look.managers.get(_fold(out["_manager"] or ""), [])
         if not ids or out["workplace_id"] is None:
             return None
-        T = m.ManagerTenure
-        return s.scalar(select(T).where(T.workplace_id == out["workplace_id"], T.manager_id.in_(ids),
-                                        T.start_date == out["start_date"]))
+        found = [look.by_key[k] for k in ((out["workplace_id"], i, out["start_date"]) for i in ids) if k in look.by_key]
+        return min(found, key=lambda f: f[0])[1] if found else None
     if kind == "placements":
-        P = m.Placement
-        return s.scalar(select(P).where(P.peer_supporter_id == out["peer_supporter_id"], P.workplace_id == out["workplace_id"],
-                                        P.start_date == out["start_date"]))
+        return look.by_key.get((out["peer_supporter_id"], out["workplace_id"], out["start_date"]), (0, None))[1]
     if kind == "contracts":
-        C = m.ContractPeriod
-        return s.scalar(select(C).where(C.peer_supporter_id == out["peer_supporter_id"], C.start_date == out["start_date"]))
+        return look.by_key.get((out["peer_supporter_id"], out["start_date"]), (0, None))[1]
     return None
 
 
@@ -425,49 +488,60 @@ def _differs(obj: Any, out: dict[str, Any]) -> list[str]:
     return diff
 
 
-def _create(s: Session, kind: str, out: dict[str, Any], look: _Lookups) -> Any:
+def _build(s: Session, kind: str, out: dict[str, Any], look: _Lookups) -> list[tuple[Any, int | None]]:
+    """The row's new record(s), checked by every rule of manual entry (records.build), not saved:
+    [(record, its provisional id if later records refer to it)]."""
     spec = SPECS[kind]
     values = {k: v for k, v in out.items() if not k.startswith("_") and v is not None}
+    built: list[tuple[Any, int | None]] = []
     if kind == "tenures":
         ids = look.managers.get(_fold(out["_manager"]), [])
         if len(ids) > 1:
             raise ValidationError("error.import.ambiguous_manager", field="manager")
-        new_manager = not ids
-        if new_manager:  # a manager seen for the first time is created with the tenure
-            ids = [records.create(s, m.Manager, name=out["_manager"].strip()).id]
+        if not ids:  # a manager seen for the first time is created with the tenure
+            ids = [look.provisional()]
+            built.append((records.build(s, m.Manager, name=out["_manager"].strip()), ids[0]))
         values["manager_id"] = ids[0]
-        obj = records.create(s, spec.model, **values)
-        if new_manager:  # known from now on, once the tenure is in too (else the savepoint took both back)
+        built.append((records.build(s, spec.model, **values), None))
+        if len(built) == 2:  # known from now on, once the tenure passed too (else neither is kept)
             look.managers[_fold(out["_manager"])] = ids
-        return obj
-    obj = records.create(s, spec.model, **values)
-    if kind == "workplaces":
-        look.workplaces[_fold(obj.name)] = obj.id
-    elif kind == "managers":
-        look.managers.setdefault(_fold(obj.name), []).append(obj.id)
-    return obj
+        return built
+    return [(records.build(s, spec.model, **values), None)]
 
 
-def _try_rows(s: Session, kind: str, rows: list[ImportRow], skip: set[int], skip_bad: bool,
-              progress: Callable[[int, int], bool] | None) -> list[RowResult]:
-    look = _Lookups(s)
+@dataclass
+class _Checked:
+    results: list[RowResult]
+    accepted: list[tuple[Any, int | None]]  # the records to save, in file order, with provisional ids
+
+
+def _check_rows(s: Session, kind: str, rows: list[ImportRow], skip: set[int], skip_bad: bool,
+                progress: Callable[[int, int], bool] | None, total: int | None = None) -> _Checked:
+    """Every row judged against the records there and the rows accepted before it, in file order. The
+    database is read with a constant number of queries (the lookups, and the validators' questions
+    answered by known_records); nothing is written."""
+    from peerdesk.services import known_records
+
+    total = total or len(rows)
+    look = _Lookups(s, kind)
     seen: dict[tuple, int] = {}
-    results = []
-    for done, row in enumerate(rows, start=1):
-        if progress is not None and done % 25 == 0 and progress(done, len(rows)) is False:
-            raise PeerDeskError("error.cancelled")
-        if row.number in skip:
-            results.append(RowResult(row.number, SKIPPED))
-            continue
-        problems: list[PeerDeskError] = []
-        status = NEW
-        try:
-            with s.begin_nested():
+    results: list[RowResult] = []
+    accepted: list[tuple[Any, int | None]] = []
+    with known_records.installed(s) as known:
+        for done, row in enumerate(rows, start=1):
+            if progress is not None and done % 25 == 0 and progress(done, total) is False:
+                raise PeerDeskError("error.cancelled")
+            if row.number in skip:
+                results.append(RowResult(row.number, SKIPPED))
+                continue
+            problems: list[PeerDeskError] = []
+            status = NEW
+            try:
                 out, key = _fields(kind, row.values, look, problems)
                 if key in seen and all(part not in (None, "") for part in key):
                     problems.append(ValidationError("error.import.duplicate_in_file", row=seen[key]))
                 if not problems:
-                    existing = _existing(s, kind, out, look)
+                    existing = _existing(kind, out, look)
                     if existing is not None:
                         diff = _differs(existing, out)
                         if diff:
@@ -476,52 +550,96 @@ def _try_rows(s: Session, kind: str, rows: list[ImportRow], skip: set[int], skip
                         else:
                             status = UNCHANGED
                     else:
-                        _create(s, kind, out, look)
+                        built = _build(s, kind, out, look)
+                        for obj, provisional_id in built:
+                            known.add(obj, provisional_id)
+                        look.accepted(built[-1][0])
+                        accepted.extend(built)
                 seen.setdefault(key, row.number)
-                if problems:
-                    raise _RowFailed()
-        except _RowFailed:
-            pass
-        except PeerDeskError as exc:
-            problems.append(exc)
-        if problems:
-            if skip_bad:
-                results.append(RowResult(row.number, SKIPPED, [p.message for p in problems]))
+            except PeerDeskError as exc:
+                problems.append(exc)
+            if problems:
+                results.append(RowResult(row.number, SKIPPED if skip_bad else PROBLEM, [p.message for p in problems]))
             else:
-                results.append(RowResult(row.number, PROBLEM, [p.message for p in problems]))
-        else:
-            results.append(RowResult(row.number, status))
-    if progress is not None:
-        progress(len(rows), len(rows))
-    return results
+                results.append(RowResult(row.number, status))
+    return _Checked(results, accepted)
 
 
-class _RowFailed(Exception):
-    """Rolls back a row's savepoint when it has problems."""
+WRITE_CHUNK = 2000  # records per flush: one audit head read and one multi-row insert per table each
+
+
+def _save(s: Session, accepted: list[tuple[Any, int | None]], progress: Callable[[int, int], bool] | None,
+          base: int, total: int) -> None:
+    """Insert the accepted records in chunks (each flush also writes their audit entries), the records
+    that others refer to (a tenure's new manager) first."""
+    referred = [obj for obj, provisional_id in accepted if provisional_id is not None]
+    real_ids: dict[int, int] = {}
+    rest = [obj for obj, provisional_id in accepted if provisional_id is None]
+    written = 0
+    for batch in (referred, rest):
+        for i in range(0, len(batch), WRITE_CHUNK):
+            chunk = batch[i:i + WRITE_CHUNK]
+            if batch is rest and real_ids:
+                for obj in chunk:
+                    if getattr(obj, "manager_id", 0) in real_ids:
+                        obj.manager_id = real_ids[obj.manager_id]
+            s.add_all(chunk)
+            records.flush(s)
+            written += len(chunk)
+            for obj in chunk:
+                s.expunge(obj)  # saved and audited; the session need not track 200,000 records
+            if progress is not None and progress(base + written * (total - base) // max(1, len(accepted)), total) is False:
+                raise PeerDeskError("error.cancelled")
+        if batch is referred:
+            real_ids = {provisional_id: obj.id for obj, provisional_id in accepted if provisional_id is not None}
+
+
+@contextmanager
+def _no_cycle_collection():
+    """A check keeps every accepted record alive until it ends, and Python's cycle collector would walk
+    them all again and again as they pile up (a fifth of the time at 32,000 rows, more beyond). Nothing
+    is freed by it meanwhile anyway; it runs again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @operation(A, C)
 def preview(s: Session, kind: str, rows: list[ImportRow], skip: set[int] | frozenset[int] = frozenset(),
             skip_bad_rows: bool = False, progress: Callable[[int, int], bool] | None = None) -> Preview:
-    """Every row tried and judged; nothing is written (the whole try is rolled back)."""
+    """Every row tried and judged; nothing is written (and anything a rule might write is rolled back)."""
     outer = s.begin_nested()
     try:
-        return Preview(kind, _try_rows(s, kind, rows, set(skip), skip_bad_rows, progress))
+        with _no_cycle_collection():
+            checked = _check_rows(s, kind, rows, set(skip), skip_bad_rows, progress)
     finally:
         outer.rollback()
+    if progress is not None:
+        progress(len(rows), len(rows))
+    return Preview(kind, checked.results)
 
 
 @operation(A, C)
 def commit(s: Session, kind: str, rows: list[ImportRow], skip: set[int] | frozenset[int] = frozenset(),
            skip_bad_rows: bool = False, progress: Callable[[int, int], bool] | None = None) -> Preview:
-    """Import every row that is not skipped, or none: a row with a problem raises, and the caller's
-    transaction is rolled back."""
-    result = Preview(kind, _try_rows(s, kind, rows, set(skip), skip_bad_rows, progress))
-    if result.problems:
-        raise ValidationError("error.import_has_problems", n=len(result.problems), first=result.problems[0].number)
+    """Import every row that is not skipped, or none: a row with a problem raises (before anything is
+    written), and the caller's transaction is rolled back. Progress counts the check, then the writing."""
+    total = 2 * len(rows)
+    with _no_cycle_collection():
+        checked = _check_rows(s, kind, rows, set(skip), skip_bad_rows, progress, total)
+        result = Preview(kind, checked.results)
+        if result.problems:
+            raise ValidationError("error.import_has_problems", n=len(result.problems), first=result.problems[0].number)
+        _save(s, checked.accepted, progress, len(rows), total)
     audit.record(s, "import", SPECS[kind].model.__tablename__, None,
                  {"kind": kind, "new": result.count(NEW), "unchanged": result.count(UNCHANGED),
                   "skipped": result.count(SKIPPED)})
+    if progress is not None:
+        progress(total, total)
     return result
 
 

@@ -32,10 +32,9 @@ def is_supervisor(s: Session, user_id: int) -> bool:
 def track(s: Session, p: PeerSupporter) -> None:
     """Called while validating a peer supporter: keep the assignment history in step."""
     state = sa_inspect(p)
-    history = state.attrs.supervisor_id.history
-    if state.persistent and not history.has_changes():
-        return
     if not state.persistent and p.supervisor_id is None:
+        return  # a new person without a supervisor (checked first: `state.attrs` is slow, and imports add 200,000)
+    if state.persistent and not state.attrs.supervisor_id.history.has_changes():
         return
     if p.supervisor_id is not None and not is_supervisor(s, p.supervisor_id):
         raise ValidationError("error.not_a_supervisor", field="supervisor_id")

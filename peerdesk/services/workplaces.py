@@ -36,7 +36,7 @@ def _check_tenure(s: Session, t: ManagerTenure) -> None:
     check_order(t.start_date, t.end_date)
     if t.acting:
         return  # an acting (tillförordnad) manager may overlap the ordinary one
-    other = overlapping(s, t, ManagerTenure.workplace_id == t.workplace_id, ManagerTenure.acting.is_(False))
+    other = overlapping(s, t, workplace_id=t.workplace_id, acting=False)
     if other is not None:
         raise ValidationError("error.tenure_overlap", field="start_date", start=other.start_date.isoformat())
 

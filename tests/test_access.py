@@ -80,6 +80,7 @@ EXPECTED_OPERATIONS = {
     "retention.delete_due": {A},
     "evaluation.load_instrument_file": {A, E},
     "evaluation.load_bundled_instruments": {A, E},
+    "evaluation.latest_instrument": {A, E},
     "evaluation.record_response": {A, E},
     "evaluation.ensure_default_themes": {A, E},
     "accounts.create_user": {A},
@@ -127,6 +128,7 @@ EXPECTED_OPERATIONS = {
 NOT_OPERATIONS = {
     "records.create", "records.update", "records.delete", "records.get", "records.flush", "records.run_validators",
     "records.overlapping", "records.ensure_unique",
+    "records.check_record_rights",  # the per-record guards, run inside create/update/delete (authorised per model)
     # The register lists and forms: authorised per register kind (READ_RIGHTS) and per model (WRITE_RIGHTS).
     "registers.can_read", "registers.can_write", "registers.list_ids", "registers.list_rows", "registers.load_record",
     "registers.options", "registers.person_overview", "registers.save_record", "registers.search", "registers.workplace_history",

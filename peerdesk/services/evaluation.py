@@ -73,7 +73,7 @@ def _check_instrument(s: Session, ins: Instrument) -> None:
         raise ValidationError("error.out_of_range", field="edition", low=1, high=9999)
     state = sa_inspect(ins)
     if state.persistent and any(state.attrs[k].history.deleted for k in (*_SCALE_FIELDS, "edition")):
-        n = answer_count(s, ins.id)
+        n = _answer_count(s, ins.id)
         if n:
             raise _has_answers(ins, n)
 
@@ -153,7 +153,7 @@ def _read_instrument_file(path: Path) -> tuple[str, int, dict, list[_ItemDef]]:
     return code.strip(), edition, {k: data.get(k) for k in _INSTRUMENT_FIELDS}, items
 
 
-def answer_count(s: Session, instrument_id: int | None) -> int:
+def _answer_count(s: Session, instrument_id: int | None) -> int:
     """How many stored answers (values or comments) an instrument has."""
     from sqlalchemy import func
 
@@ -171,7 +171,7 @@ def _has_answers(ins: Instrument, n: int) -> ValidationError:
 
 def _keeps_its_shape(s: Session, ins: Instrument, fields: dict, items: list[_ItemDef]) -> None:
     """Refuse a changed scale or item list for an instrument that has answers: a new version is the way."""
-    n = answer_count(s, ins.id)
+    n = _answer_count(s, ins.id)
     if not n:
         return
     if any(getattr(ins, k) != fields.get(k, getattr(ins, k)) for k in _SCALE_FIELDS):
@@ -218,6 +218,7 @@ def load_instrument_file(s: Session, path: Path) -> Instrument:
     return ins
 
 
+@operation(A, E)
 def latest_instrument(s: Session, code: str) -> Instrument | None:
     """The newest version of the instrument with this code."""
     return s.scalar(select(Instrument).where(Instrument.code == code).order_by(Instrument.edition.desc()).limit(1))

@@ -488,7 +488,7 @@ def cmd_import_responses(args) -> int:
     rows = response_import.read_table(Path(args.file))
     with db.begin(actor) as s:
         rnd = s.scalar(select(EvaluationRound).where(EvaluationRound.number == args.round))
-        ins = s.scalar(select(Instrument).where(Instrument.code == args.instrument))
+        ins = s.scalar(select(Instrument).where(Instrument.code == args.instrument).order_by(Instrument.edition.desc()))  # newest version
         if rnd is None or ins is None:
             raise ValidationError("error.no_such_round", number=args.round)
         preview = response_import.preview(s, rnd.id, ins.id, rows)

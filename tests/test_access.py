@@ -80,6 +80,7 @@ EXPECTED_OPERATIONS = {
     "retention.delete_due": {A},
     "evaluation.load_instrument_file": {A, E},
     "evaluation.load_bundled_instruments": {A, E},
+    "evaluation.latest_instrument": {A, E},
     "evaluation.record_response": {A, E},
     "evaluation.ensure_default_themes": {A, E},
     "accounts.create_user": {A},
@@ -129,6 +130,7 @@ NOT_OPERATIONS = {
     "records.overlapping", "records.ensure_unique", "records.build", "records.exists",
     # An import's check answers the validators from memory inside an authorised operation.
     "known_records.installed",
+    "records.check_record_rights",  # the per-record guards, run inside create/update/delete (authorised per model)
     # The register lists and forms: authorised per register kind (READ_RIGHTS) and per model (WRITE_RIGHTS).
     "registers.can_read", "registers.can_write", "registers.list_ids", "registers.list_rows", "registers.load_record",
     "registers.options", "registers.person_overview", "registers.save_record", "registers.search", "registers.workplace_history",
@@ -258,3 +260,148 @@ def test_notes_only_for_the_assigned_supervisor_and_administrators_and_every_rea
     with db.session(SYSTEM) as s:
         reads = s.execute(select(m.AuditEvent.action, m.AuditEvent.username).where(m.AuditEvent.table_name == "supervision_session", m.AuditEvent.action.like("read_notes%")).order_by(m.AuditEvent.id)).all()
     assert [tuple(r) for r in reads] == [("read_notes", "sup1"), ("read_notes", "admin"), ("read_notes", "sup2")]
+
+
+# ---------------------------------------------------------------- per-record rights on sessions
+# Every way to write a supervision session — the specific operations, the generic record functions behind
+# the register forms, and the generic create — × every kind of actor. The role rule (WRITE_RIGHTS / the
+# operation's roles) lets supervisors write sessions; the per-record rule lets them write only the sessions
+# of their own caseload (or that they logged), and only in their own name.
+ACTORS = ("admin", "assigned", "other_supervisor", "coordinator", "evaluator")
+
+
+def _caseload(db):
+    """sup1 supervises the person and logged a session with notes; sup2 is another supervisor."""
+    with db.begin(SYSTEM) as s:
+        users = {
+            "admin": f.user(s, "admin1", (A,)),
+            "assigned": f.user(s, "sup1", (S,)),
+            "other_supervisor": f.user(s, "sup2", (S,)),
+            "coordinator": f.user(s, "coord1", (C,)),
+            "evaluator": f.user(s, "eval1", (E,)),
+        }
+        peer = f.peer(s, supervisor_id=users["assigned"].id)
+        f.peer(s, first="Ny")  # someone to add to a session
+        ses = supervision.log_session(s, "2025-01-01", [peer.id], supervisor_id=users["assigned"].id, notes="HEMLIGT-42")
+        actors = {k: Actor(u.id, u.username, frozenset(r.role for r in u.roles)) for k, u in users.items()}
+        return actors, ses.id, ses.version, peer.id
+
+
+def _session_state(db, session_id):
+    with db.session(SYSTEM) as s:
+        ses = s.get(m.SupervisionSession, session_id)
+        if ses is None:
+            return None
+        return ses.held_on.isoformat(), ses.notes, ses.supervisor_id, ses.version, sorted(p.peer_supporter_id for p in ses.participants)
+
+
+def _sessions_by(db, supervisor_id):
+    with db.session(SYSTEM) as s:
+        return s.scalars(select(m.SupervisionSession.id).where(m.SupervisionSession.supervisor_id == supervisor_id)).all()
+
+
+def _attacks(actors):
+    """name -> fn(s, session_id, version, peer_id): one way to write a session."""
+    from peerdesk.services import records, registers
+
+    sup1 = actors["assigned"].user_id
+    return {
+        "move_session": lambda s, sid, v, pid: supervision.move_session(s, sid, v, "2025-01-09"),
+        "edit_session": lambda s, sid, v, pid: supervision.edit_session(
+            s, sid, v, held_on="2025-01-01", duration_minutes=60, form="individual", topic_ids=[], notes="ÖVERSKRIVET"),
+        "delete_session": lambda s, sid, v, pid: supervision.delete_session(s, sid, v),
+        "generic_update_notes": lambda s, sid, v, pid: records.update(s, m.SupervisionSession, sid, v, notes="ÖVERSKRIVET"),
+        "generic_update_date": lambda s, sid, v, pid: records.update(s, m.SupervisionSession, sid, v, held_on="2025-01-09"),
+        "register_form_save": lambda s, sid, v, pid: registers.save_record(s, "sessions", sid, {"held_on": "2025-01-09"}, v),
+        "generic_delete": lambda s, sid, v, pid: records.delete(s, m.SupervisionSession, sid, v),
+        "generic_delete_participant": lambda s, sid, v, pid: records.delete(
+            s, m.SessionParticipant, s.scalar(select(m.SessionParticipant.id).where(m.SessionParticipant.session_id == sid))),
+        "generic_add_participant": lambda s, sid, v, pid: records.create(
+            s, m.SessionParticipant, session_id=sid, held_on="2025-01-01",
+            peer_supporter_id=s.scalar(select(m.PeerSupporter.id).where(m.PeerSupporter.first_name == "Ny"))),
+        "take_over_session": lambda s, sid, v, pid: records.update(
+            s, m.SupervisionSession, sid, v, supervisor_id=actors["other_supervisor"].user_id),
+        "log_in_other_name": lambda s, sid, v, pid: supervision.log_session(s, "2025-01-05", [pid], supervisor_id=sup1),
+        "generic_create_in_other_name": lambda s, sid, v, pid: records.create(
+            s, m.SupervisionSession, held_on="2025-01-05", duration_minutes=60, supervisor_id=sup1),
+    }
+
+
+# attack -> the actors who may; everyone else is refused and nothing changes.
+EXPECTED_RECORD_RIGHTS = {
+    "move_session": {"admin", "assigned"},
+    "edit_session": {"admin", "assigned"},
+    "delete_session": {"admin", "assigned"},
+    "generic_update_notes": {"admin", "assigned"},
+    "generic_update_date": {"admin", "assigned"},
+    "register_form_save": {"admin", "assigned"},
+    "generic_delete": {"admin", "assigned"},
+    "generic_delete_participant": {"admin", "assigned"},
+    "generic_add_participant": {"admin", "assigned"},
+    "take_over_session": {"admin"},  # the assigned supervisor may not hand a session to another name
+    "log_in_other_name": {"admin", "assigned"},  # sup1's own name is no other name for sup1
+    "generic_create_in_other_name": {"admin", "assigned"},
+}
+
+
+def test_every_session_attack_has_a_rule():
+    assert set(EXPECTED_RECORD_RIGHTS) == set(_attacks({k: Actor(1, k, frozenset()) for k in ACTORS}))
+
+
+@pytest.mark.parametrize("attack", sorted(EXPECTED_RECORD_RIGHTS))
+@pytest.mark.parametrize("who", ACTORS)
+def test_session_write_allowed_or_refused_per_record(sqlite_db, attack, who):
+    actors, session_id, version, peer_id = _caseload(sqlite_db)
+    before = _session_state(sqlite_db, session_id)
+    other_names = len(_sessions_by(sqlite_db, actors["assigned"].user_id))
+    run = _attacks(actors)[attack]
+    if who in EXPECTED_RECORD_RIGHTS[attack]:
+        with sqlite_db.begin(actors[who]) as s:
+            run(s, session_id, version, peer_id)
+        return
+    with pytest.raises(AccessDenied) as info:
+        with sqlite_db.begin(actors[who]) as s:
+            run(s, session_id, version, peer_id)
+    assert "HEMLIGT" not in info.value.message
+    assert _session_state(sqlite_db, session_id) == before
+    assert len(_sessions_by(sqlite_db, actors["assigned"].user_id)) == other_names
+
+
+def test_another_supervisor_can_neither_move_overwrite_delete_nor_log_in_a_colleagues_name_on_either_backend(db):
+    """Issue 17, item 8, each attack as it was reproduced, on SQLite and PostgreSQL."""
+    actors, session_id, version, peer_id = _caseload(db)
+    before = _session_state(db, session_id)
+    for name, run in _attacks(actors).items():
+        with pytest.raises(AccessDenied) as info:
+            with db.begin(actors["other_supervisor"]) as s:
+                run(s, session_id, version, peer_id)
+        assert info.value.key in ("error.session_not_yours", "error.session_other_supervisor"), name
+        assert _session_state(db, session_id) == before, name
+    assert _sessions_by(db, actors["assigned"].user_id) == [session_id]
+    assert "Only the person's supervisor or an administrator" in AccessDenied("error.session_not_yours").message
+
+
+def test_a_session_is_logged_in_the_logged_in_supervisors_name_and_an_administrator_may_name_another(db):
+    actors, session_id, version, peer_id = _caseload(db)
+    sup1, sup2 = actors["assigned"].user_id, actors["other_supervisor"].user_id
+    with db.begin(actors["other_supervisor"]) as s:  # a stand-in logs a session: in their own name
+        own = supervision.log_session(s, "2025-01-08", [peer_id]).id
+    with db.begin(actors["admin"]) as s:
+        named = supervision.log_session(s, "2025-01-15", [peer_id], supervisor_id=sup2).id
+    with db.session(SYSTEM) as s:
+        assert s.get(m.SupervisionSession, own).supervisor_id == sup2
+        assert s.get(m.SupervisionSession, named).supervisor_id == sup2
+    # The assigned supervisor deletes the stand-in's session and undoes that: it comes back in the stand-in's name.
+    with db.begin(actors["assigned"]) as s:
+        ses = s.get(m.SupervisionSession, own)
+        gone = supervision.delete_session(s, own, ses.version)
+    with db.begin(actors["assigned"]) as s:
+        back = supervision.restore_session(s, gone).id
+    with db.session(SYSTEM) as s:
+        assert s.get(m.SupervisionSession, back).supervisor_id == sup2
+    # A forged undo naming a colleague, by a supervisor who is not assigned, is refused.
+    import dataclasses
+
+    with pytest.raises(AccessDenied):
+        with db.begin(actors["other_supervisor"]) as s:
+            supervision.restore_session(s, dataclasses.replace(gone, supervisor_id=sup1))

@@ -100,3 +100,22 @@ def test_delete_a_session_on_the_command_line_by_those_who_may_and_audited(offic
     assert again.returncode == 1 and again.stderr.strip()
     trail = list(csv.DictReader(io.StringIO(run(office, "audit", "export", "--codes", "--username", "supervisor").stdout)))
     assert any(e["action"] == "delete" and e["table_name"] == "supervision_session" and e["record_id"] == str(sid) for e in trail)
+
+
+def test_a_supervisor_who_is_not_assigned_cannot_delete_a_colleagues_session_on_the_command_line(tmp_path):
+    """Issue 17, item 8 on the command line: the refusal says whose session it is, and the session stays."""
+    env = {"PEERDESK_DATA_DIR": str(tmp_path), "PEERDESK_DB_PASSPHRASE": "cli supervision passphrase",
+           "PEERDESK_USER": "admin", "PEERDESK_PASSWORD": "demo"}
+    assert run(env, "demo").returncode == 0
+    added = run({**env, "PEERDESK_NEW_PASSWORD": "first one-time pw"}, "user", "add", "standin", "--name", "Stand In",
+                "--role", "supervisor")
+    assert added.returncode == 0, added.stderr
+    standin = {**env, "PEERDESK_USER": "standin", "PEERDESK_PASSWORD": "first one-time pw"}
+    assert run({**standin, "PEERDESK_NEW_PASSWORD": "stand-in's own password"}, "passwd").returncode == 0
+    standin["PEERDESK_PASSWORD"] = "stand-in's own password"
+    sid = a_session_with_notes(env)
+    denied = run(standin, "supervision", "delete", str(sid), "--yes")
+    assert denied.returncode == 1
+    assert "Only the person's supervisor or an administrator may change or delete this session." in denied.stderr
+    assert not any(note in denied.stdout + denied.stderr for note in NOTES)
+    assert sid in [s["id"] for s in json.loads(run(env, "list", "sessions", "--json").stdout)]

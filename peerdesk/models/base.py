@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import DateTime, Enum, Integer, MetaData, func
+from sqlalchemy import DateTime, Enum, Integer, MetaData, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 # Stable constraint names: migrations stay reproducible and a violated CHECK
@@ -62,3 +62,18 @@ def enum_type(enum_cls: type[enum.Enum], name: str) -> Enum:
         values_callable=lambda e: [m.value for m in e],
         validate_strings=True,
     )
+
+
+# Free text written over several lines (notes, summaries, quotes): tab and line breaks are allowed there,
+# and nowhere else. The length is checked by PeerDesk before either database sees the value
+# (services/limits.py); PostgreSQL stores VARCHAR(n), SQLite keeps its TEXT (it ignores lengths anyway).
+MULTILINE = {"multiline": True}
+
+
+def long_text(length: int):
+    """A free-text column with a generous but finite length."""
+    return String(length).with_variant(Text(), "sqlite")
+
+
+NOTES_LENGTH = 500_000  # about 250 pages: a supervision session's notes, a report chapter
+COMMENT_LENGTH = 20_000  # a quote, a questionnaire's free-text comment

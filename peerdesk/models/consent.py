@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from peerdesk.models.base import Base, StrEnum, Versioned, enum_type, utcnow
+from peerdesk.models.base import COMMENT_LENGTH, MULTILINE, NOTES_LENGTH, Base, StrEnum, Versioned, enum_type, long_text, utcnow
 
 
 class InformantRole(StrEnum):
@@ -32,8 +32,8 @@ class Study(Versioned, Base):
     scope_interviews: Mapped[bool] = mapped_column(Boolean, default=True)
     scope_focus_groups: Mapped[bool] = mapped_column(Boolean, default=True)
     scope_questionnaires: Mapped[bool] = mapped_column(Boolean, default=True)
-    consent_text_sv: Mapped[str | None] = mapped_column(Text)
-    consent_text_en: Mapped[str | None] = mapped_column(Text)
+    consent_text_sv: Mapped[str | None] = mapped_column(long_text(100_000), info=MULTILINE)
+    consent_text_en: Mapped[str | None] = mapped_column(long_text(100_000), info=MULTILINE)
 
 
 class Consent(Versioned, Base):

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from peerdesk.models.base import Base, StrEnum, Versioned, enum_type
+from peerdesk.models.base import COMMENT_LENGTH, MULTILINE, NOTES_LENGTH, Base, StrEnum, Versioned, enum_type, long_text
 from peerdesk.models.consent import InformantRole
 
 
@@ -62,10 +62,17 @@ class Instrument(Versioned, Base):
     """A questionnaire instrument (RKI, DREEM …), defined as data in resources/instruments."""
 
     __tablename__ = "instrument"
-    __table_args__ = (CheckConstraint("scale_max > scale_min", name="scale_order"),)
+    __table_args__ = (
+        CheckConstraint("scale_max > scale_min", name="scale_order"),
+        CheckConstraint("edition >= 1", name="edition_positive"),
+        UniqueConstraint("code", "edition"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
+    code: Mapped[str] = mapped_column(String(40))
+    # The instrument's version ("version" in its JSON file; `version` itself is the optimistic lock). Once a
+    # version has answers its scale and items stay as they are: a changed instrument is a new version.
+    edition: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     name_sv: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
     scale_min: Mapped[int] = mapped_column(Integer)
@@ -91,8 +98,8 @@ class InstrumentItem(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     instrument_id: Mapped[int] = mapped_column(ForeignKey("instrument.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
-    text_sv: Mapped[str] = mapped_column(Text)
-    text_en: Mapped[str] = mapped_column(Text)
+    text_sv: Mapped[str] = mapped_column(long_text(2000), info=MULTILINE)
+    text_en: Mapped[str] = mapped_column(long_text(2000), info=MULTILINE)
     open_ended: Mapped[bool] = mapped_column(Boolean, default=False)
 
     instrument: Mapped[Instrument] = relationship(back_populates="items")
@@ -126,7 +133,7 @@ class Answer(Base):
     response_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_response.id", ondelete="CASCADE"))
     item_id: Mapped[int] = mapped_column(ForeignKey("instrument_item.id", ondelete="RESTRICT"), index=True)
     value: Mapped[int | None] = mapped_column(Integer)  # None: left blank (counted as missing)
-    text: Mapped[str | None] = mapped_column(Text)  # free-text comment
+    text: Mapped[str | None] = mapped_column(long_text(COMMENT_LENGTH), info=MULTILINE)  # free-text comment
 
     response: Mapped[QuestionnaireResponse] = relationship(back_populates="answers")
 
@@ -155,7 +162,7 @@ class Quote(Versioned, Base):
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("quote_theme.id", ondelete="SET NULL"))
     interview_id: Mapped[int | None] = mapped_column(ForeignKey("interview.id", ondelete="SET NULL"))
     consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent.id", ondelete="SET NULL"), index=True)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(long_text(COMMENT_LENGTH), info=MULTILINE)
     status: Mapped[QuoteStatus] = mapped_column(enum_type(QuoteStatus, "quote_status"), default=QuoteStatus.DRAFT)
 
 
@@ -168,4 +175,4 @@ class ReportSection(Versioned, Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("evaluation_round.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(long_text(NOTES_LENGTH), info=MULTILINE)

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from peerdesk.models.base import Base, StrEnum, Versioned, enum_type
+from peerdesk.models.base import COMMENT_LENGTH, MULTILINE, NOTES_LENGTH, Base, StrEnum, Versioned, enum_type, long_text
 
 
 class SessionForm(StrEnum):
@@ -49,7 +49,7 @@ class SupervisionSession(Versioned, Base):
     form: Mapped[SessionForm] = mapped_column(enum_type(SessionForm, "session_form"), default=SessionForm.INDIVIDUAL)
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"), index=True)
     # Confidential between supervisor and peer supporter; read only through the access-checked service.
-    notes: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(long_text(NOTES_LENGTH), info=MULTILINE)
 
     participants: Mapped[list[SessionParticipant]] = relationship(cascade="all, delete-orphan", back_populates="session")
     topics: Mapped[list[SupervisionTopic]] = relationship(secondary=session_topic)

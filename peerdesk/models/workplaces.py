@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from peerdesk.models.base import Base, StrEnum, Versioned, enum_type
+from peerdesk.models.base import COMMENT_LENGTH, MULTILINE, NOTES_LENGTH, Base, StrEnum, Versioned, enum_type, long_text
 
 
 class WorkplaceKind(StrEnum):
@@ -88,7 +88,7 @@ class Briefing(Versioned, Base):
     kind: Mapped[ContactKind] = mapped_column(enum_type(ContactKind, "contact_kind"), default=ContactKind.BRIEFING)
     held_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
     staff_count: Mapped[int] = mapped_column(Integer, default=0)
-    summary: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(long_text(NOTES_LENGTH), info=MULTILINE)
 
     attendees: Mapped[list[BriefingAttendee]] = relationship(cascade="all, delete-orphan", back_populates="briefing")
 

@@ -6,10 +6,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peerdesk.errors import ValidationError
+from peerdesk.i18n import t
 from peerdesk.models import (
     Answer,
     EvaluationRound,
@@ -67,6 +69,27 @@ def _check_instrument(s: Session, ins: Instrument) -> None:
         raise ValidationError("error.scale_order", field="scale_max")
     if ins.good_end not in ("low", "high"):
         raise ValidationError("error.invalid_choice", field="good_end")
+    if ins.edition is not None and (isinstance(ins.edition, bool) or ins.edition < 1):
+        raise ValidationError("error.out_of_range", field="edition", low=1, high=9999)
+    state = sa_inspect(ins)
+    if state.persistent and any(state.attrs[k].history.deleted for k in (*_SCALE_FIELDS, "edition")):
+        n = _answer_count(s, ins.id)
+        if n:
+            raise _has_answers(ins, n)
+
+
+@validates(InstrumentItem)
+def _check_instrument_item(s: Session, it: InstrumentItem) -> None:
+    """An item with answers keeps its number, its instrument and its kind (scale or free text)."""
+    from sqlalchemy import func
+
+    state = sa_inspect(it)
+    if not state.persistent or not any(state.attrs[k].history.deleted for k in ("number", "open_ended", "instrument_id")):
+        return
+    n = s.scalar(select(func.count(Answer.id)).where(Answer.item_id == it.id)) or 0
+    if n:
+        raise _has_answers(get(s, Instrument, state.attrs.instrument_id.history.deleted[0]
+                               if state.attrs.instrument_id.history.deleted else it.instrument_id), n)
 
 
 @validates(Quote)
@@ -87,35 +110,118 @@ def _check_quote(s: Session, q: Quote) -> None:
             raise ValidationError("error.quote_flagged", field="text", n=len(findings))
 
 
-@operation(A, E)
-def load_instrument_file(s: Session, path: Path) -> Instrument:
-    """Create or refresh an instrument from its JSON definition (the way to add one without code)."""
+_INSTRUMENT_FIELDS = (
+    "name_sv", "name_en", "scale_min", "scale_max", "good_end", "anchor_low_sv", "anchor_low_en",
+    "anchor_high_sv", "anchor_high_en", "anchor_extra_sv", "anchor_extra_en", "extra_value",
+)
+# What stored answers mean: a questionnaire's value is read against these. An instrument with answers keeps them.
+_SCALE_FIELDS = ("scale_min", "scale_max", "extra_value", "good_end")
+
+
+@dataclass(frozen=True)
+class _ItemDef:
+    number: int
+    sv: str
+    en: str
+    open_ended: bool
+
+
+def _read_instrument_file(path: Path) -> tuple[str, int, dict, list[_ItemDef]]:
+    """(code, version, instrument fields, items) from a JSON definition, or a readable error naming the file."""
+    name = Path(path).name
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         code = data["code"]
-        items = data["items"]
+        edition = data.get("version", 1)
+        raw_items = data["items"]
+        if not isinstance(code, str) or not isinstance(raw_items, list):
+            raise TypeError
+        if isinstance(edition, bool) or not isinstance(edition, int) or not 1 <= edition <= 9999:
+            raise ValidationError("error.instrument_version", file=name)
+        items = []
+        for item in raw_items:
+            number = item["number"]
+            if isinstance(number, bool) or not isinstance(number, int):
+                raise TypeError
+            items.append(_ItemDef(number, item["sv"], item["en"], bool(item.get("open"))))
+    except ValidationError:
+        raise
     except (OSError, ValueError, KeyError, TypeError):
-        raise ValidationError("error.instrument_file", file=Path(path).name) from None
-    ins = s.scalar(select(Instrument).where(Instrument.code == code))
-    fields = {k: data.get(k) for k in (
-        "name_sv", "name_en", "scale_min", "scale_max", "good_end", "anchor_low_sv", "anchor_low_en",
-        "anchor_high_sv", "anchor_high_en", "anchor_extra_sv", "anchor_extra_en", "extra_value",
-    )}
+        raise ValidationError("error.instrument_file", file=name) from None
+    if len({it.number for it in items}) != len(items):
+        raise ValidationError("error.instrument_file", file=name)
+    return code.strip(), edition, {k: data.get(k) for k in _INSTRUMENT_FIELDS}, items
+
+
+def _answer_count(s: Session, instrument_id: int | None) -> int:
+    """How many stored answers (values or comments) an instrument has."""
+    from sqlalchemy import func
+
+    if instrument_id is None:
+        return 0
+    return s.scalar(
+        select(func.count(Answer.id)).join(InstrumentItem, InstrumentItem.id == Answer.item_id)
+        .where(InstrumentItem.instrument_id == instrument_id)
+    ) or 0
+
+
+def _has_answers(ins: Instrument, n: int) -> ValidationError:
+    return ValidationError("error.instrument_has_answers", code=ins.code, version=ins.edition, n=n, next=ins.edition + 1)
+
+
+def _keeps_its_shape(s: Session, ins: Instrument, fields: dict, items: list[_ItemDef]) -> None:
+    """Refuse a changed scale or item list for an instrument that has answers: a new version is the way."""
+    n = _answer_count(s, ins.id)
+    if not n:
+        return
+    if any(getattr(ins, k) != fields.get(k, getattr(ins, k)) for k in _SCALE_FIELDS):
+        raise _has_answers(ins, n)
+    stored = {it.number: it for it in ins.items}
+    given = {it.number: it for it in items}
+    if set(stored) != set(given):  # removed, added or renumbered items
+        raise _has_answers(ins, n)
+    for number, it in given.items():
+        old = stored[number]
+        if old.open_ended != it.open_ended:  # a scale item became a free-text one, or the other way
+            raise _has_answers(ins, n)
+        moved = [o for o in stored.values() if o.number != number and (o.text_sv == it.sv or o.text_en == it.en)]
+        if moved and old.text_sv != it.sv and old.text_en != it.en:  # another item's text under this number
+            raise _has_answers(ins, n)
+
+
+@operation(A, E)
+def load_instrument_file(s: Session, path: Path) -> Instrument:
+    """Create or refresh an instrument from its JSON definition (the way to add one without code).
+
+    The file's "version" (1 when left out) picks the version of the instrument. A version that has answers
+    keeps its scale and items — only the wording of texts can be corrected; a changed instrument is a new
+    version of the same code."""
+    code, edition, fields, items = _read_instrument_file(path)
+    ins = s.scalar(select(Instrument).where(Instrument.code == code, Instrument.edition == edition))
     if ins is None:
-        ins = create(s, Instrument, code=code, **fields)
+        ins = create(s, Instrument, code=code, edition=edition, **fields)
     else:
+        _keeps_its_shape(s, ins, fields, items)
         for k, v in fields.items():
             setattr(ins, k, v)
     by_number = {it.number: it for it in ins.items}
     for item in items:
-        it = by_number.get(item["number"])
+        it = by_number.pop(item.number, None)
         if it is None:
-            ins.items.append(InstrumentItem(number=item["number"], text_sv=item["sv"], text_en=item["en"], open_ended=bool(item.get("open"))))
+            ins.items.append(InstrumentItem(number=item.number, text_sv=item.sv, text_en=item.en, open_ended=item.open_ended))
         else:
-            it.text_sv, it.text_en, it.open_ended = item["sv"], item["en"], bool(item.get("open"))
+            it.text_sv, it.text_en, it.open_ended = item.sv, item.en, item.open_ended
+    for gone in by_number.values():  # no answers (checked above): the file is the definition
+        ins.items.remove(gone)
     _check_instrument(s, ins)
     flush(s)
     return ins
+
+
+@operation(A, E)
+def latest_instrument(s: Session, code: str) -> Instrument | None:
+    """The newest version of the instrument with this code."""
+    return s.scalar(select(Instrument).where(Instrument.code == code).order_by(Instrument.edition.desc()).limit(1))
 
 
 @operation(A, E)
@@ -224,7 +330,10 @@ def instrument_defs(s: Session) -> list[InstrumentDef]:
     for ins in s.scalars(select(Instrument).order_by(Instrument.id)):
         allowed = set(range(ins.scale_min, ins.scale_max + 1)) | ({ins.extra_value} if ins.extra_value is not None else set())
         items = tuple((it.number, {"sv": it.text_sv, "en": it.text_en}, it.open_ended) for it in ins.items)
-        out.append(InstrumentDef(ins.id, ins.code, {"sv": ins.name_sv, "en": ins.name_en}, tuple(sorted(allowed)), items))
+        name = {"sv": ins.name_sv, "en": ins.name_en}
+        if ins.edition > 1:  # two versions of one instrument side by side in a chooser
+            name = {lang: f"{text} ({t('ui.eval.instrument_version', lang, version=ins.edition)})" for lang, text in name.items()}
+        out.append(InstrumentDef(ins.id, ins.code, name, tuple(sorted(allowed)), items))
     return out
 
 

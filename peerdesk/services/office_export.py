@@ -222,7 +222,16 @@ def _value(column, text: str):
             return int(text)
     except ValueError:
         raise ValidationError("error.import_all.bad_value", table=column.table.name, column=column.name) from None
+    from peerdesk.services.limits import check_column
+
+    try:  # the limits every save meets, so an archive from an older SQLite loads alike on both backends
+        check_column(column, text)
+    except ValidationError as exc:
+        raise ValidationError("error.import_all.bad_text", table=column.table.name, column=column.name, reason=exc.message) from None
     return text
+
+
+_FIELD_LIMIT = 4 * 1024 * 1024  # characters: above every column's length, so the limits check speaks, not csv
 
 
 def is_empty(s: Session) -> bool:
@@ -281,6 +290,8 @@ def import_all(s: Session, path: Path | str, username: str, password: str, archi
                 raise ValidationError("error.import_all.missing_table", table=table.name) from None
             except (RuntimeError, zipfile.BadZipFile, OSError, UnicodeDecodeError):
                 raise ValidationError("error.import_all.not_an_export") from None
+            # A supervision note may be 500,000 characters (models.base.NOTES_LENGTH); csv's default stops at 131,072.
+            csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
             reader = csv.reader(io.StringIO(text))
             header = next(reader, [])
             if set(header) != {c.name for c in table.columns}:

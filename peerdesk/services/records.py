@@ -23,6 +23,11 @@ from peerdesk.models import Base
 M = TypeVar("M", bound=Base)
 Validator = Callable[[Session, Any], None]
 _validators: dict[type, list[Validator]] = {}
+# Per-record rights: `fn(session, obj, stage)`, stage "before" (the record as stored, before an update or a
+# delete) or "after" (the values applied, before a create or an update is written). A role may write a model
+# (access.WRITE_RIGHTS) and still not this record: a supervisor changes only the sessions they may read.
+RecordGuard = Callable[[Session, Any, str], None]
+_guards: dict[type, list[RecordGuard]] = {}
 
 # Columns nobody sets through create/update: bookkeeping kept by the model itself.
 _BOOKKEEPING = {"id", "version", "created_at", "updated_at"}
@@ -36,6 +41,26 @@ def validates(model: type) -> Callable[[Validator], Validator]:
         return fn
 
     return register
+
+
+def guards(model: type) -> Callable[[RecordGuard], RecordGuard]:
+    """Register `fn(session, obj, stage)` to decide whether the actor may write this record of `model`;
+    it raises AccessDenied. Generic create/update/delete run it, so the register forms, the CLI and the
+    specific operations all meet the same per-record rule."""
+
+    def register(fn: RecordGuard) -> RecordGuard:
+        _guards.setdefault(model, []).append(fn)
+        return fn
+
+    return register
+
+
+def check_record_rights(s: Session, obj: Base, stage: str) -> None:
+    _load_areas()
+    with s.no_autoflush:
+        for cls in type(obj).__mro__:
+            for fn in _guards.get(cls, ()):
+                fn(s, obj, stage)
 
 
 # A stand-in for the database while many records are checked at once (an import): `s.info[KNOWN_RECORDS]`
@@ -165,7 +190,11 @@ def _load_areas() -> None:
 
 
 def run_validators(s: Session, obj: Base) -> None:
+    from peerdesk.services.limits import check_record
+
     _load_areas()
+    # Lengths and characters first: a validator's own query must not send PostgreSQL a NUL byte.
+    check_record(obj)
     # No autoflush: a validator's query must not write the unchecked object first.
     with s.no_autoflush:
         for cls in type(obj).__mro__:
@@ -233,6 +262,7 @@ def build(s: Session, model: type[M], **fields: Any) -> M:
     obj = model()
     _apply_defaults(obj, fields)
     _apply(obj, fields)
+    check_record_rights(s, obj, "after")
     run_validators(s, obj)
     return obj
 
@@ -278,6 +308,7 @@ def update(
 
     authorize_write(s, model)
     obj = get(s, model, record_id)
+    check_record_rights(s, obj, "before")  # before a conflict shows the stored values
     if obj.version != expected_version:
         current = snapshot(obj)
         base = original or {}
@@ -286,6 +317,7 @@ def update(
         }
         raise ConflictError(changes=changed, fields=", ".join(sorted(changed)) or "-")
     _apply(obj, changes)
+    check_record_rights(s, obj, "after")
     run_validators(s, obj)
     flush(s)
     return obj
@@ -296,6 +328,7 @@ def delete(s: Session, model: type[M], record_id: int, expected_version: int | N
 
     authorize_write(s, model)
     obj = get(s, model, record_id)
+    check_record_rights(s, obj, "before")
     if expected_version is not None and obj.version != expected_version:
         raise ConflictError(changes=snapshot(obj), fields="-")
     s.delete(obj)

@@ -385,7 +385,12 @@ def deidentified_rows(s: Session, round_number: int, instrument_code: str, today
     today = today or dt.date.today()
     rnd = random.Random(seed) if seed is not None else random.SystemRandom()
     rnd_round = s.scalar(select(m.EvaluationRound).where(m.EvaluationRound.number == round_number))
-    ins = s.scalar(select(m.Instrument).where(m.Instrument.code == instrument_code))
+    # The version of the instrument the round's questionnaires were answered on (the newest, if several).
+    answered = select(m.QuestionnaireResponse.id).where(
+        m.QuestionnaireResponse.instrument_id == m.Instrument.id,
+        m.QuestionnaireResponse.round_id == (rnd_round.id if rnd_round is not None else None)).exists()
+    ins = s.scalar(select(m.Instrument).where(m.Instrument.code == instrument_code)
+                   .order_by(answered.desc(), m.Instrument.edition.desc()).limit(1))
     if rnd_round is None or ins is None:
         raise ValidationError("error.no_such_round", field="round_id", number=round_number)
     usable = _Usable(s, rnd_round.study_id, today)

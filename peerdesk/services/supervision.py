@@ -20,7 +20,7 @@ from peerdesk.models import (
     SupervisionTopic,
 )
 from peerdesk.services.access import A, C, S, actor_of, operation
-from peerdesk.services.records import create, flush, get, validates
+from peerdesk.services.records import create, flush, get, guards, validates
 from peerdesk.services.validation import check_range, parse_date, require
 
 DEFAULT_TOPICS = [
@@ -75,6 +75,8 @@ def log_session(
     for pid in ids:
         _still_in_programme(get(s, PeerSupporter, pid), day, "participants")
     topics = [get(s, SupervisionTopic, tid) for tid in topic_ids]
+    if supervisor_id is None:
+        supervisor_id = _logged_in_supervisor(s)
     ses = create(
         s, SupervisionSession, held_on=held_on, duration_minutes=duration_minutes, form=form,
         supervisor_id=supervisor_id, notes=notes,
@@ -269,7 +271,47 @@ def _may_change(s: Session, ses: SupervisionSession) -> None:
     from peerdesk.errors import AccessDenied
 
     if not may_read_notes(s, ses):
-        raise AccessDenied("error.notes_confidential")
+        raise AccessDenied("error.session_not_yours")
+
+
+def _logged_in_supervisor(s: Session) -> int | None:
+    """Whose name a session is logged in when nobody says: the supervisor who is logged in."""
+    actor = actor_of(s)
+    return actor.user_id if actor.has(S) else None
+
+
+def _may_name_supervisor(s: Session, supervisor_id: int | None) -> None:
+    """A supervisor logs sessions in their own name; only an administrator names someone else (or nobody)."""
+    from peerdesk.errors import AccessDenied
+
+    actor = actor_of(s)
+    if not actor.has(A) and supervisor_id != actor.user_id:
+        raise AccessDenied("error.session_other_supervisor")
+
+
+@guards(SupervisionSession)
+def _session_rights(s: Session, ses: SupervisionSession, stage: str) -> None:
+    """The per-record rule of every write of a session, also through the generic create/update/delete of the
+    register forms and the CLI: change or delete only a session one may read; log only in one's own name."""
+    from sqlalchemy import inspect as sa_inspect
+
+    if stage == "before":
+        _may_change(s, ses)
+        return
+    state = sa_inspect(ses)
+    if not state.persistent:
+        if ses.supervisor_id is None:
+            ses.supervisor_id = _logged_in_supervisor(s)
+        _may_name_supervisor(s, ses.supervisor_id)
+    elif state.attrs.supervisor_id.history.has_changes():
+        _may_name_supervisor(s, ses.supervisor_id)
+
+
+@guards(SessionParticipant)
+def _participant_rights(s: Session, part: SessionParticipant, stage: str) -> None:
+    """Who took part in a session is changed only by those who may change the session."""
+    if part.session_id is not None:
+        _may_change(s, get(s, SupervisionSession, part.session_id))
 
 
 @operation(A, S)
@@ -342,9 +384,23 @@ def delete_session(s: Session, session_id: int, expected_version: int) -> Delete
 
 @operation(A, S)
 def restore_session(s: Session, gone: DeletedSession) -> SupervisionSession:
-    """Undo a deletion: the session is logged again as it was (a new record; the rules of logging hold)."""
-    return log_session(s, gone.held_on, list(gone.participant_ids), duration_minutes=gone.duration_minutes, form=gone.form,
-                       supervisor_id=gone.supervisor_id, topic_ids=list(gone.topic_ids), notes=gone.notes)
+    """Undo a deletion: the session is logged again as it was (a new record; the rules of logging hold).
+
+    A session a stand-in logged, deleted by the person's assigned supervisor, comes back in the stand-in's
+    name — but only for someone who may change it then (an administrator or the assigned supervisor)."""
+    from peerdesk.errors import AccessDenied
+
+    actor = actor_of(s)
+    own = actor.has(A) or gone.supervisor_id == actor.user_id
+    ses = log_session(s, gone.held_on, list(gone.participant_ids), duration_minutes=gone.duration_minutes, form=gone.form,
+                      supervisor_id=gone.supervisor_id if own else actor.user_id, topic_ids=list(gone.topic_ids),
+                      notes=gone.notes)
+    if not own:
+        ses.supervisor_id = gone.supervisor_id
+        if not may_read_notes(s, ses):
+            raise AccessDenied("error.session_other_supervisor")
+        flush(s)
+    return ses
 
 
 @operation(A, S)

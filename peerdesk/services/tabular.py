@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -117,10 +118,26 @@ def write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[object
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31] or "PeerDesk")
-    sheet.append(list(header))
+    sheet.append([_xlsx_text(h) for h in header])
     for row in rows:
         sheet.append([_xlsx_value(v) for v in row])
     book.save(path)
+
+
+# What an XLSX cell cannot hold: control characters (openpyxl refuses them, Excel calls the file damaged) and
+# lone surrogates. Older data may have them (SQLite stored anything before PeerDesk checked texts), so the
+# export shows U+FFFD in their place rather than fail. Excel also opens no cell over 32,767 characters.
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+XLSX_CELL_MAX = 32_767
+
+
+def _xlsx_text(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    value = _XLSX_ILLEGAL.sub("\ufffd", value)
+    if len(value) > XLSX_CELL_MAX:
+        value = value[: XLSX_CELL_MAX - 1] + "…"
+    return value
 
 
 def _xlsx_value(value: object) -> object:
@@ -128,8 +145,8 @@ def _xlsx_value(value: object) -> object:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            return value
-    return _no_formula(value)
+            pass
+    return _xlsx_text(_no_formula(value))
 
 
 def write_table(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]], title: str = "PeerDesk",

@@ -54,10 +54,12 @@ class Database:
     _factory: sessionmaker = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        from peerdesk.services import limits
         from peerdesk.services.audit import install
 
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
         install(self._factory)  # every change is audited in its own transaction
+        limits.install(self._factory)  # the same text limits on SQLite and PostgreSQL, before either sees a value
 
     @property
     def encrypted(self) -> bool:

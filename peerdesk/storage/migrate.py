@@ -63,12 +63,25 @@ def _alembic_config(connection):
 
 
 def upgrade_to(db: Database, revision: str = "head") -> None:
+    """Run the migrations in one transaction. On SQLite with foreign keys off (SQLite's own advice for
+    changing a table: a rebuild's DROP TABLE would otherwise cascade to the rows that refer to it), and
+    checked before the commit; the pragma only works outside a transaction, so it is set first."""
     from alembic import command
 
+    sqlite = db.engine.dialect.name == "sqlite"
     with db.engine.connect() as conn:
-        conn.execution_options(**WRITE_TRANSACTION)  # SQLite: BEGIN IMMEDIATE, waiting for other writers
-        with conn.begin():
-            command.upgrade(_alembic_config(conn), revision)
+        raw = conn.connection.driver_connection if sqlite else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            conn.execution_options(**WRITE_TRANSACTION)  # SQLite: BEGIN IMMEDIATE, waiting for other writers
+            with conn.begin():
+                command.upgrade(_alembic_config(conn), revision)
+                if raw is not None and conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall():
+                    raise StorageError("error.cannot_save")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys = ON")
 
 
 def script_heads() -> list[str]:

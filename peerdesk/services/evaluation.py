@@ -90,12 +90,8 @@ def _check_quote(s: Session, q: Quote) -> None:
 @operation(A, E)
 def load_instrument_file(s: Session, path: Path) -> Instrument:
     """Create or refresh an instrument from its JSON definition (the way to add one without code)."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        code = data["code"]
-        items = data["items"]
-    except (OSError, ValueError, KeyError, TypeError):
-        raise ValidationError("error.instrument_file", file=Path(path).name) from None
+    data = _read_definition(Path(path))
+    code, items = data["code"], data["items"]
     ins = s.scalar(select(Instrument).where(Instrument.code == code))
     fields = {k: data.get(k) for k in (
         "name_sv", "name_en", "scale_min", "scale_max", "good_end", "anchor_low_sv", "anchor_low_en",
@@ -116,6 +112,46 @@ def load_instrument_file(s: Session, path: Path) -> Instrument:
     _check_instrument(s, ins)
     flush(s)
     return ins
+
+
+_TEXT_FIELDS = ("name_sv", "name_en", "good_end", "anchor_low_sv", "anchor_low_en", "anchor_high_sv", "anchor_high_en",
+                "anchor_extra_sv", "anchor_extra_en")
+_NUMBER_FIELDS = ("scale_min", "scale_max", "extra_value")
+_LIMIT = 1000  # item numbers and scale values: far beyond any questionnaire, far within every INTEGER column
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -_LIMIT <= value <= _LIMIT
+
+
+def _read_definition(path: Path) -> dict:
+    """An instrument definition read and checked in shape before anything is saved: each field of the
+    right kind, each item an object with a number and its Swedish and English text. A readable error
+    names the field or the item (by its place in the file), never a KeyError or TypeError."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise ValidationError("error.instrument_file", file=path.name) from None
+    if not isinstance(data, dict) or not isinstance(data.get("code"), str) or not data["code"].strip():
+        raise ValidationError("error.instrument_file_field", file=path.name, name="code")
+    for name in _TEXT_FIELDS:
+        if data.get(name) is not None and not isinstance(data[name], str):
+            raise ValidationError("error.instrument_file_field", file=path.name, name=name)
+    for name in _NUMBER_FIELDS:
+        if data.get(name) is not None and not _whole(data[name]):
+            raise ValidationError("error.instrument_file_field", file=path.name, name=name)
+    items = data.get("items")
+    if not isinstance(items, list) or not items:
+        raise ValidationError("error.instrument_file_field", file=path.name, name="items")
+    seen = set()
+    for place, item in enumerate(items, start=1):
+        ok = (isinstance(item, dict) and _whole(item.get("number")) and item["number"] > 0 and item["number"] not in seen
+              and all(isinstance(item.get(lang), str) and item[lang].strip() for lang in ("sv", "en"))
+              and isinstance(item.get("open", False), bool))
+        if not ok:
+            raise ValidationError("error.instrument_file_item", file=path.name, place=place)
+        seen.add(item["number"])
+    return data
 
 
 @operation(A, E)

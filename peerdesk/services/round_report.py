@@ -386,8 +386,10 @@ def deidentified_rows(s: Session, round_number: int, instrument_code: str, today
     rnd = random.Random(seed) if seed is not None else random.SystemRandom()
     rnd_round = s.scalar(select(m.EvaluationRound).where(m.EvaluationRound.number == round_number))
     ins = s.scalar(select(m.Instrument).where(m.Instrument.code == instrument_code))
-    if rnd_round is None or ins is None:
+    if rnd_round is None:
         raise ValidationError("error.no_such_round", field="round_id", number=round_number)
+    if ins is None:
+        raise ValidationError("error.no_such_instrument", field="instrument_id", code=instrument_code)
     usable = _Usable(s, rnd_round.study_id, today)
     responses = [
         r for r in s.scalars(select(m.QuestionnaireResponse).where(

@@ -66,5 +66,8 @@ class Parser(argparse.ArgumentParser):
     usage block that buries it; `--help` still shows the usage."""
 
     def error(self, message: str):  # noqa: D401 - argparse's signature
+        import re
+
+        message = re.sub(r"^argument ([^:]+): ", r"\1: ", message)  # argparse's English prefix, in both languages
         print(f"{self.prog}: {message} ({t('cli.see_help', prog=self.prog)})", file=sys.stderr)
         raise SystemExit(2)

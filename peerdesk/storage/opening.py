@@ -114,8 +114,9 @@ def open_current(
         source, stored_key_wrong = "passphrase", True
     if allow_upgrade and db.cipher_format != CIPHER_FORMAT:
         db = _upgrade_cipher_format(db, key)
+    fallback = {"stored_key_wrong": stored_key_wrong, "given_key": key if stored_key_wrong else None}
     if not check_schema:
-        return Opened(db, "unchecked", source)
+        return Opened(db, "unchecked", source, **fallback)
     try:
         schema = ensure_schema(db, allow_upgrade=allow_upgrade)
     except Exception:
@@ -124,7 +125,7 @@ def open_current(
             _discard_new(path)
         raise
     recovery = key.recovery_text() if new and source == "keyring" else ""
-    return Opened(db, schema, source, recovery, stored_key_wrong=stored_key_wrong, given_key=key if stored_key_wrong else None)
+    return Opened(db, schema, source, recovery, **fallback)
 
 
 def _open_with_given_key(target: DatabaseTarget, ask: AskPassphrase | None) -> tuple[Database, DatabaseKey]:

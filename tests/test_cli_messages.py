@@ -121,3 +121,38 @@ def test_opening_on_a_full_disk_says_the_disk_is_full(tiny_disk, tmp_path):
     result = _run(env, "list", "people")
     assert result.returncode == 1
     assert result.stderr.strip() == "peerdesk: The disk is full — nothing was saved. Free some space and try again."
+
+
+def test_six_parallel_wrong_logins_each_get_a_readable_line(pg_databases, pg_template, monkeypatch, capsys):
+    """On PostgreSQL the failed-login counter of one account is updated by all six at once; whatever the
+    counter's fate (the concurrency work makes it atomic), no attempt ends in "unexpected error"."""
+    import threading
+
+    from peerdesk import cli
+    from peerdesk.services import demo
+
+    db = pg_databases.open(pg_template)
+    with db.begin(SYSTEM) as s:
+        demo.load_demo(s)
+    url = db.engine.url.render_as_string(hide_password=False)
+    monkeypatch.setenv("PEERDESK_DATABASE_URL", url)
+    monkeypatch.setenv("PEERDESK_USER", "coordinator")
+    monkeypatch.setenv("PEERDESK_PASSWORD", "not the password")
+    for _round in range(3):  # the race shows most of the time in one round; three make it near certain
+        start = threading.Barrier(6)
+        codes = []
+
+        def attempt():
+            start.wait()
+            codes.append(cli.main(["list", "people"]))
+
+        threads = [threading.Thread(target=attempt) for _ in range(6)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(120)
+        err = capsys.readouterr().err
+        assert codes == [1] * 6
+        lines = err.strip().splitlines()
+        assert len(lines) == 6 and all(line.startswith("peerdesk: ") for line in lines), err
+        assert "unexpected" not in err.lower(), err

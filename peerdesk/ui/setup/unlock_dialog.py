@@ -16,6 +16,8 @@ class UnlockDialog(QDialog):
         self.reason = QLabel(t(f"ui.passphrase.{reason}") if reason else "")
         self.reason.setWordWrap(True)
         self.reason.setVisible(bool(reason))
+        if reason:
+            self.setMinimumWidth(440)  # room for the explanation and a 64-digit recovery key
         layout.addWidget(self.reason)
         label = QLabel(t("ui.passphrase.new" if new else "ui.passphrase.existing"))
         label.setWordWrap(True)

@@ -28,7 +28,7 @@ from peerdesk.services.access import A, C, S, actor_of, operation
 from peerdesk.services.cadence import Cadence, merge_spans, overdue_spans
 from peerdesk.services.validation import check_order, parse_date
 
-MAX_MONTHS = 120  # the longest period one summary covers (ten years)
+MAX_MONTHS = 240  # the longest period one summary covers (twenty years: a programme from its start)
 
 
 @dataclass
@@ -84,7 +84,7 @@ def gather(s: Session, start: dt.date | str, end: dt.date | str, names: bool = T
     end = parse_date(end, "end_date")
     check_order(start, end)
     if (end.year - start.year) * 12 + end.month - start.month >= MAX_MONTHS:
-        # A column per month: 0001–9999 would be 120,000 columns and never finish. Ten years is more than any funder asks for.
+        # A column per month: 0001–9999 would be 120,000 columns and never finish. Twenty years covers a programme from its start.
         raise ValidationError("error.summary_period_too_long", field="end_date", years=MAX_MONTHS // 12)
     today = today or dt.date.today()
     actor = actor_of(s)

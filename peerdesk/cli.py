@@ -14,19 +14,25 @@ import sys
 from peerdesk.i18n import t
 
 
-def _ask_passphrase(new: bool) -> str | None:
+def _ask_passphrase(new: bool, reason: str | None = None) -> str | None:
     import getpass
 
+    from peerdesk.errors import StorageError
+    from peerdesk.storage.opening import STORED_KEY_WRONG
+
     if not sys.stdin.isatty():  # a script: nobody to ask, so say what it can set (not "Cancelled")
-        from peerdesk.errors import StorageError
-
-        raise StorageError("error.passphrase_needed")
-    if not new:
-        return getpass.getpass(t("cli.passphrase.prompt"))
-    first = getpass.getpass(t("cli.passphrase.new"))
-    if getpass.getpass(t("cli.passphrase.confirm")) != first:
-        from peerdesk.errors import StorageError
-
+        raise StorageError("error.stored_key_wrong_no_terminal" if reason == STORED_KEY_WRONG else "error.passphrase_needed")
+    if reason == STORED_KEY_WRONG:
+        print(t("cli.passphrase.stored_key_wrong"), file=sys.stderr)
+    try:
+        if not new:
+            return getpass.getpass(t("cli.passphrase.prompt"))
+        first = getpass.getpass(t("cli.passphrase.new"))
+        second = getpass.getpass(t("cli.passphrase.confirm"))
+    except EOFError:  # Ctrl+D at the prompt: the person chose not to answer
+        print(file=sys.stderr)
+        return None
+    if second != first:
         raise StorageError("cli.passphrase.mismatch")
     return first
 
@@ -43,7 +49,43 @@ def _open(create: bool = False, recovery_sheet: str | None = None, **kw):
         _show_recovery_key(opened, recovery_sheet)
     elif recovery_sheet:  # asked for a sheet, but no new key was made: say so rather than stay silent
         print(f"peerdesk: {t('cli.recovery.no_sheet')}", file=sys.stderr)
+    if opened.stored_key_wrong:
+        _offer_key_replacement(opened)
     return opened
+
+
+def _offer_key_replacement(opened, without_asking: bool = False) -> bool:
+    """The keyring's key did not open the database and the key given did: at a terminal ask whether to
+    store it instead (a passphrase is never stored: the wrong entry is removed); in a script, say how."""
+    from peerdesk.storage.opening import replace_stored_key
+
+    raw = opened.given_key is not None and opened.given_key.raw_hex is not None
+    if not without_asking:
+        if not sys.stdin.isatty():
+            print(f"peerdesk: {t('cli.key.replace_how')}", file=sys.stderr)
+            return False
+        question = t("cli.key.replace_question" if raw else "cli.key.forget_question")
+        print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
+        if sys.stdin.readline().strip().lower() not in ("y", "yes", "j", "ja"):
+            return False
+    replace_stored_key(opened)
+    print(t("cli.key.replaced" if raw else "cli.key.forgotten"), file=sys.stderr)
+    return True
+
+
+def cmd_db_replace_key(args) -> int:
+    """Open with PEERDESK_DB_PASSPHRASE / the prompt when the keyring's key is wrong, and fix the keyring."""
+    from peerdesk.storage.opening import open_current
+
+    opened = open_current(ask=_ask_passphrase, check_schema=False)
+    try:
+        if not opened.stored_key_wrong:
+            print(t("cli.key.nothing_to_replace"))
+            return 0
+        _offer_key_replacement(opened, without_asking=True)
+        return 0
+    finally:
+        opened.db.dispose()
 
 
 def _show_recovery_key(opened, sheet: str | None) -> None:
@@ -489,8 +531,10 @@ def cmd_import_responses(args) -> int:
     with db.begin(actor) as s:
         rnd = s.scalar(select(EvaluationRound).where(EvaluationRound.number == args.round))
         ins = s.scalar(select(Instrument).where(Instrument.code == args.instrument).order_by(Instrument.edition.desc()))  # newest version
-        if rnd is None or ins is None:
+        if rnd is None:
             raise ValidationError("error.no_such_round", number=args.round)
+        if ins is None:
+            raise ValidationError("error.no_such_instrument", code=args.instrument)
         preview = response_import.preview(s, rnd.id, ins.id, rows)
         for line in response_import.describe(preview.problems):
             print(line)
@@ -713,7 +757,9 @@ def cmd_gui(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from peerdesk.services.listing import KINDS
 
-    p = argparse.ArgumentParser(prog="peerdesk", description=t("cli.description"))
+    from peerdesk.cli_types import Parser, date_arg, number_arg
+
+    p = Parser(prog="peerdesk", description=t("cli.description"))
     p.add_argument("--user", help=t("cli.user.help"))
     sub = p.add_subparsers(dest="command")
     demo = sub.add_parser("demo", help=t("cli.demo.help"))
@@ -725,10 +771,11 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--json", action="store_true", help=t("cli.json.help"))
     info.set_defaults(func=cmd_db_info)
     dbsub.add_parser("upgrade", help=t("cli.db.upgrade.help")).set_defaults(func=cmd_db_upgrade)
+    dbsub.add_parser("replace-key", help=t("cli.db.replace_key.help")).set_defaults(func=cmd_db_replace_key)
     al = sub.add_parser("alerts", help=t("cli.alerts.help"))
     al.add_argument("--json", action="store_true", help=t("cli.json.help"))
     al.add_argument("--fail-on", metavar="KIND[,KIND]", help=t("cli.alerts.fail_on.help"))
-    al.add_argument("--today", metavar="YYYY-MM-DD", help=t("cli.alerts.today.help"))
+    al.add_argument("--today", metavar="YYYY-MM-DD", type=date_arg("today"), help=t("cli.alerts.today.help"))
     al.add_argument("--all", action="store_true", help=t("cli.alerts.all.help"))
     al.set_defaults(func=cmd_alerts)
     backup = sub.add_parser("backup", help=t("cli.backup.help"))
@@ -756,18 +803,18 @@ def build_parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help=t("cli.report.help"))
     repsub = rep.add_subparsers(dest="report_command", required=True)
     rr = repsub.add_parser("round", help=t("cli.report.help"))
-    rr.add_argument("number", type=int)
+    rr.add_argument("number", type=number_arg("number"))
     rr.add_argument("-o", "--output", required=True, help=t("cli.output.help"))
     rr.add_argument("--lang", choices=["sv", "en"], help=t("cli.lang.help"))
     rr.set_defaults(func=cmd_report_round)
     exr = sub.add_parser("export-round", help=t("cli.export.help"))
-    exr.add_argument("number", type=int)
+    exr.add_argument("number", type=number_arg("number"))
     exr.add_argument("--instrument", required=True)
     exr.add_argument("-o", "--output", required=True, help=t("cli.output.help"))
     exr.set_defaults(func=cmd_export_round)
     imr = sub.add_parser("import-responses", help=t("cli.import.help"))
     imr.add_argument("file")
-    imr.add_argument("--round", type=int, required=True)
+    imr.add_argument("--round", type=number_arg("number"), required=True)
     imr.add_argument("--instrument", required=True)
     imr.add_argument("--commit", action="store_true", help=t("cli.import.commit.help"))
     imr.set_defaults(func=cmd_import_responses)
@@ -793,11 +840,11 @@ def build_parser() -> argparse.ArgumentParser:
     consent = sub.add_parser("consent", help=t("cli.consent.help"))
     csub = consent.add_subparsers(dest="consent_command", required=True)
     cp = csub.add_parser("print", help=t("cli.consent.print.help"))
-    cp.add_argument("--study", type=int, required=True)
-    cp.add_argument("--workplace", type=int)
-    cp.add_argument("--copies", type=int, default=1)
+    cp.add_argument("--study", type=number_arg("study_id"), required=True)
+    cp.add_argument("--workplace", type=number_arg("workplace"))
+    cp.add_argument("--copies", type=number_arg("copies"), default=1)
     cp.add_argument("--person", help=t("cli.consent.person.help"))
-    cp.add_argument("--manager", type=int, help=t("cli.manager.help"))
+    cp.add_argument("--manager", type=number_arg("manager"), help=t("cli.manager.help"))
     cp.add_argument("--lang", choices=["sv", "en"])
     cp.add_argument("-o", "--output", required=True, help=t("cli.output.help"))
     cp.set_defaults(func=cmd_consent_print)
@@ -805,15 +852,15 @@ def build_parser() -> argparse.ArgumentParser:
     ci.set_defaults(func=cmd_consent_informants)
     cr = csub.add_parser("register", help=t("cli.consent.register.help"))
     cr.add_argument("number")
-    cr.add_argument("--signed", required=True)
+    cr.add_argument("--signed", type=date_arg("signed_on"), required=True)
     cr.add_argument("--role", choices=["peer_supporter", "staff", "manager", "patient"])
     cr.add_argument("--code")
-    cr.add_argument("--valid-until")
+    cr.add_argument("--valid-until", type=date_arg("valid_until"))
     cr.add_argument("--scopes", help="interviews,focus_groups,questionnaires")
     cr.set_defaults(func=cmd_consent_register)
     ex = sub.add_parser("extract", help=t("cli.extract.help"))
-    ex.add_argument("--person", type=int, help=t("cli.person.help"))
-    ex.add_argument("--manager", type=int, help=t("cli.manager.help"))
+    ex.add_argument("--person", type=number_arg("person"), help=t("cli.person.help"))
+    ex.add_argument("--manager", type=number_arg("manager"), help=t("cli.manager.help"))
     ex.add_argument("--lang", choices=["sv", "en"])
     ex.add_argument("-o", "--output", help=t("cli.output.help"))
     ex.add_argument("--json", help=t("cli.extract.json.help"))
@@ -921,11 +968,38 @@ def _run(args) -> int:
         print(f"peerdesk: {t('cli.interrupted')}", file=sys.stderr)
         return 130
     except Exception as exc:  # never a traceback with data in it on the terminal
-        from peerdesk.crashlog import record
+        readable = _readable(exc)
+        if readable is None:
+            from peerdesk.crashlog import record
 
-        ref = record(exc)
-        print(f"peerdesk: {t('error.unexpected', ref=ref)}", file=sys.stderr)
+            readable = t("error.unexpected", ref=record(exc))
+        print(f"peerdesk: {readable}", file=sys.stderr)
         return 1
+
+
+def _readable(exc: Exception) -> str | None:
+    """A sentence for the failures a command can meet without any fault of PeerDesk's: a full disk while
+    writing a file, and a colleague's save at the same moment (e.g. parallel failed logins updating one
+    account's counter). None for anything else: that is an unexpected error, logged with a reference."""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return t("error.disk_full_file")
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    if isinstance(exc, StaleDataError):
+        return t("error.busy")
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        from peerdesk.storage.driver_errors import storage_error_from
+
+        error = storage_error_from(exc.orig, "")
+        if error.key in ("error.disk_full", "error.busy"):
+            return error.message
+        text = str(exc.orig).lower()
+        if "database is locked" in text or "could not serialize" in text or "deadlock" in text:
+            return t("error.busy")
+    return None
 
 
 if __name__ == "__main__":

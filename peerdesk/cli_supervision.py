@@ -22,7 +22,7 @@ def cmd_overview(args) -> int:
 
     from peerdesk.services import supervision_overview as so
 
-    today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    today = args.today or dt.date.today()
     with _session(args) as s:
         rows = so.overview(s, today=today, mine=not args.all, due_by=so.week_end(today) if args.due_this_week else None)
     if args.json:
@@ -104,25 +104,27 @@ def cmd_reassign(args) -> int:
 
 
 def add_commands(sub) -> None:
+    from peerdesk.cli_types import date_arg, number_arg
+
     sup = sub.add_parser("supervision", help=t("cli.supervision.help"))
     ssub = sup.add_subparsers(dest="supervision_command", required=True)
     ov = ssub.add_parser("overview", help=t("cli.supervision.overview.help"))
     ov.add_argument("--all", action="store_true", help=t("cli.supervision.all.help"))
     ov.add_argument("--due-this-week", action="store_true", help=t("cli.supervision.due.help"))
-    ov.add_argument("--today", help=t("cli.today.help"))
+    ov.add_argument("--today", type=date_arg("today"), help=t("cli.today.help"))
     ov.add_argument("--json", action="store_true", help=t("cli.json.help"))
     ov.set_defaults(func=cmd_overview)
     sm = ssub.add_parser("summary", help=t("cli.supervision.summary.help"))
-    sm.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD")
-    sm.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD")
+    sm.add_argument("--from", dest="start", type=date_arg("start_date"), required=True, help="YYYY-MM-DD")
+    sm.add_argument("--to", dest="end", type=date_arg("end_date"), required=True, help="YYYY-MM-DD")
     sm.add_argument("--codes", action="store_true", help=t("cli.supervision.codes.help"))
     sm.add_argument("-o", "--output", required=True, help=t("cli.output.help"))
     sm.set_defaults(func=cmd_summary)
     nt = ssub.add_parser("notes", help=t("cli.supervision.notes.help"))
-    nt.add_argument("session_id", type=int)
+    nt.add_argument("session_id", type=number_arg("session_id"))
     nt.set_defaults(func=cmd_notes)
     dl = ssub.add_parser("delete", help=t("cli.supervision.delete.help"))
-    dl.add_argument("session_id", type=int)
+    dl.add_argument("session_id", type=number_arg("session_id"))
     dl.add_argument("--yes", action="store_true", help=t("cli.supervision.delete.yes.help"))
     dl.set_defaults(func=cmd_delete)
     ra = ssub.add_parser("reassign", help=t("cli.supervision.reassign.help"))

@@ -61,7 +61,8 @@ def test_today_option_moves_time(office):
     past = alerts_json(office, "--today", "2000-01-01")
     assert past["alerts"] == [] or all(a["kind"] in ("no_manager", "contact_gap") for a in past["alerts"])
     bad = run(office, "alerts", "--today", "yesterday")
-    assert bad.returncode == 1 and "date" in bad.stderr.lower()
+    # A value argparse refuses is a usage error: exit 2, one line, like any other mistake in the arguments.
+    assert bad.returncode == 2 and "date" in bad.stderr.lower() and len(bad.stderr.strip().splitlines()) == 1
 
 
 def test_role_decides_what_is_listed(office):

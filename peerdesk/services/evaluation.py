@@ -127,30 +127,13 @@ class _ItemDef:
 
 
 def _read_instrument_file(path: Path) -> tuple[str, int, dict, list[_ItemDef]]:
-    """(code, version, instrument fields, items) from a JSON definition, or a readable error naming the file."""
-    name = Path(path).name
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        code = data["code"]
-        edition = data.get("version", 1)
-        raw_items = data["items"]
-        if not isinstance(code, str) or not isinstance(raw_items, list):
-            raise TypeError
-        if isinstance(edition, bool) or not isinstance(edition, int) or not 1 <= edition <= 9999:
-            raise ValidationError("error.instrument_version", file=name)
-        items = []
-        for item in raw_items:
-            number = item["number"]
-            if isinstance(number, bool) or not isinstance(number, int):
-                raise TypeError
-            items.append(_ItemDef(number, item["sv"], item["en"], bool(item.get("open"))))
-    except ValidationError:
-        raise
-    except (OSError, ValueError, KeyError, TypeError):
-        raise ValidationError("error.instrument_file", file=name) from None
-    if len({it.number for it in items}) != len(items):
-        raise ValidationError("error.instrument_file", file=name)
-    return code.strip(), edition, {k: data.get(k) for k in _INSTRUMENT_FIELDS}, items
+    """(code, version, instrument fields, items) from a JSON definition checked in shape (_read_definition)."""
+    data = _read_definition(Path(path))
+    edition = data.get("version", 1)
+    if isinstance(edition, bool) or not isinstance(edition, int) or not 1 <= edition <= 9999:
+        raise ValidationError("error.instrument_version", file=Path(path).name)
+    items = [_ItemDef(item["number"], item["sv"], item["en"], bool(item.get("open"))) for item in data["items"]]
+    return data["code"].strip(), edition, {k: data.get(k) for k in _INSTRUMENT_FIELDS}, items
 
 
 def _answer_count(s: Session, instrument_id: int | None) -> int:
@@ -216,6 +199,46 @@ def load_instrument_file(s: Session, path: Path) -> Instrument:
     _check_instrument(s, ins)
     flush(s)
     return ins
+
+
+_TEXT_FIELDS = ("name_sv", "name_en", "good_end", "anchor_low_sv", "anchor_low_en", "anchor_high_sv", "anchor_high_en",
+                "anchor_extra_sv", "anchor_extra_en")
+_NUMBER_FIELDS = ("scale_min", "scale_max", "extra_value")
+_LIMIT = 1000  # item numbers and scale values: far beyond any questionnaire, far within every INTEGER column
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -_LIMIT <= value <= _LIMIT
+
+
+def _read_definition(path: Path) -> dict:
+    """An instrument definition read and checked in shape before anything is saved: each field of the
+    right kind, each item an object with a number and its Swedish and English text. A readable error
+    names the field or the item (by its place in the file), never a KeyError or TypeError."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise ValidationError("error.instrument_file", file=path.name) from None
+    if not isinstance(data, dict) or not isinstance(data.get("code"), str) or not data["code"].strip():
+        raise ValidationError("error.instrument_file_field", file=path.name, name="code")
+    for name in _TEXT_FIELDS:
+        if data.get(name) is not None and not isinstance(data[name], str):
+            raise ValidationError("error.instrument_file_field", file=path.name, name=name)
+    for name in _NUMBER_FIELDS:
+        if data.get(name) is not None and not _whole(data[name]):
+            raise ValidationError("error.instrument_file_field", file=path.name, name=name)
+    items = data.get("items")
+    if not isinstance(items, list) or not items:
+        raise ValidationError("error.instrument_file_field", file=path.name, name="items")
+    seen = set()
+    for place, item in enumerate(items, start=1):
+        ok = (isinstance(item, dict) and _whole(item.get("number")) and item["number"] > 0 and item["number"] not in seen
+              and all(isinstance(item.get(lang), str) and item[lang].strip() for lang in ("sv", "en"))
+              and isinstance(item.get("open", False), bool))
+        if not ok:
+            raise ValidationError("error.instrument_file_item", file=path.name, place=place)
+        seen.add(item["number"])
+    return data
 
 
 @operation(A, E)

@@ -275,7 +275,10 @@ def create(s: Session, model: type[M], **fields: Any) -> M:
 
 
 def get(s: Session, model: type[M], record_id: int) -> M:
-    obj = s.get(model, record_id)
+    # An id no INTEGER column can hold (a 20-digit number typed or scripted) is simply not there,
+    # rather than an overflow in the driver — the same answer on SQLite and PostgreSQL.
+    out_of_range = isinstance(record_id, int) and not -(2**31) <= record_id < 2**31
+    obj = None if out_of_range else s.get(model, record_id)
     if obj is None:
         raise NotFoundError("error.not_found", kind=model.__tablename__, id=record_id)
     return obj

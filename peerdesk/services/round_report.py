@@ -391,8 +391,10 @@ def deidentified_rows(s: Session, round_number: int, instrument_code: str, today
         m.QuestionnaireResponse.round_id == (rnd_round.id if rnd_round is not None else None)).exists()
     ins = s.scalar(select(m.Instrument).where(m.Instrument.code == instrument_code)
                    .order_by(answered.desc(), m.Instrument.edition.desc()).limit(1))
-    if rnd_round is None or ins is None:
+    if rnd_round is None:
         raise ValidationError("error.no_such_round", field="round_id", number=round_number)
+    if ins is None:
+        raise ValidationError("error.no_such_instrument", field="instrument_id", code=instrument_code)
     usable = _Usable(s, rnd_round.study_id, today)
     responses = [
         r for r in s.scalars(select(m.QuestionnaireResponse).where(

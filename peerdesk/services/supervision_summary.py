@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from peerdesk.errors import ValidationError
 from peerdesk.i18n import language, t
 from peerdesk.models import (
     AttendanceStatus,
@@ -26,6 +27,8 @@ from peerdesk.models import (
 from peerdesk.services.access import A, C, S, actor_of, operation
 from peerdesk.services.cadence import Cadence, merge_spans, overdue_spans
 from peerdesk.services.validation import check_order, parse_date
+
+MAX_MONTHS = 240  # the longest period one summary covers (twenty years: a programme from its start)
 
 
 @dataclass
@@ -80,6 +83,9 @@ def gather(s: Session, start: dt.date | str, end: dt.date | str, names: bool = T
     start = parse_date(start, "start_date")
     end = parse_date(end, "end_date")
     check_order(start, end)
+    if (end.year - start.year) * 12 + end.month - start.month >= MAX_MONTHS:
+        # A column per month: 0001–9999 would be 120,000 columns and never finish. Twenty years covers a programme from its start.
+        raise ValidationError("error.summary_period_too_long", field="end_date", years=MAX_MONTHS // 12)
     today = today or dt.date.today()
     actor = actor_of(s)
     caseload_only = not actor.has(A, C)

@@ -321,16 +321,30 @@ def backup_anchor(path: Path, db: Database):
     return anchors.Anchor.from_json(json.dumps(data)) if data else None
 
 
+PAGE_SIZE = 4096  # SQLCipher 4's page size, pinned by both cipher formats; a whole file is whole pages
+
+
+def _whole_pages(path: Path) -> bool:
+    """A complete SQLite file is one or more whole pages; a truncated one (almost always) is not."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return False
+    return size >= PAGE_SIZE and size % PAGE_SIZE == 0
+
+
 def check_sqlite_backup(path: Path, key: DatabaseKey) -> str | None:
     """Open a backup with the key and run both integrity checks; returns its schema revision."""
     from sqlcipher3 import dbapi2 as sqlcipher
 
     if not Path(path).is_file():
         raise StorageError("error.backup_missing", path=str(path))
+    if not _whole_pages(Path(path)):  # cut short (a full disk, a copy interrupted): not a question of the key
+        raise StorageError("error.backup_incomplete")
     try:
         conn, _ = unlock(path, key)
-    except StorageError:
-        raise StorageError("error.backup_wrong_key") from None
+    except StorageError as exc:
+        raise StorageError("error.backup_wrong_key" if exc.key == "error.wrong_key" else exc.key, **exc.params) from None
     try:
         try:
             damaged = conn.execute("PRAGMA cipher_integrity_check").fetchall() or (

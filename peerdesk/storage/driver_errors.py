@@ -23,6 +23,21 @@ def is_busy(exc: BaseException | None) -> bool:
     return "database is locked" in msg or "database table is locked" in msg or "database is busy" in msg
 
 
+LOW_SPACE = 1024 * 1024  # below this much free space, a write error of SQLite's is taken as a full disk
+
+
+def disk_is_full(where: str) -> bool:
+    """True when `where` is a file (or folder) on a disk with (almost) no free space left."""
+    import os
+    import shutil
+
+    folder = where if os.path.isdir(where) else os.path.dirname(where)
+    try:
+        return bool(folder) and shutil.disk_usage(folder).free < LOW_SPACE
+    except (OSError, ValueError):
+        return False
+
+
 def storage_error_from(exc: Exception, where: str) -> StorageError:
     """A readable message for a low-level database error; the driver text may hold data, so it is not shown."""
     msg = str(exc).lower()
@@ -30,6 +45,10 @@ def storage_error_from(exc: Exception, where: str) -> StorageError:
         return BusyError("error.database_busy_open", where=where)
     if "database or disk is full" in msg or "disk is full" in msg or "no space" in msg:
         return StorageError("error.disk_full", where=where)
+    if "disk i/o error" in msg:
+        # SQLite says SQLITE_FULL only where it extends the file itself; growing the WAL's shared-memory
+        # file on a full disk is a plain I/O error. Free space tells the two apart.
+        return StorageError("error.disk_full" if disk_is_full(where) else "error.disk_io", where=where)
     if "readonly" in msg or "read-only" in msg or "permission denied" in msg or "unable to open" in msg:
         return StorageError("error.read_only", where=where)
     if "password authentication failed" in msg or "authentication" in msg:

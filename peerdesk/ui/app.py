@@ -173,12 +173,31 @@ def open_database_for(window):
         if target.is_sqlite and not target.path.exists():
             return _first_run(window, target)
         _status(window, t("ui.status.opening"))  # once after an update the file may be converted: seconds
-        return open_current(ask=ask_passphrase, target=target)
+        opened = open_current(ask=ask_passphrase, target=target)
+        if opened.stored_key_wrong:
+            _offer_key_replacement(window, opened)
+        return opened
     except PeerDeskError as exc:
         _show_error(window, exc.message)
         return None
     finally:
         _status(window, "")
+
+
+def _offer_key_replacement(window, opened) -> None:
+    """The keyring's key was wrong and the typed one opened the file: offer to keep the typed one."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from peerdesk.errors import PeerDeskError
+    from peerdesk.storage.opening import replace_stored_key
+
+    raw = opened.given_key is not None and opened.given_key.raw_hex is not None
+    answer = QMessageBox.question(window, t("ui.key.replace_title"), t("ui.key.replace_question" if raw else "ui.key.forget_question"))
+    if answer == QMessageBox.StandardButton.Yes:
+        try:
+            replace_stored_key(opened)
+        except PeerDeskError as exc:  # the keyring refused (locked): the office still opens
+            _show_error(window, exc.message)
 
 
 def _status(window, text: str) -> None:

@@ -1,4 +1,5 @@
-"""Asks for the database passphrase (or recovery key) when no keyring holds the key."""
+"""Asks for the database passphrase (or recovery key) when no keyring holds the key, or when the key
+the keyring holds does not open the file (then a line above the field says so)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,16 @@ from peerdesk.i18n import t
 
 
 class UnlockDialog(QDialog):
-    def __init__(self, new: bool, parent: QWidget | None = None) -> None:
+    def __init__(self, new: bool, parent: QWidget | None = None, reason: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(t("ui.passphrase.title"))
         layout = QVBoxLayout(self)
+        self.reason = QLabel(t(f"ui.passphrase.{reason}") if reason else "")
+        self.reason.setWordWrap(True)
+        self.reason.setVisible(bool(reason))
+        if reason:
+            self.setMinimumWidth(440)  # room for the explanation and a 64-digit recovery key
+        layout.addWidget(self.reason)
         label = QLabel(t("ui.passphrase.new" if new else "ui.passphrase.existing"))
         label.setWordWrap(True)
         layout.addWidget(label)
@@ -27,8 +34,8 @@ class UnlockDialog(QDialog):
         layout.addWidget(buttons)
 
 
-def ask_passphrase(new: bool) -> str | None:
-    dialog = UnlockDialog(new)
+def ask_passphrase(new: bool, reason: str | None = None) -> str | None:
+    dialog = UnlockDialog(new, reason=reason)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return dialog.passphrase.text()

@@ -5,6 +5,7 @@ unknown round."""
 from __future__ import annotations
 
 import os
+import stat
 import shutil
 import subprocess
 import sys
@@ -84,7 +85,9 @@ def test_writing_to_a_full_disk_is_said_in_words(tmp_path, monkeypatch, capsys):
     assert cli.main(["demo"]) == 0
     capsys.readouterr()
     assert cli.main(["audit", "export", "-o", "/dev/full"]) == 1
-    assert capsys.readouterr().err.strip() == "peerdesk: The disk is full. Free some space and try again."
+    assert capsys.readouterr().err.strip() == "peerdesk: The disk is full (/dev). Nothing was saved and no audit entry was written."
+    # A device is written as it is, never replaced by a renamed file (as root that would be possible).
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
 
 
 @pytest.fixture

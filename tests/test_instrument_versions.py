@@ -82,14 +82,14 @@ def test_an_instrument_with_answers_keeps_its_scale_and_items(sqlite_db, tmp_pat
 
 def test_the_reported_attack_rki_narrowed_to_1_2_is_refused_on_both_backends(db, tmp_path):
     instrument_id = _answered(db)
-    with pytest.raises(ValidationError, match="stored answers"):
+    with pytest.raises(ValidationError, match="stored answer"):
         with db.begin(SYSTEM) as s:
             evaluation.load_instrument_file(s, _file(tmp_path, _changed(scale_max=2)))
-    with pytest.raises(ValidationError, match="stored answers"):  # nor through the generic record update
+    with pytest.raises(ValidationError, match="stored answer"):  # nor through the generic record update
         with db.begin(SYSTEM) as s:
             ins = s.get(m.Instrument, instrument_id)
             records.update(s, m.Instrument, instrument_id, ins.version, scale_max=2)
-    with pytest.raises(ValidationError, match="stored answers"):
+    with pytest.raises(ValidationError, match="stored answer"):
         with db.begin(SYSTEM) as s:
             item = s.scalar(select(m.InstrumentItem).where(m.InstrumentItem.instrument_id == instrument_id,
                                                            m.InstrumentItem.number == 20))
@@ -126,7 +126,7 @@ def test_instrument_add_on_the_command_line_refuses_narrowing_a_scale_with_answe
     assert run(env, "demo").returncode == 0
     narrowed = run(env, "instrument-add", str(_file(tmp_path, _changed(scale_max=2))))
     assert narrowed.returncode == 1, narrowed.stdout
-    assert "Instrument RKI (version 1) has 20 stored answers" in narrowed.stderr and "Add a new version" in narrowed.stderr
+    assert "Instrument RKI (version 1) has 640 stored answers" in narrowed.stderr and "Add a new version" in narrowed.stderr
     assert "unexpected" not in narrowed.stderr.lower()
     added = run(env, "instrument-add", str(_file(tmp_path, _changed(version=2, scale_max=2))))
     assert added.returncode == 0, added.stderr

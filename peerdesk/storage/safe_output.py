@@ -90,6 +90,12 @@ class PendingOutput:
             raise StorageError("error.output.not_a_file", path=str(self.target))
         self.done = False
         self._note = None
+        # A device or pipe (`-o /dev/stdout`, a fifo) is written as it is: a rename would put a plain
+        # file in its place (as root, even over /dev/full), and there is nothing to make all-or-nothing.
+        self.direct = self.target.exists() and not self.target.is_file()
+        if self.direct:
+            self.temp = self.target
+            return
         token = secrets.token_hex(8)
         self.temp = self.target.with_name(f"{PREFIX}{token}-{self.target.name}"[:240])
         self._note_pending(token)
@@ -139,13 +145,16 @@ class PendingOutput:
 
     def sync(self) -> None:
         """The whole file on disk, private, before anything is committed about it."""
+        if self.direct:
+            return
         os.chmod(self.temp, PRIVATE_MODE)  # a writer that re-created the file must not widen it
         with open(self.temp, "rb+") as fh:
             os.fsync(fh.fileno())
 
     def publish(self) -> Path:
         """Rename into place (after the commit) and sync the folder."""
-        if self.done:
+        if self.done or self.direct:
+            self.done = True
             return self.target
         try:
             os.replace(self.temp, self.target)
@@ -161,6 +170,8 @@ class PendingOutput:
         if self.done:
             return
         self.done = True
+        if self.direct:
+            return
         try:
             self.temp.unlink(missing_ok=True)
         except OSError:

@@ -265,7 +265,12 @@ def test_sigterm_during_export_all_removes_the_half_written_file_and_records_not
         time.sleep(rng.uniform(0, 0.4))  # somewhere while the zip is being written (or just after)
         proc.send_signal(signal.SIGTERM)
         code = proc.wait(timeout=60)
-        assert code in (0, 130)
+        # -15: the signal came while the interpreter was leaving, after the export was complete and
+        # recorded (Python restores the default handler at shutdown); the file is then whole.
+        assert code in (0, 130, -signal.SIGTERM)
+        if code == -signal.SIGTERM:
+            assert target.exists() and zipfile.is_zipfile(target)
+            code = 0
         finished += code == 0
         # removed by the process itself, not only at the next start
         assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"office-{n}.zip" for n in range(i + 1) if (tmp_path / f"office-{n}.zip").exists())

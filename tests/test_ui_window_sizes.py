@@ -3,7 +3,7 @@ nothing scrolls sideways, every button can be reached, long names neither push S
 
 The test walks the areas of the sidebar and every tab inside them (so a new page is covered without a new
 test), with a user holding every role (so every button a role can see is there) and the demo office loaded,
-in which one person, one ward, one manager and one cohort have 120-character names.
+in which one person, one ward, one manager and one cohort have 100-character names.
 """
 
 from __future__ import annotations
@@ -29,13 +29,13 @@ from peerdesk.ui.main_window import AREAS, MainWindow
 from peerdesk.ui.operations import Operations
 
 WIDTH, HEIGHT = 1024, 640
-LONG = "Långt namn " + "x" * 109  # 120 characters
-assert len(LONG) == 120
+LONG = "Långt namn " + "x" * 89  # 100 characters: the longest a name may be (models.base limits)
+assert len(LONG) == 100
 
 
 @pytest.fixture
 def long_named_office(sqlite_db):
-    """The demo office, where the first person, ward, manager and cohort have 120-character names."""
+    """The demo office, where the first person, ward, manager and cohort have 100-character names."""
     with sqlite_db.begin(SYSTEM) as s:
         demo.load_demo(s)
         s.scalars(select(m.PeerSupporter).order_by(m.PeerSupporter.id)).first().last_name = LONG
@@ -226,7 +226,7 @@ def test_today_shows_whole_ward_names_at_1024(qtbot, window):
     assert shown, "no alert for Avdelning 12 on Today"
 
 
-def test_a_120_character_name_keeps_save_and_undo_in_reach(qtbot, window, lang):
+def test_a_100_character_name_keeps_save_and_undo_in_reach(qtbot, window, lang):
     """A person types a very long name and saves: the form stays as wide as the window gives it, and Save
     and Undo stay where they can be clicked."""
     window.sidebar.select("people")

@@ -200,9 +200,12 @@ class Register:
         self.stems.update(w for w in _words(specialty) if len(w) >= 4)
 
     def add_marked(self, term: str) -> None:
+        """A term the evaluator marked: a word or a phrase, hyphenated or not ("Sjö-stugan" = "Sjöstugan")."""
         words = _words(term)
         if words:
             self.phrases[words] = "marked"
+            if len(words) > 1:
+                self.phrases["".join(words),] = "marked"
             self._by_first = None
 
     def by_first(self) -> dict[str, list[tuple[str, ...]]]:

@@ -13,23 +13,25 @@ def cmd_check(args) -> int:
     from peerdesk.cli import _login, _open
     from peerdesk.services import disclosure
 
-    lang = args.lang or "sv"
+    from peerdesk.i18n import language
+
+    lang = args.lang or language()  # the text's language; messages are in the user's
     db = _open(allow_upgrade=False).db
     actor = _login(db, args)
     with db.session(actor) as s:
         findings = disclosure.check_text(s, args.text, lang)
     if args.json:
         print(json.dumps({"identifying": bool(findings),
-                          "findings": [{"term": f.term, "kind": f.kind, "kind_text": t(f"disclosure.kind.{f.kind}", lang),
+                          "findings": [{"term": f.term, "kind": f.kind, "kind_text": t(f"disclosure.kind.{f.kind}"),
                                         "suggestion": f.suggestion} for f in findings]}, ensure_ascii=False, indent=1))
     elif not findings:
-        print(t("cli.quote.check.clean", lang))
+        print(t("cli.quote.check.clean"))
     for f in [] if args.json else findings:
-        kind = t(f"disclosure.kind.{f.kind}", lang)
+        kind = t(f"disclosure.kind.{f.kind}")
         if f.suggestion:
-            print(t("cli.quote.check.suggestion", lang, term=f.term, kind=kind, suggestion=f.suggestion))
+            print(t("cli.quote.check.suggestion", term=f.term, kind=kind, suggestion=f.suggestion))
         else:
-            print(t("cli.quote.check.finding", lang, term=f.term, kind=kind))
+            print(t("cli.quote.check.finding", term=f.term, kind=kind))
     return 1 if findings else 0
 
 

@@ -282,7 +282,7 @@ def find_in_text(text: str, reg: Register | set[str], marked: set[str] | frozens
             found.append((start, end, kind, suggestion))
             covered.update(range(start, end))
 
-    ward = "the ward" if lang == "en" else "avdelningen"
+    ward = "the ward" if lang == "en" else "avdelningen"  # where the words do not tell ("enhet 3")
     for match in _EMAIL.finditer(folded):
         add(match.start(), match.end(), "email")
     for match in _PIN.finditer(folded):
@@ -294,11 +294,12 @@ def find_in_text(text: str, reg: Register | set[str], marked: set[str] | frozens
     for match in _PIN_BARE.finditer(folded):
         if _is_date(*match.groups()):
             add(match.start(), match.end(), "pin")
-    for match in _WARD.finditer(folded):
-        add(match.start(), match.end(), "ward", ward)
+    for match in _WARD.finditer(folded):  # the suggestion in the words' own language: "avd 33" → avdelningen
+        own = "the ward" if match.group().startswith("ward") else "avdelningen" if match.group().startswith("avd") else ward
+        add(match.start(), match.end(), "ward", own)
     for match in _WARD_COLON.finditer(folded):
         if match.group(1).lstrip("0") in reg.ward_numbers:
-            add(match.start(), match.end(), "ward", ward)
+            add(match.start(), match.end(), "ward", "avdelningen")
 
     tokens = [_Token(mt.group(), mt.start(), mt.end()) for mt in _TOKEN.finditer(folded)]
     by_first = reg.by_first()
@@ -316,16 +317,15 @@ def find_in_text(text: str, reg: Register | set[str], marked: set[str] | frozens
             continue
         low = unicodedata.normalize("NFKC", as_written).casefold()  # diacritics kept: "hån" is not "han"
         pronoun = PRONOUNS_SV.get(low) or PRONOUNS_EN.get(low)
-        kind = None if pronoun else _word_kind(tok.word, reg.phrases, capital)
         if pronoun:
             add(tok.start, tok.end, "pronoun", pronoun)
-        elif kind:
+        elif i + 1 < len(tokens) and _adjacent(tokens, i, folded) and _is_named_body(
+                tokens, i, capital, original(tokens[i + 1].start, tokens[i + 1].end)):
+            add(tok.start, tokens[i + 1].end, "organisation")
+        elif kind := _word_kind(tok.word, reg.phrases, capital):
             add(tok.start, tok.end, kind)
         elif _is_institution(tok.word, reg):
             add(tok.start, tok.end, "organisation")
-        elif i + 1 < len(tokens) and _adjacent(tokens, i, folded) and _is_named_body(tokens, i, capital,
-                                                                                      original(tokens[i + 1].start, tokens[i + 1].end)):
-            add(tok.start, tokens[i + 1].end, "organisation")
 
     out = []
     for start, end, kind, suggestion in sorted(found):

@@ -457,7 +457,7 @@ class FlaggedText:
 
 
 @operation(A, E)
-def check_all_report_texts(s: Session, round_id: int, lang: str = "sv") -> list[FlaggedText]:
+def check_all_report_texts(s: Session, round_id: int, lang: str | None = None) -> list[FlaggedText]:
     """Every text of a round that reaches its report, checked against today's register: approved
     quotes (also those approved before a name was registered), the evaluator's sections (heading
     and body) and the names of the approved quotes' themes. Returns the texts that fail."""

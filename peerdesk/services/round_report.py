@@ -144,7 +144,7 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
     rnd_round = s.scalar(select(m.EvaluationRound).where(m.EvaluationRound.number == round_number))
     if rnd_round is None:
         raise ValidationError("error.no_such_round", field="round_id", number=round_number)
-    _refuse_flagged_texts(s, rnd_round.id, lang)
+    _refuse_flagged_texts(s, rnd_round.id)
     k = effective_k(get_setting(s, "report.min_group_size"))
     kq = max(MIN_K, int(get_setting(s, "report.min_quote_informants")))
     rounds = {r.id: r.number for r in s.scalars(select(m.EvaluationRound).where(m.EvaluationRound.number <= round_number))}
@@ -213,13 +213,13 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
     )
 
 
-def _refuse_flagged_texts(s: Session, round_id: int, lang: str) -> None:
+def _refuse_flagged_texts(s: Session, round_id: int) -> None:
     """Every text that would print — approved quotes, the evaluator's sections, theme names — passes
     the disclosure check again with today's register (a name registered after a quote was approved
-    counts), or the report is refused, naming the texts but not the words."""
+    counts), or the report is refused, naming the texts but not the words, in the reader's language."""
     from peerdesk.services.disclosure import check_all_report_texts
 
-    flagged = check_all_report_texts(s, round_id, lang)
+    flagged = check_all_report_texts(s, round_id)
     if flagged:
         raise ValidationError("error.report_text_flagged", texts=", ".join(f.label for f in flagged),
                               n=sum(len(f.findings) for f in flagged))

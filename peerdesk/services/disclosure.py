@@ -26,7 +26,7 @@ anonymity, with the gender-neutral *hen*):
   gendered pronouns in Swedish and English (with hen / they as suggestions), and the terms the
   evaluator marked (words or phrases, hyphenated or not).
 
-What it cannot see is in docs and the README: a description that fits one person ("the only
+What it cannot see (the README says so too): a description that fits one person ("the only
 man on the night shift"), names not in the register, spellings with other letters ("Lenna"),
 letters spaced apart, a generic ward name unique in its region unless marked.
 """
@@ -70,6 +70,8 @@ GENERIC = frozenset(_w for _w in """
     demo kontaktperson administrator samordnare handledare utvarderare chef avdelningschef enhetschef
     personal kansli forening projekt kull
 """.split())
+
+_GENERIC_STARTS = frozenset(w[:2] for w in GENERIC)
 
 # Registered names that are also ordinary words count only when written with a capital letter:
 # "att bo", "mitt liv", "väster om stan" are words; "Bo", "Liv", "Väster" may be names.
@@ -120,6 +122,7 @@ class Finding:
 
 
 # ------------------------------------------------------------------ normalisation
+@lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     ch = _HYPHENS.get(ch, ch)
     if _INVISIBLE.match(ch):
@@ -131,6 +134,8 @@ def _fold_char(ch: str) -> str:
 
 def _folded(text: str) -> tuple[str, list[int]]:
     """The folded text and, for each of its characters, the index of the original character."""
+    if text.isascii():  # no invisible characters, no diacritics: one character each
+        return text.lower(), list(range(len(text)))
     chars, origin = [], []
     for i, ch in enumerate(text):
         for c in _fold_char(ch):
@@ -141,18 +146,20 @@ def _folded(text: str) -> tuple[str, list[int]]:
 
 def fold(text: str) -> str:
     """NFKC, invisible characters out, case and diacritics folded: "Ö\\u00adberg" → "oberg"."""
-    return _folded(text)[0]
+    return text.lower() if text.isascii() else "".join(_fold_char(ch) for ch in text)
 
 
 def _words(text: str | None) -> tuple[str, ...]:
     return tuple(_TOKEN.findall(fold(text or "")))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def is_generic(word: str) -> bool:
     """A folded word made only of GENERIC words, with inflections and linking s ("psykosvarden")."""
     if word in GENERIC or word.isdigit():
         return True
+    if word[:2] not in _GENERIC_STARTS:
+        return False
     if any(word.endswith(e) and word[: -len(e)] in GENERIC for e in _NOUN_ENDINGS + ("a", "e", "ernas", "arnas") if e):
         return True
     for i in range(3, len(word) - 2):

@@ -107,6 +107,8 @@ _DATE_LIKE = re.compile(r"^\d{1,2}[-.]\d{1,2}[-.]\d{2,4}$")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _WARD = re.compile(r"\b(?:avd|avdelning|avdelningen|ward|enhet)\s*(?:nr\.?|no\.?|nummer|number)?\s*\.?\s*(\d{1,3})\b")
 _WARD_COLON = re.compile(r"\b(\d{1,3})\s?:\s?(?:an|ans|e|es|ern)\b")
+_BODIES = frozenset(("kommun", "kommuns", "stad", "stads", "municipality", "council"))
+_PRONOUN_FORMS = frozenset(fold_ for fold_ in (*PRONOUNS_SV, *PRONOUNS_EN))  # folded: "hån" too, checked as written
 # Words that may stand before "kommun"/"stad" and are not a place's name ("Vår kommun", "I kommun efter kommun").
 _NOT_PLACES = frozenset("var vart vara min mitt mina din ditt er ert deras hans hennes hens denna detta den det en ett "
                         "varje hela samma annan annat egen eget egna ny nya stor storre liten mindre nagon ingen alla "
@@ -179,6 +181,7 @@ class Register:
     ward_numbers: set[str] = field(default_factory=set)
     stems: set[str] = field(default_factory=set)
     _by_first: dict | None = None
+    _starts: tuple | None = None
 
     def _put(self, words: tuple[str, ...], kind: str) -> None:
         self.phrases.setdefault(words, kind)
@@ -214,6 +217,12 @@ class Register:
             if len(words) > 1:
                 self.phrases["".join(words),] = "marked"
             self._by_first = None
+
+    def starts(self) -> frozenset[str]:
+        """The first two letters of every one-word name: a word starting otherwise cannot be one."""
+        if self._starts is None or self._starts[0] != len(self.phrases):
+            self._starts = (len(self.phrases), frozenset(w[0][:2] for w in self.phrases if len(w) == 1))
+        return self._starts[1]
 
     def by_first(self) -> dict[str, list[tuple[str, ...]]]:
         """Phrases of more than one word by their first word, longest first."""
@@ -309,29 +318,32 @@ def find_in_text(text: str, reg: Register | set[str], marked: set[str] | frozens
             add(match.start(), match.end(), "ward", "avdelningen")
 
     tokens = [_Token(mt.group(), mt.start(), mt.end()) for mt in _TOKEN.finditer(folded)]
-    by_first = reg.by_first()
+    by_first, starts = reg.by_first(), reg.starts()
     for i, tok in enumerate(tokens):
+        word = tok.word
         if tok.start in covered:
             continue
-        as_written = original(tok.start, tok.end)
-        capital = as_written[:1].isupper()
-        for words in by_first.get(tok.word, ()):  # "Anna Maria", "Psykiatri Öster", "Röda huset", "Region Halland"
+        for words in by_first.get(word, ()):  # "Anna Maria", "Psykiatri Öster", "Röda huset", "Region Halland"
             end = _phrase_end(tokens, i, words, folded, reg.phrases[words])
             if end is not None:
                 add(tok.start, end, reg.phrases[words])
                 break
         if tok.start in covered:
             continue
-        low = unicodedata.normalize("NFKC", as_written).casefold()  # diacritics kept: "hån" is not "han"
-        pronoun = PRONOUNS_SV.get(low) or PRONOUNS_EN.get(low)
-        if pronoun:
-            add(tok.start, tok.end, "pronoun", pronoun)
-        elif i + 1 < len(tokens) and _adjacent(tokens, i, folded) and _is_named_body(
-                tokens, i, capital, original(tokens[i + 1].start, tokens[i + 1].end)):
-            add(tok.start, tokens[i + 1].end, "organisation")
-        elif kind := _word_kind(tok.word, reg.phrases, capital):
+        capital = text[origin[tok.start]].isupper()
+        if word in _PRONOUN_FORMS:
+            low = unicodedata.normalize("NFKC", original(tok.start, tok.end)).casefold()  # "hån" is not "han"
+            pronoun = PRONOUNS_SV.get(low) or PRONOUNS_EN.get(low)
+            if pronoun:
+                add(tok.start, tok.end, "pronoun", pronoun)
+                continue
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if nxt is not None and (word == "region" or nxt.word in _BODIES) and _adjacent(tokens, i, folded) \
+                and _is_named_body(word, nxt.word, capital, text[origin[nxt.start]].isupper()):
+            add(tok.start, nxt.end, "organisation")
+        elif word[:2] in starts and (kind := _word_kind(word, reg.phrases, capital)):
             add(tok.start, tok.end, kind)
-        elif _is_institution(tok.word, reg):
+        elif word.endswith(_INSTITUTIONS) and _is_institution(word, reg):
             add(tok.start, tok.end, "organisation")
 
     out = []
@@ -417,13 +429,11 @@ def _is_institution(word: str, reg: Register) -> bool:
     return False
 
 
-def _is_named_body(tokens: list[_Token], i: int, capital: bool, next_as_written: str) -> bool:
+def _is_named_body(word: str, nxt: str, capital: bool, next_capital: bool) -> bool:
     """"Region Halland", "Älvstadens kommun", "Malmö stad": a region, municipality or city by its name."""
-    word, nxt = tokens[i].word, tokens[i + 1].word
     if word == "region":
-        return capital and next_as_written[:1].isupper() and nxt not in _NOT_PLACES
-    return (capital and nxt in ("kommun", "kommuns", "stad", "stads", "municipality", "council")
-            and word not in _NOT_PLACES and not word.isdigit() and not is_generic(word))
+        return capital and next_capital and nxt not in _NOT_PLACES
+    return capital and nxt in _BODIES and word not in _NOT_PLACES and not word.isdigit() and not is_generic(word)
 
 
 def _is_date(year: str, month: str, day: str) -> bool:

@@ -38,6 +38,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -138,12 +139,26 @@ def _folded(text: str) -> tuple[str, list[int]]:
     """The folded text and, for each of its characters, the index of the original character."""
     if text.isascii():  # no invisible characters, no diacritics: one character each
         return text.lower(), list(range(len(text)))
+    table, chars = _one_to_one()
+    if chars.issuperset(text):  # Latin letters with diacritics only (å, ö, é …): still one each
+        return text.translate(table), list(range(len(text)))
     chars, origin = [], []
     for i, ch in enumerate(text):
         for c in _fold_char(ch):
             chars.append(c)
             origin.append(i)
     return "".join(chars), origin
+
+
+@lru_cache(maxsize=1)
+def _one_to_one() -> tuple[dict[int, str], frozenset[str]]:
+    """Characters that fold to exactly one character (ASCII, Latin letters with diacritics)."""
+    table = {c: chr(c).lower() for c in range(128)}
+    for c in range(0xC0, 0x250):
+        out = _fold_char(chr(c))
+        if len(out) == 1 and unicodedata.normalize("NFKC", chr(c)) == chr(c):
+            table[c] = out
+    return table, frozenset(map(chr, table))
 
 
 def fold(text: str) -> str:
@@ -171,6 +186,16 @@ def is_generic(word: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=65536)
+def _name_parts(text: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """A name's comma-separated parts: (all words, the distinctive ones), folded."""
+    out = []
+    for part in re.split(r"[,;/()]", text):
+        words = _words(part)
+        out.append((words, tuple(w for w in words if not w.isdigit() and len(w) >= 2 and not is_generic(w))))
+    return tuple(out)
+
+
 # ------------------------------------------------------------------ the register
 @dataclass
 class Register:
@@ -181,7 +206,8 @@ class Register:
     ward_numbers: set[str] = field(default_factory=set)
     stems: set[str] = field(default_factory=set)
     _by_first: dict | None = None
-    _starts: tuple | None = None
+    _words: tuple | None = None  # (version, first two letters of one-word names, word -> kind)
+    _marked: int = 0  # marked terms added (they may change a name's kind without adding one)
 
     def _put(self, words: tuple[str, ...], kind: str) -> None:
         self.phrases.setdefault(words, kind)
@@ -189,9 +215,7 @@ class Register:
 
     def add_name(self, text: str | None, kind: str) -> None:
         """A person's or a place's name: each distinctive word, and the whole name when it has more."""
-        for part in re.split(r"[,;/()]", text or ""):
-            words = _words(part)
-            names = [w for w in words if not w.isdigit() and len(w) >= 2 and not is_generic(w)]
+        for words, names in _name_parts(text or ""):
             for w in names:
                 self._put((w,), kind)
                 if kind != "name" and len(w) >= 3:
@@ -217,12 +241,22 @@ class Register:
             if len(words) > 1:
                 self.phrases["".join(words),] = "marked"
             self._by_first = None
+            self._marked += 1
 
-    def starts(self) -> frozenset[str]:
-        """The first two letters of every one-word name: a word starting otherwise cannot be one."""
-        if self._starts is None or self._starts[0] != len(self.phrases):
-            self._starts = (len(self.phrases), frozenset(w[0][:2] for w in self.phrases if len(w) == 1))
-        return self._starts[1]
+    def word_kind(self, word: str, capital: bool) -> str | None:
+        """What one word is on its own: a registered name (as written, inflected or first in a
+        compound) or an organisation's "<name>kliniken"; remembered per word for this register."""
+        version = (len(self.phrases), len(self.stems), self._marked)
+        if self._words is None or self._words[0] != version:
+            self._words = (version, frozenset(w[0][:2] for w in self.phrases if len(w) == 1), {})
+        _size, starts, known = self._words
+        key = (word, capital)
+        if key not in known:
+            kind = _word_kind(word, self.phrases, capital) if word[:2] in starts else None
+            if kind is None and word.endswith(_INSTITUTIONS) and _is_institution(word, self):
+                kind = "organisation"
+            known[key] = kind
+        return known[key]
 
     def by_first(self) -> dict[str, list[tuple[str, ...]]]:
         """Phrases of more than one word by their first word, longest first."""
@@ -271,8 +305,7 @@ def _register(s: Session) -> Register:
 
 
 # ------------------------------------------------------------------ matching
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     word: str  # folded
     start: int  # in the folded text
     end: int
@@ -318,7 +351,7 @@ def find_in_text(text: str, reg: Register | set[str], marked: set[str] | frozens
             add(match.start(), match.end(), "ward", "avdelningen")
 
     tokens = [_Token(mt.group(), mt.start(), mt.end()) for mt in _TOKEN.finditer(folded)]
-    by_first, starts = reg.by_first(), reg.starts()
+    by_first = reg.by_first()
     for i, tok in enumerate(tokens):
         word = tok.word
         if tok.start in covered:
@@ -341,10 +374,8 @@ def find_in_text(text: str, reg: Register | set[str], marked: set[str] | frozens
         if nxt is not None and (word == "region" or nxt.word in _BODIES) and _adjacent(tokens, i, folded) \
                 and _is_named_body(word, nxt.word, capital, text[origin[nxt.start]].isupper()):
             add(tok.start, nxt.end, "organisation")
-        elif word[:2] in starts and (kind := _word_kind(word, reg.phrases, capital)):
+        elif kind := reg.word_kind(word, capital):
             add(tok.start, tok.end, kind)
-        elif word.endswith(_INSTITUTIONS) and _is_institution(word, reg):
-            add(tok.start, tok.end, "organisation")
 
     out = []
     for start, end, kind, suggestion in sorted(found):

@@ -108,6 +108,7 @@ _DATE_LIKE = re.compile(r"^\d{1,2}[-.]\d{1,2}[-.]\d{2,4}$")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _WARD = re.compile(r"\b(?:avd|avdelning|avdelningen|ward|enhet)\s*(?:nr\.?|no\.?|nummer|number)?\s*\.?\s*(\d{1,3})\b")
 _WARD_COLON = re.compile(r"\b(\d{1,3})\s?:\s?(?:an|ans|e|es|ern)\b")
+_UNKNOWN = object()
 _BODIES = frozenset(("kommun", "kommuns", "stad", "stads", "municipality", "council"))
 _PRONOUN_FORMS = frozenset(fold_ for fold_ in (*PRONOUNS_SV, *PRONOUNS_EN))  # folded: "hån" too, checked as written
 # Words that may stand before "kommun"/"stad" and are not a place's name ("Vår kommun", "I kommun efter kommun").
@@ -243,20 +244,21 @@ class Register:
             self._by_first = None
             self._marked += 1
 
-    def word_kind(self, word: str, capital: bool) -> str | None:
-        """What one word is on its own: a registered name (as written, inflected or first in a
-        compound) or an organisation's "<name>kliniken"; remembered per word for this register."""
+    def verdicts(self) -> dict[tuple[str, bool], str | None]:
+        """(word, written with a capital) -> what it is on its own, remembered for this register."""
         version = (len(self.phrases), len(self.stems), self._marked)
         if self._words is None or self._words[0] != version:
             self._words = (version, frozenset(w[0][:2] for w in self.phrases if len(w) == 1), {})
-        _size, starts, known = self._words
-        key = (word, capital)
-        if key not in known:
-            kind = _word_kind(word, self.phrases, capital) if word[:2] in starts else None
-            if kind is None and word.endswith(_INSTITUTIONS) and _is_institution(word, self):
-                kind = "organisation"
-            known[key] = kind
-        return known[key]
+        return self._words[2]
+
+    def word_kind(self, word: str, capital: bool) -> str | None:
+        """What one word is on its own: a registered name (as written, inflected or first in a
+        compound) or an organisation's "<name>kliniken"."""
+        self.verdicts()
+        kind = _word_kind(word, self.phrases, capital) if word[:2] in self._words[1] else None
+        if kind is None and word.endswith(_INSTITUTIONS) and _is_institution(word, self):
+            kind = "organisation"
+        return kind
 
     def by_first(self) -> dict[str, list[tuple[str, ...]]]:
         """Phrases of more than one word by their first word, longest first."""
@@ -350,32 +352,37 @@ def find_in_text(text: str, reg: Register | set[str], marked: set[str] | frozens
         if match.group(1).lstrip("0") in reg.ward_numbers:
             add(match.start(), match.end(), "ward", "avdelningen")
 
-    tokens = [_Token(mt.group(), mt.start(), mt.end()) for mt in _TOKEN.finditer(folded)]
-    by_first = reg.by_first()
-    for i, tok in enumerate(tokens):
-        word = tok.word
-        if tok.start in covered:
+    spans = [mt.span() for mt in _TOKEN.finditer(folded)]
+    tokens = [_Token(folded[s:e], s, e) for s, e in spans]
+    by_first, verdicts = reg.by_first(), reg.verdicts()
+    for i, (word, start, end) in enumerate(tokens):
+        if start in covered:
             continue
-        for words in by_first.get(word, ()):  # "Anna Maria", "Psykiatri Öster", "Röda huset", "Region Halland"
-            end = _phrase_end(tokens, i, words, folded, reg.phrases[words])
-            if end is not None:
-                add(tok.start, end, reg.phrases[words])
-                break
-        if tok.start in covered:
-            continue
-        capital = text[origin[tok.start]].isupper()
+        if word in by_first:
+            for words in by_first[word]:  # "Anna Maria", "Psykiatri Öster", "Röda huset", "Region Halland"
+                phrase_end = _phrase_end(tokens, i, words, folded, reg.phrases[words])
+                if phrase_end is not None:
+                    add(start, phrase_end, reg.phrases[words])
+                    break
+            if start in covered:
+                continue
+        capital = text[origin[start]].isupper()
         if word in _PRONOUN_FORMS:
-            low = unicodedata.normalize("NFKC", original(tok.start, tok.end)).casefold()  # "hån" is not "han"
+            low = unicodedata.normalize("NFKC", original(start, end)).casefold()  # "hån" is not "han"
             pronoun = PRONOUNS_SV.get(low) or PRONOUNS_EN.get(low)
             if pronoun:
-                add(tok.start, tok.end, "pronoun", pronoun)
+                add(start, end, "pronoun", pronoun)
                 continue
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         if nxt is not None and (word == "region" or nxt.word in _BODIES) and _adjacent(tokens, i, folded) \
                 and _is_named_body(word, nxt.word, capital, text[origin[nxt.start]].isupper()):
-            add(tok.start, nxt.end, "organisation")
-        elif kind := reg.word_kind(word, capital):
-            add(tok.start, tok.end, kind)
+            add(start, nxt.end, "organisation")
+            continue
+        kind = verdicts.get((word, capital), _UNKNOWN)
+        if kind is _UNKNOWN:
+            kind = verdicts[word, capital] = reg.word_kind(word, capital)
+        if kind:
+            add(start, end, kind)
 
     out = []
     for start, end, kind, suggestion in sorted(found):

@@ -875,6 +875,9 @@ def build_parser() -> argparse.ArgumentParser:
     from peerdesk.cli_accounts import add_commands as add_accounts
 
     add_accounts(sub)
+    from peerdesk.cli_quote import add_commands as add_quote
+
+    add_quote(sub)
     return p
 
 

@@ -101,6 +101,8 @@ EXPECTED_OPERATIONS = {
     "alerts.bring_back": EVERYONE,  # only alerts the person sees
     "alerts.contract_for_follow_up": {A, C},
     "disclosure.check_quote": {A, E},
+    "disclosure.check_text": {A, E},
+    "disclosure.check_all_report_texts": {A, E},
     "round_report.gather": {A, E},
     "evaluation.rounds": {A, E},
     "evaluation.instrument_defs": {A, E},

@@ -23,6 +23,7 @@ from peerdesk.models import (
     QuestionnaireResponse,
     Quote,
     QuoteStatus,
+    ReportSection,
     Theme,
 )
 from peerdesk.paths import resources_dir
@@ -98,16 +99,31 @@ def _check_quote(s: Session, q: Quote) -> None:
     require(q.informant_role, "informant_role")
     require(q.text, "text")
     if q.status == QuoteStatus.APPROVED:
-        # An approved quote cannot contain a flagged term. The message counts them and names
-        # none: the words may be people's names (the UI shows them from disclosure.check_quote).
-        from peerdesk.models import Setting
-        from peerdesk.services.disclosure import _name_terms, find_in_text
+        # An approved quote passes the disclosure check. The message counts the findings and names
+        # none: the words may be people's names (the window shows them from disclosure.check_quote).
+        _refuse_flagged(s, "error.quote_flagged", q.text)
 
-        row = s.get(Setting, "quotes.marked_terms")
-        marked = {t_.lower() for t_ in json.loads(row.value)} if row else set()
-        findings = find_in_text(q.text, _name_terms(s), marked)
-        if findings:
-            raise ValidationError("error.quote_flagged", field="text", n=len(findings))
+
+@validates(Theme)
+def _check_theme(s: Session, th: Theme) -> None:
+    """A theme's name prints as a heading over its quotes: it passes the same check."""
+    _refuse_flagged(s, "error.theme_flagged", th.name_sv, th.name_en, field="name_sv")
+
+
+@validates(ReportSection)
+def _check_section(s: Session, sec: ReportSection) -> None:
+    """The evaluator's heading and text print as they are: they pass the same check."""
+    require(sec.title, "title")
+    _refuse_flagged(s, "error.section_flagged", sec.title, sec.body, field="body")
+
+
+def _refuse_flagged(s: Session, key: str, *texts: str | None, field: str = "text") -> None:
+    from peerdesk.services.disclosure import _register, find_in_text
+
+    reg = _register(s)
+    n = sum(len(find_in_text(text or "", reg)) for text in texts)
+    if n:
+        raise ValidationError(key, field=field, n=n)
 
 
 _INSTRUMENT_FIELDS = (

@@ -144,6 +144,7 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
     rnd_round = s.scalar(select(m.EvaluationRound).where(m.EvaluationRound.number == round_number))
     if rnd_round is None:
         raise ValidationError("error.no_such_round", field="round_id", number=round_number)
+    _refuse_flagged_texts(s, rnd_round.id)
     k = effective_k(get_setting(s, "report.min_group_size"))
     kq = max(MIN_K, int(get_setting(s, "report.min_quote_informants")))
     rounds = {r.id: r.number for r in s.scalars(select(m.EvaluationRound).where(m.EvaluationRound.number <= round_number))}
@@ -210,6 +211,18 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
         study=study.name if study else None, method=method, instruments=instruments, patient=patient, quotes=quotes, sections=sections, k=k,
         included_consents=sorted(used_consents), excluded_responses=excluded,
     )
+
+
+def _refuse_flagged_texts(s: Session, round_id: int) -> None:
+    """Every text that would print — approved quotes, the evaluator's sections, theme names — passes
+    the disclosure check again with today's register (a name registered after a quote was approved
+    counts), or the report is refused, naming the texts but not the words, in the reader's language."""
+    from peerdesk.services.disclosure import check_all_report_texts
+
+    flagged = check_all_report_texts(s, round_id)
+    if flagged:
+        raise ValidationError("error.report_text_flagged", texts=", ".join(f.label for f in flagged),
+                              n=sum(len(f.findings) for f in flagged))
 
 
 ROUNDS_SHOWN = 3  # this round beside the two before it, as in the source report's Figure 1

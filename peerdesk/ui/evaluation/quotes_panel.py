@@ -87,7 +87,7 @@ class QuotesPanel(QWidget):
             if not findings:
                 self.findings.setText(t("ui.eval.no_findings"))
             else:
-                parts = [f"{f.term} → {f.suggestion}" if f.suggestion else f.term for f in findings]
+                parts = [f"{f.term} → {f.suggestion}" if f.suggestion else f"{f.term} ({t('disclosure.kind.' + f.kind)})" for f in findings]
                 self.findings.setText(t("ui.eval.findings", terms=", ".join(parts)))
             self.changed.emit()
 

@@ -27,7 +27,8 @@ GOOD = {"date": "2025-06-01", "number": "1"}
 # Values for required text arguments, by destination: valid in shape, harmless if a command succeeds
 # (no real account is reset, disabled or renamed).
 FILLERS = {"instrument": "RKI", "name": "Hostile Test", "username": "nobody-here", "from_user": "nobody-here",
-           "to_user": "nobody-either", "number": "123", "person": "99999999999999999999", "code": "X1", "kind": "people"}
+           "to_user": "nobody-either", "number": "123", "person": "99999999999999999999", "code": "X1", "kind": "people",
+           "text": "Först var det svårt."}
 
 
 def _leaves(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):

@@ -14,6 +14,7 @@ from peerdesk.storage.cipher import CIPHER_FORMAT, CipherFormat, connect, unlock
 from peerdesk.storage.config import data_dir
 from peerdesk.storage.database import Database
 from peerdesk.storage.keys import DatabaseKey
+from peerdesk.storage.safe_output import fsync_dir
 
 
 def backups_dir(override: Path | None = None) -> Path:
@@ -58,7 +59,7 @@ def _backup_from(src, key: DatabaseKey, fmt: CipherFormat, dest: Path) -> Path:
             dst.close()
         _fsync(tmp)
         os.replace(tmp, dest)
-    _fsync_dir(dest.parent)
+    fsync_dir(dest.parent)
     return dest
 
 
@@ -136,24 +137,10 @@ def upgrade_cipher_format(path: Path, key: DatabaseKey, backup_dir: Path | None 
             except OSError:
                 new.unlink(missing_ok=True)
                 return None
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
         return backup
     finally:
         conn.close()
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename durable (POSIX; Windows cannot open a directory and does not need it)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _libpq(url: str) -> tuple[str, dict]:
@@ -201,7 +188,7 @@ def backup_postgresql(url: str, dest: Path) -> Path:
             raise StorageError("error.backup_failed")
         _fsync(tmp)
         os.replace(tmp, dest)
-    _fsync_dir(dest.parent)
+    fsync_dir(dest.parent)
     return dest
 
 

@@ -68,7 +68,8 @@ def error_for(exc: OSError, target: Path) -> StorageError:
     return StorageError("error.output.failed", folder=folder, reason=exc.strerror or type(exc).__name__)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename durable (POSIX; Windows cannot open a folder and does not need it)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:  # Windows cannot open a folder; its rename is durable enough
@@ -163,7 +164,7 @@ class PendingOutput:
             raise StorageError("error.output.not_moved", path=str(self.target), reason=exc.strerror or "") from None
         self.done = True
         self._forget()
-        _fsync_dir(self.target.parent)
+        fsync_dir(self.target.parent)
         return self.target
 
     def discard(self) -> None:

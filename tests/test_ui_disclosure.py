@@ -9,20 +9,8 @@ from sqlalchemy import select
 from peerdesk import models as m
 from peerdesk.services import demo, records
 from peerdesk.services.access import SYSTEM
-from peerdesk.services.auth import login
-from peerdesk.ui.evaluation.evaluation_page import EvaluationPage
-from peerdesk.ui.operations import Operations
 from tests import factories as f
-
-
-def _page(qtbot, db):
-    page = EvaluationPage()
-    qtbot.addWidget(page)
-    page.show()
-    ops = Operations(db, login(db, "evaluator", "demo"), page)
-    with qtbot.waitSignal(page.loaded, timeout=10000):
-        page.attach(ops)
-    return page, ops
+from tests.test_ui_evaluation import open_evaluation_page
 
 
 def test_the_window_refuses_a_report_whose_quote_names_someone_registered_after_approval(qtbot, sqlite_db, tmp_path, monkeypatch):
@@ -33,7 +21,7 @@ def test_the_window_refuses_a_report_whose_quote_names_someone_registered_after_
                                text="Det var Vilgot som visade oss hur rollen kunde se ut.")
         quote_id = quote.id
         f.peer(s, "Vilgot", "Strömgren")  # registered after the quote was approved
-    page, ops = _page(qtbot, sqlite_db)
+    page, ops = open_evaluation_page(qtbot, sqlite_db)
     target = tmp_path / "omgang3.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
     page.tabs.setCurrentIndex(2)
@@ -47,7 +35,7 @@ def test_the_window_refuses_a_report_whose_quote_names_someone_registered_after_
 def test_the_window_does_not_save_a_section_with_a_phone_number(qtbot, sqlite_db, tmp_path, monkeypatch):
     with sqlite_db.begin(SYSTEM) as s:
         demo.load_demo(s)
-    page, ops = _page(qtbot, sqlite_db)
+    page, ops = open_evaluation_page(qtbot, sqlite_db)
     target = tmp_path / "omgang3.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
     page.tabs.setCurrentIndex(2)

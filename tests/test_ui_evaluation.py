@@ -17,6 +17,17 @@ from peerdesk.ui.evaluation.evaluation_page import EvaluationPage
 from peerdesk.ui.operations import Operations
 
 
+def open_evaluation_page(qtbot, db):
+    """The evaluation page as the demo's evaluator sees it, once it has loaded: (page, its Operations)."""
+    page = EvaluationPage()
+    qtbot.addWidget(page)
+    page.show()
+    ops = Operations(db, login(db, "evaluator", "demo"), page)
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        page.attach(ops)
+    return page, ops
+
+
 def _type_answers(qtbot, grid, values):
     """Type each value into the current item and press Enter, as a person at the keyboard."""
     grid.focus_first_item()
@@ -36,13 +47,7 @@ def test_evaluator_enters_questionnaires_approves_a_quote_and_builds_the_report(
                                text="Han tyckte att rollen blev tydligare med tiden.")
         quote_id = quote.id
         before = s.query(m.QuestionnaireResponse).count()
-    evaluator = login(sqlite_db, "evaluator", "demo")
-    page = EvaluationPage()
-    qtbot.addWidget(page)
-    page.show()
-    ops = Operations(sqlite_db, evaluator, page)
-    with qtbot.waitSignal(page.loaded, timeout=10000):
-        page.attach(ops)
+    page, ops = open_evaluation_page(qtbot, sqlite_db)
     assert page.round.number == 3
     grid = page.entry
     assert grid.instrument.code == "DREEM-OK" and grid.table.rowCount() == 14
@@ -108,12 +113,7 @@ def test_evaluator_imports_a_file_and_registers_a_quote_with_a_new_theme(qtbot, 
 
     with sqlite_db.begin(SYSTEM) as s:
         demo.load_demo(s)
-    page = EvaluationPage()
-    qtbot.addWidget(page)
-    page.show()
-    ops = Operations(sqlite_db, login(sqlite_db, "evaluator", "demo"), page)
-    with qtbot.waitSignal(page.loaded, timeout=10000):
-        page.attach(ops)
+    page, ops = open_evaluation_page(qtbot, sqlite_db)
     bad = tmp_path / "svar.csv"
     bad.write_text("respondent_code;roll;1;2\nF-1;personal;1;2\nF-2;personal;7;2\n", encoding="utf-8")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
@@ -145,12 +145,7 @@ def test_evaluator_imports_a_file_and_registers_a_quote_with_a_new_theme(qtbot, 
 def test_evaluator_creates_a_round_chooses_wards_and_logs_an_interview(qtbot, sqlite_db):
     with sqlite_db.begin(SYSTEM) as s:
         demo.load_demo(s)
-    page = EvaluationPage()
-    qtbot.addWidget(page)
-    page.show()
-    ops = Operations(sqlite_db, login(sqlite_db, "evaluator", "demo"), page)
-    with qtbot.waitSignal(page.loaded, timeout=10000):
-        page.attach(ops)
+    page, ops = open_evaluation_page(qtbot, sqlite_db)
     panel = page.rounds_panel
     assert panel.number.value() == 4
     qtbot.keyClicks(panel.start, "2027-02-30")  # no such date: refused with a message, nothing saved

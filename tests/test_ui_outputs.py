@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
+from tests.test_ui_evaluation import open_evaluation_page
 from tests.test_ui_registers import (  # noqa: F401  (fixtures)
     WAIT,
     _own_settings,
@@ -60,21 +61,13 @@ def test_a_round_report_to_a_missing_folder_says_so_and_records_no_report_run(qt
     from peerdesk import models as m
     from peerdesk.services import demo
     from peerdesk.services.access import SYSTEM
-    from peerdesk.services.auth import login
-    from peerdesk.ui.evaluation.evaluation_page import EvaluationPage
-    from peerdesk.ui.operations import Operations
 
     with sqlite_db.begin(SYSTEM) as s:
         demo.load_demo(s)
         runs = s.scalar(select(func.count()).select_from(m.ReportRun))
     target = tmp_path / "gone" / "omgang.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
-    page = EvaluationPage()
-    qtbot.addWidget(page)
-    page.show()
-    ops = Operations(sqlite_db, login(sqlite_db, "evaluator", "demo"), page)
-    with qtbot.waitSignal(page.loaded, timeout=10000):
-        page.attach(ops)
+    page, ops = open_evaluation_page(qtbot, sqlite_db)
     page.tabs.setCurrentIndex(2)
     qtbot.mouseClick(page.build_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "does not exist" in page.report_status.text(), timeout=WAIT)

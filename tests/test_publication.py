@@ -1,0 +1,129 @@
+"""Issue 16, attack 1: differencing two versions of a round report.
+
+Before publication, every report recomputed the columns of earlier rounds from today's consents,
+so round 4's report made before and after one informant withdrew gave n1*m1 - n2*m2 per item:
+that informant's answers, exact. These tests read the reports as an outside reader would — the PDF
+text only, with pypdf — and show that every figure of a published round stays the same after
+withdrawals and expiries, in a regenerated round 4 and beside round 5; and that drafts, which do
+change, are stamped as drafts on every page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from peerdesk import models as m
+from peerdesk.reports.round_report import build
+from peerdesk.services import consent as consents, evaluation, publication, records, round_report
+from peerdesk.services.access import SYSTEM
+from tests import factories as f
+
+PUBLISHED_ON = dt.date(2026, 6, 1)
+LATER = dt.date(2026, 9, 1)
+EXPIRES = dt.date(2026, 7, 1)  # between the publication and the later reports
+ITEM1 = "1. Verksamheten främjar lärande"
+
+
+def pdf_pages(path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(str(path)).pages]
+
+
+def figures(text: str) -> list[str]:
+    """Every mean and n the reader sees, in reading order."""
+    return re.findall(r"\d+,\d\d|n=\d+", text)
+
+
+def item_row(text: str, number: int = 1) -> list[str]:
+    row = re.search(rf"\n{number}\. .*?(?=\n{number + 1}\. )", "\n" + text, re.S).group(0)
+    return figures(row)
+
+
+def _consent(s, study_id, code, role="staff", valid_until="2027-12-31"):
+    who = {"peer_supporter_id": f.peer(s, "P", code).id} if role == "peer_supporter" else {"informant_code": code}
+    return records.create(s, m.Consent, study_id=study_id, informant_role=role, signed_on="2025-01-01",
+                          valid_until=valid_until, **who)
+
+
+def _office(s):
+    """Rounds 4 and 5; staff at two wards and peer supporters, each person answering the same value to
+    every DREEM item. 'target' answered round 4 only, with 5 everywhere; 'expiring' answered round 4 only
+    with 1 everywhere and has a consent that ends between publication and the later reports."""
+    study = f.study(s)
+    rounds = {n: f.round_(s, number=n, study_id=study.id) for n in (4, 5)}
+    dreem = f.instrument(s, "DREEM-OK")
+    wards = [f.workplace(s, f"Avd {c}") for c in "XY"]
+    people = {}
+    plan = [  # (code, role, ward, {round: value})
+        *[(f"s{i}", "staff", wards[i % 2], {4: 2 + i % 3, 5: 3}) for i in range(10)],
+        *[(f"p{i}", "peer_supporter", None, {4: 1 + i % 4, 5: 2}) for i in range(6)],
+        ("target", "staff", wards[0], {4: 5}),
+        ("expiring", "peer_supporter", None, {4: 1}),
+    ]
+    for code, role, ward, values in plan:
+        c = _consent(s, study.id, code, role, valid_until=EXPIRES.isoformat() if code == "expiring" else "2027-12-31")
+        people[code] = c
+        for rnum, v in values.items():
+            evaluation.record_response(s, rounds[rnum].id, dreem.id, f"{code}-{rnum}", role, {it.number: v for it in dreem.items},
+                                       workplace_id=ward.id if ward else None, consent_id=c.id)
+    return study, people
+
+
+def _pdf(s, tmp_path, name, round_number, today, lang="sv"):
+    data = round_report.gather(s, round_number, lang=lang, today=today, seed=7)
+    path = tmp_path / f"{name}.pdf"
+    build(data, str(path))
+    return "\n".join(pdf_pages(path))
+
+
+def _withdraw(db, consent_id):
+    with db.begin(SYSTEM) as s:
+        c = s.get(m.Consent, consent_id)
+        consents.withdraw(s, c.id, c.version, "2026-08-01", None)
+
+
+def test_differencing_a_published_round_recovers_nothing(db, tmp_path):
+    with db.begin(SYSTEM) as s:
+        _, people = _office(s)
+        info = publication.publish(s, 4, today=PUBLISHED_ON)
+        published4 = _pdf(s, tmp_path, "r4-published", 4, PUBLISHED_ON)
+        beside5 = _pdf(s, tmp_path, "r5-before", 5, PUBLISHED_ON)
+    assert info.version == 1
+    staff_before = item_row(published4)
+    assert "n=11" in staff_before  # 11 staff answered round 4 …
+    _withdraw(db, people["target"].id)  # … then one of them withdraws, and another's consent expires (LATER > EXPIRES)
+    with db.begin(SYSTEM) as s:
+        again4 = _pdf(s, tmp_path, "r4-again", 4, LATER)
+        after5 = _pdf(s, tmp_path, "r5-after", 5, LATER)
+    # Every figure of round 4 is the same, so n1*m1 - n2*m2 is 0 for every item: nothing to recover.
+    assert figures(again4) == figures(published4)
+    assert figures(after5) == figures(beside5)
+    assert "Version 1, publicerad" in again4 and "UTKAST" not in again4
+    assert "UTKAST" in after5  # round 5 itself is a draft
+
+
+def test_the_same_attack_on_two_drafts_works_and_both_are_stamped(db, tmp_path):
+    """Without publication the attack of the issue succeeds — which is why drafts are stamped on
+    every page and the README tells evaluators never to hand one out."""
+    with db.begin(SYSTEM) as s:
+        _, people = _office(s)
+        data = round_report.gather(s, 4, lang="sv", today=PUBLISHED_ON, seed=7)
+        path1 = tmp_path / "d1.pdf"
+        build(data, str(path1))
+    _withdraw(db, people["target"].id)
+    with db.begin(SYSTEM) as s:
+        data = round_report.gather(s, 4, lang="sv", today=PUBLISHED_ON, seed=7)
+        path2 = tmp_path / "d2.pdf"
+        build(data, str(path2))
+    first, second = "\n".join(pdf_pages(path1)), "\n".join(pdf_pages(path2))
+    # The staff column of item 1: "mean", "n=…" as the reader sees them.
+    (m1, n1), (m2, n2) = [(float(r[2].replace(",", ".")), int(r[3][2:])) for r in (item_row(first), item_row(second))]
+    assert (n1, n2) == (11, 10) and round(n1 * m1 - n2 * m2) == 5  # the withdrawn informant's answer
+    for path in (path1, path2):
+        assert all("UTKAST" in page for page in pdf_pages(path))  # stamped on every page
+        meta = PdfReader(str(path)).metadata
+        assert "status=draft" in meta["/Keywords"] and "Utkast" in meta["/Subject"]

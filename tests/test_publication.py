@@ -127,3 +127,34 @@ def test_the_same_attack_on_two_drafts_works_and_both_are_stamped(db, tmp_path):
         assert all("UTKAST" in page for page in pdf_pages(path))  # stamped on every page
         meta = PdfReader(str(path)).metadata
         assert "status=draft" in meta["/Keywords"] and "Utkast" in meta["/Subject"]
+
+
+# ---------------------------------------------------------------- the command line
+
+def test_cli_report_publish(tmp_path):
+    from tests.test_cli import run
+
+    env = {"PEERDESK_DATA_DIR": str(tmp_path / "home"), "PEERDESK_DB_PASSPHRASE": "cli test passphrase",
+           "PEERDESK_USER": "admin", "PEERDESK_PASSWORD": "demo"}
+    assert run(env, "demo").returncode == 0
+    evaluator = {**env, "PEERDESK_USER": "evaluator"}
+    denied = run({**env, "PEERDESK_USER": "coordinator"}, "report", "publish", "3")
+    assert denied.returncode == 1 and "not allowed" in denied.stderr
+    draft = tmp_path / "draft.pdf"
+    assert run(evaluator, "report", "round", "3", "-o", str(draft), "--lang", "en").returncode == 0
+    assert "DRAFT" in pdf_pages(draft)[0] and "Draft" in PdfReader(str(draft)).metadata["/Subject"]
+    first = run(evaluator, "report", "publish", "3")
+    assert first.returncode == 0, first.stderr
+    assert "published as version 1" in first.stdout and "frozen" in first.stdout
+    second = run(env, "report", "publish", "3")  # the administrator may too
+    assert second.returncode == 0 and "version 2" in second.stdout
+    missing = run(evaluator, "report", "publish", "9")
+    assert missing.returncode == 1 and "no round 9" in missing.stderr
+    out = tmp_path / "published.pdf"
+    assert run(evaluator, "report", "round", "3", "-o", str(out), "--lang", "en").returncode == 0
+    pages = pdf_pages(out)
+    assert "Version 2, published" in pages[0] and not any("DRAFT" in p for p in pages)
+    meta = PdfReader(str(out)).metadata
+    assert "status=published; version=2" in meta["/Keywords"] and "produced=" in meta["/Keywords"]
+    assert "Version 2, published" in meta["/Subject"]
+    assert sorted(figures("\n".join(pages))) == sorted(figures("\n".join(pdf_pages(draft))))  # nothing changed: the same figures

@@ -151,7 +151,7 @@ class Frozen:
         return load(self.data[lang])
 
 
-def _newest(s: Session, up_to: int | None = None) -> dict[int, m.Publication]:
+def _newest(s: Session) -> dict[int, m.Publication]:
     newest = (select(m.Publication.round_id, func.max(m.Publication.version).label("v"))
               .group_by(m.Publication.round_id).subquery())
     q = (select(m.EvaluationRound.number, m.Publication)
@@ -160,8 +160,9 @@ def _newest(s: Session, up_to: int | None = None) -> dict[int, m.Publication]:
     return {number: pub for number, pub in s.execute(q)}
 
 
+@operation(A, E)
 def frozen_rounds(s: Session) -> dict[int, Frozen]:
-    """Round number -> its newest publication (for round_report.gather, which checks the caller's rights)."""
+    """Round number -> its newest publication, as round_report.gather uses it."""
     out = {}
     for number, pub in _newest(s).items():
         raw = json.loads(pub.snapshot)

@@ -129,6 +129,81 @@ def test_the_same_attack_on_two_drafts_works_and_both_are_stamped(db, tmp_path):
         assert "status=draft" in meta["/Keywords"] and "Utkast" in meta["/Subject"]
 
 
+# ---------------------------------------------------------------- what publishing records, refuses and keeps
+
+def test_a_withdrawal_lists_the_publication_with_round_version_and_date(db):
+    from peerdesk.services.consent_use import reports_affected_by
+
+    with db.begin(SYSTEM) as s:
+        _, people = _office(s)
+        run = round_report.record_produced(s, round_report.gather(s, 4, today=PUBLISHED_ON, seed=1), "draft.pdf")
+        publication.publish(s, 4, today=PUBLISHED_ON)
+        publication.publish(s, 4, today=PUBLISHED_ON)
+    _withdraw(db, people["target"].id)
+    with db.begin(SYSTEM) as s:
+        uses = reports_affected_by(s, people["target"].id)
+        untouched = reports_affected_by(s, _consent(s, s.scalar(select(m.Study.id)), "later").id)
+    assert [(u.kind, u.round_number, u.version) for u in uses] == [("round_report", 4, None), ("publication", 4, 1), ("publication", 4, 2)]
+    assert uses[0].id == run and untouched == []
+
+
+def test_publishing_is_audited_and_keeps_no_hidden_figure(db):
+    import json
+
+    with db.begin(SYSTEM) as s:
+        _office(s)
+        info = publication.publish(s, 4, today=PUBLISHED_ON)
+        events = s.execute(select(m.AuditEvent.action, m.AuditEvent.table_name, m.AuditEvent.record_id, m.AuditEvent.fields)
+                           .where(m.AuditEvent.table_name == "publication")).all()
+        snapshot = json.loads(s.scalar(select(m.Publication.snapshot)))
+    assert {(a, r) for a, _t, r, _f in events} == {("create", info.id), ("publish", info.id)}
+    assert all("target" not in (fields or "") for *_x, fields in events)  # ids and counts only
+    for lang in ("sv", "en"):
+        for ins in snapshot["reports"][lang]["instruments"]:
+            for grid in ins["grids"]:
+                hidden = [c for c in grid["cells"] if c[4]]
+                assert all(c[2] == 0 and c[3] == 0 for c in hidden)  # a hidden cell keeps neither n nor sum
+    assert [i["name"] for i in snapshot["reports"]["en"]["instruments"]] != [i["name"] for i in snapshot["reports"]["sv"]["instruments"]]
+
+
+def test_publishing_runs_the_report_checks_and_refuses_a_flagged_text(db):
+    from peerdesk.errors import ValidationError
+
+    with db.begin(SYSTEM) as s:
+        _office(s)
+        r4 = s.scalar(select(m.EvaluationRound).where(m.EvaluationRound.number == 4))
+        records.create(s, m.Quote, round_id=r4.id, informant_role="staff", status="approved",
+                       text="Det var Vilgot som visade oss hur rollen kunde se ut.")
+        f.peer(s, "Vilgot", "Strömgren")  # registered after the quote was approved
+    with db.begin(SYSTEM) as s:
+        try:
+            publication.publish(s, 4, today=PUBLISHED_ON)
+        except ValidationError as exc:
+            assert exc.key == "error.report_text_flagged" and "Vilgot" not in exc.message
+        else:
+            raise AssertionError("published a quote that names someone")
+    with db.begin(SYSTEM) as s:
+        assert s.scalar(select(m.Publication.id)) is None and s.scalar(select(m.ReportRun.id)) is None
+
+
+def test_a_new_version_keeps_the_figures_and_takes_todays_texts(db, tmp_path):
+    with db.begin(SYSTEM) as s:
+        _, people = _office(s)
+        r4 = s.scalar(select(m.EvaluationRound).where(m.EvaluationRound.number == 4))
+        round_report.save_section(s, r4.id, "Analys", "Första versionen.")
+        publication.publish(s, 4, today=PUBLISHED_ON)
+        first = _pdf(s, tmp_path, "v1", 4, PUBLISHED_ON, lang="en")
+    _withdraw(db, people["target"].id)
+    with db.begin(SYSTEM) as s:
+        round_report.save_section(s, r4.id, "Analys", "Andra versionen, rättad.")
+        again = _pdf(s, tmp_path, "v1-again", 4, LATER, lang="en")  # still version 1, as published
+        assert publication.publish(s, 4, today=LATER).version == 2
+        second = _pdf(s, tmp_path, "v2", 4, LATER, lang="en")
+    assert "Första versionen" in again and "Version 1, published" in again
+    assert "Andra versionen, rättad" in second and "Version 2, published" in second
+    assert figures(first) == figures(again) == figures(second)
+
+
 # ---------------------------------------------------------------- the command line
 
 def test_cli_report_publish(tmp_path):

@@ -49,3 +49,27 @@ def test_the_evaluator_publishes_a_round_and_sees_its_version(qtbot, sqlite_db, 
     published = _build(qtbot, page, tmp_path / "published.pdf", monkeypatch)
     assert "Version 1, publicerad" in published[0] and not any("UTKAST" in p for p in published)
     ops.wait()
+
+
+def test_the_consent_register_lists_the_publication_that_used_a_consent(qtbot, sqlite_db):
+    from peerdesk.services import publication
+    from peerdesk.services.auth import login
+    from peerdesk.ui.consents.consents_page import ConsentsPage
+    from peerdesk.ui.operations import Operations
+
+    with sqlite_db.begin(SYSTEM) as s:
+        demo.load_demo(s)
+        publication.publish(s, 3)
+        used = s.scalar(select(m.ReportRunConsent.consent_id).join(m.ReportRun, m.ReportRun.id == m.ReportRunConsent.run_id)
+                        .where(m.ReportRun.kind == "publication").order_by(m.ReportRunConsent.consent_id).limit(1))
+    page = ConsentsPage()
+    qtbot.addWidget(page)
+    page.show()
+    ops = Operations(sqlite_db, login(sqlite_db, "admin", "demo"), page)
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        page.attach(ops)
+    qtbot.waitUntil(lambda: any(r.id == used for r in page.model.rows), timeout=10000)
+    page.table.selectRow(next(i for i, r in enumerate(page.model.rows) if r.id == used))
+    qtbot.mouseClick(page.reports_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Published round report, round 3, version 1" in page.status.text(), timeout=10000)
+    ops.wait()

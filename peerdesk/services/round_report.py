@@ -81,7 +81,7 @@ class RoundReportData:
     included_consents: list[int] = field(default_factory=list)
     excluded_responses: int = 0
     published: tuple[int, dt.datetime] | None = None  # (version, when) of the publication shown; None: a draft
-    produced_on: dt.date | None = None
+    produced_on: dt.date | None = field(default=None, compare=False)  # the same report, whichever day it is made
     frozen_rounds: list[int] = field(default_factory=list)  # rounds whose columns come from a publication
 
 

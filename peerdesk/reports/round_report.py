@@ -108,7 +108,9 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
     doc = SimpleDocTemplate(path, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm, bottomMargin=22 * mm,
                             title=title, author="PeerDesk", subject=f"{title} · {edition} · {produced}", creator="PeerDesk",
                             keywords=_keywords(data))
-    decorate = _page(footer(f"{title} · {edition} · {produced}"), None if data.published else tr("report.draft").upper())
+    decorate = footer(f"{title} · {edition} · {produced}")
+    if data.published is None:  # drawn when a page is finished, over its tables, so no table background hides it
+        doc.afterPage = lambda: _draft_stamp(doc.canv, doc, tr("report.draft").upper())
     doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
     return doc.page
 
@@ -138,29 +140,22 @@ def _keywords(data) -> str:
     return "; ".join(parts)
 
 
-def _page(decorate, stamp: str | None):
-    """The page footer, and on a draft a stamp on every page: a line at the top and a large diagonal word."""
-    if stamp is None:
-        return decorate
+def _draft_stamp(canvas, doc, stamp: str) -> None:
+    """A draft's stamp on a page: a line at the top and a large, light diagonal word across the page."""
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
 
-    def draw(canvas, doc):
-        from reportlab.lib import colors
-        from reportlab.lib.units import mm
-
-        decorate(canvas, doc)
-        width, height = doc.pagesize
-        canvas.saveState()
-        canvas.setFillColor(colors.HexColor("#B00020"))
-        canvas.setFont("Helvetica-Bold", 10)
-        canvas.drawCentredString(width / 2, height - 12 * mm, stamp)
-        canvas.setFillColor(colors.Color(0.7, 0.1, 0.1, alpha=0.12))
-        canvas.setFont("Helvetica-Bold", 90)
-        canvas.translate(width / 2, height / 2)
-        canvas.rotate(45)
-        canvas.drawCentredString(0, 0, stamp)
-        canvas.restoreState()
-
-    return draw
+    width, height = doc.pagesize
+    canvas.saveState()
+    canvas.setFillColor(colors.HexColor("#B00020"))
+    canvas.setFont("Helvetica-Bold", 10)
+    canvas.drawCentredString(width / 2, height - 12 * mm, stamp)
+    canvas.setFillColor(colors.Color(0.7, 0.1, 0.1, alpha=0.12))
+    canvas.setFont("Helvetica-Bold", 90)
+    canvas.translate(width / 2, height / 2)
+    canvas.rotate(45)
+    canvas.drawCentredString(0, 0, stamp)
+    canvas.restoreState()
 
 
 MAX_COLUMNS = 9  # value columns per table: more groups (a national round has dozens of wards) continue below

@@ -495,6 +495,19 @@ def cmd_report_round(args) -> int:
     return 0
 
 
+def cmd_report_publish(args) -> int:
+    from peerdesk.i18n import format_date, local_time
+    from peerdesk.services import publication
+
+    db = _open(allow_upgrade=False).db
+    actor = _login(db, args)
+    with db.begin(actor) as s:
+        info = publication.publish(s, args.number)
+    print(t("cli.report.published", round=info.round_number, version=info.version,
+            date=format_date(local_time(info.published_at).date())))
+    return 0
+
+
 def cmd_export_round(args) -> int:
     import csv
 
@@ -807,6 +820,9 @@ def build_parser() -> argparse.ArgumentParser:
     rr.add_argument("-o", "--output", required=True, help=t("cli.output.help"))
     rr.add_argument("--lang", choices=["sv", "en"], help=t("cli.lang.help"))
     rr.set_defaults(func=cmd_report_round)
+    rp = repsub.add_parser("publish", help=t("cli.report.publish.help"))
+    rp.add_argument("number", type=number_arg("number"))
+    rp.set_defaults(func=cmd_report_publish)
     exr = sub.add_parser("export-round", help=t("cli.export.help"))
     exr.add_argument("number", type=number_arg("number"))
     exr.add_argument("--instrument", required=True)

@@ -42,5 +42,6 @@ from peerdesk.models.evaluation import (
     RoundWorkplace,
     Theme,
 )
+from peerdesk.models.publication import Publication
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Callable
 
-from peerdesk.i18n import format_decimal, t
+from peerdesk.i18n import format_date, format_decimal, local_time, t
 from peerdesk.reports.common import Cancelled, escape, footer, styles, table_style
 
 DASH = "–"
@@ -46,8 +46,12 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
     story = [Spacer(1, 40 * mm), Paragraph(escape(tr("report.title", round=data.round_number)), st["title"])]
     if data.study:
         story.append(Paragraph(escape(data.study), st["subtitle"]))
+    edition, produced = _edition(data), tr("report.produced", date=format_date(_produced_on(data), lang))
     story += [Spacer(1, 4 * mm), Paragraph(escape(tr("report.period", period=data.period)), st["subtitle"]),
-              Spacer(1, 30 * mm), Paragraph(escape(tr("report.anonymity", n=data.k)), st["body"]), PageBreak()]
+              Spacer(1, 4 * mm), Paragraph(escape(f"{edition} · {produced}"), st["subtitle"])]
+    if data.published is None:
+        story.append(Paragraph(escape(tr("report.draft_note")), st["body"]))
+    story += [Spacer(1, 26 * mm), Paragraph(escape(tr("report.anonymity", n=data.k)), st["body"]), PageBreak()]
     step()
 
     # Method: what was collected, by informant role.
@@ -102,10 +106,56 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
 
     title = tr("report.title", round=data.round_number)
     doc = SimpleDocTemplate(path, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm, bottomMargin=22 * mm,
-                            title=title, author="PeerDesk", subject=title, creator="PeerDesk", keywords="")
-    decorate = footer(title)
+                            title=title, author="PeerDesk", subject=f"{title} · {edition} · {produced}", creator="PeerDesk",
+                            keywords=_keywords(data))
+    decorate = footer(f"{title} · {edition} · {produced}")
+    if data.published is None:  # drawn when a page is finished, over its tables, so no table background hides it
+        doc.afterPage = lambda: _draft_stamp(doc.canv, doc, tr("report.draft").upper())
     doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
     return doc.page
+
+
+def _produced_on(data):
+    import datetime as dt
+
+    return data.produced_on or dt.date.today()
+
+
+def _edition(data) -> str:
+    """ "Version 2, publicerad 2026-12-01", or "Utkast" for a report that is not published."""
+    if data.published is None:
+        return t("report.draft", data.lang)
+    version, at = data.published
+    return t("report.version", data.lang, version=version, date=format_date(local_time(at).date(), data.lang))
+
+
+def _keywords(data) -> str:
+    """Machine-readable edition in the PDF's metadata, the same in both languages."""
+    parts = [f"round={data.round_number}"]
+    if data.published is None:
+        parts.append("status=draft")
+    else:
+        parts += ["status=published", f"version={data.published[0]}", f"published={local_time(data.published[1]).date().isoformat()}"]
+    parts.append(f"produced={_produced_on(data).isoformat()}")
+    return "; ".join(parts)
+
+
+def _draft_stamp(canvas, doc, stamp: str) -> None:
+    """A draft's stamp on a page: a line at the top and a large, light diagonal word across the page."""
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+
+    width, height = doc.pagesize
+    canvas.saveState()
+    canvas.setFillColor(colors.HexColor("#B00020"))
+    canvas.setFont("Helvetica-Bold", 10)
+    canvas.drawCentredString(width / 2, height - 12 * mm, stamp)
+    canvas.setFillColor(colors.Color(0.7, 0.1, 0.1, alpha=0.12))
+    canvas.setFont("Helvetica-Bold", 90)
+    canvas.translate(width / 2, height / 2)
+    canvas.rotate(45)
+    canvas.drawCentredString(0, 0, stamp)
+    canvas.restoreState()
 
 
 MAX_COLUMNS = 9  # value columns per table: more groups (a national round has dozens of wards) continue below

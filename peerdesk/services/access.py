@@ -73,6 +73,7 @@ WRITE_RIGHTS: dict[type, frozenset[Role]] = {
     m.Theme: frozenset({A, E}),
     m.Quote: frozenset({A, E}),
     m.ReportSection: frozenset({A, E}),
+    m.Publication: frozenset({A, E}),
     m.User: frozenset({A}),
     m.UserRole: frozenset({A}),
     m.Setting: frozenset({A}),

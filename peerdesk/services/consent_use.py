@@ -91,10 +91,19 @@ class ReportRunInfo:
     scope: str | None
     produced_at: dt.datetime
     output: str | None
+    round_number: int | None = None
+    version: int | None = None  # a publication's version (kind "publication")
 
 
-def _info(run: ReportRun) -> ReportRunInfo:
-    return ReportRunInfo(run.id, run.kind, run.study_id, run.round_id, run.scope, run.produced_at, run.output)
+def _info(run: ReportRun, s: Session | None = None) -> ReportRunInfo:
+    number = version = None
+    if s is not None and run.round_id is not None:
+        from peerdesk.models import EvaluationRound, Publication
+
+        number = s.scalar(select(EvaluationRound.number).where(EvaluationRound.id == run.round_id))
+        if run.kind == "publication":
+            version = s.scalar(select(Publication.version).where(Publication.run_id == run.id))
+    return ReportRunInfo(run.id, run.kind, run.study_id, run.round_id, run.scope, run.produced_at, run.output, number, version)
 
 
 @operation(A, E)
@@ -102,7 +111,7 @@ def reports_affected_by(s: Session, consent_id: int) -> list[ReportRunInfo]:
     """Reports and exports already produced that included this consent's data, oldest first."""
     q = (select(ReportRun).join(ReportRunConsent, ReportRunConsent.run_id == ReportRun.id)
          .where(ReportRunConsent.consent_id == consent_id).order_by(ReportRun.produced_at, ReportRun.id))
-    return [_info(r) for r in s.scalars(q)]
+    return [_info(r, s) for r in s.scalars(q)]
 
 
 @operation(A, E)
@@ -115,5 +124,5 @@ def withdrawn_consents_in_reports(s: Session) -> dict[int, list[ReportRunInfo]]:
          .order_by(ReportRunConsent.consent_id, ReportRun.produced_at))
     out: dict[int, list[ReportRunInfo]] = {}
     for consent_id, run in s.execute(q):
-        out.setdefault(consent_id, []).append(_info(run))
+        out.setdefault(consent_id, []).append(_info(run, s))
     return out

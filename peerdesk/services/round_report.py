@@ -80,6 +80,9 @@ class RoundReportData:
     k: int
     included_consents: list[int] = field(default_factory=list)
     excluded_responses: int = 0
+    published: tuple[int, dt.datetime] | None = None  # (version, when) of the publication shown; None: a draft
+    produced_on: dt.date | None = field(default=None, compare=False)  # the same report, whichever day it is made
+    frozen_rounds: list[int] = field(default_factory=list)  # rounds whose columns come from a publication
 
 
 def _role_label(role: m.InformantRole, lang: str, plural: bool = True) -> str:
@@ -135,7 +138,12 @@ def _responses(*cols):
 
 
 @operation(A, E)
-def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | None = None, seed: int | None = None) -> RoundReportData:
+def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | None = None, seed: int | None = None,
+           fresh_texts: bool = False) -> RoundReportData:
+    """Round N's report. A published round is reproduced from its newest publication, and published
+    rounds shown beside an unpublished one come from theirs (services.publication); `fresh_texts`
+    (publishing a new version) keeps the published figures but takes today's quotes and sections."""
+    from peerdesk.services import publication
     from peerdesk.services.settings import get_setting
 
     R, Ans = m.QuestionnaireResponse, m.Answer
@@ -145,6 +153,16 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
     if rnd_round is None:
         raise ValidationError("error.no_such_round", field="round_id", number=round_number)
     _refuse_flagged_texts(s, rnd_round.id)
+    frozen = publication.frozen_rounds(s)
+    if round_number in frozen:
+        data = publication.own_report(frozen[round_number], lang, today)
+        if fresh_texts:
+            kq = max(MIN_K, int(get_setting(s, "report.min_quote_informants")))
+            data.quotes, quote_consents = _quotes(s, rnd_round, today, kq, lang)
+            data.sections = _sections(s, rnd_round.id)
+            data.included_consents = sorted(set(data.included_consents) | quote_consents)
+            data.published = None
+        return data
     k = effective_k(get_setting(s, "report.min_group_size"))
     kq = max(MIN_K, int(get_setting(s, "report.min_quote_informants")))
     rounds = {r.id: r.number for r in s.scalars(select(m.EvaluationRound).where(m.EvaluationRound.number <= round_number))}
@@ -202,15 +220,21 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
     method = _method(s, rnd_round, kept, lang)
     quotes, quote_consents = _quotes(s, rnd_round, today, kq, lang)
     used_consents |= quote_consents
-    sections = [(sec.title, sec.body) for sec in s.scalars(
-        select(m.ReportSection).where(m.ReportSection.round_id == rnd_round.id).order_by(m.ReportSection.position, m.ReportSection.id))]
+    sections = _sections(s, rnd_round.id)
+    instruments, frozen_consents, frozen_used = publication.apply_frozen(instruments, frozen, lang, round_number)
+    used_consents |= frozen_consents
     study = s.get(m.Study, rnd_round.study_id) if rnd_round.study_id else None
     return RoundReportData(
         lang=lang, round_number=round_number,
         period=f"{rnd_round.start_date.isoformat()} – {rnd_round.end_date.isoformat() if rnd_round.end_date else ''}",
         study=study.name if study else None, method=method, instruments=instruments, patient=patient, quotes=quotes, sections=sections, k=k,
-        included_consents=sorted(used_consents), excluded_responses=excluded,
+        included_consents=sorted(used_consents), excluded_responses=excluded, produced_on=today, frozen_rounds=frozen_used,
     )
+
+
+def _sections(s: Session, round_id: int) -> list[tuple[str, str]]:
+    return [(sec.title, sec.body) for sec in s.scalars(
+        select(m.ReportSection).where(m.ReportSection.round_id == round_id).order_by(m.ReportSection.position, m.ReportSection.id))]
 
 
 def _refuse_flagged_texts(s: Session, round_id: int) -> None:

@@ -79,6 +79,9 @@ def _report_text(run) -> str:
     """A report that used a consent, in words: "Omgångsrapport 2026-03-01" (its kind translated, its date local)."""
     from peerdesk.i18n import catalogue, format_date, local_time
 
+    if run.kind == "publication":  # "Publicerad omgångsrapport, omgång 4, version 2, 2026-12-01"
+        return t("ui.consents.report_kind.publication_of", round=run.round_number, version=run.version,
+                 date=format_date(local_time(run.produced_at).date()))
     key = f"ui.consents.report_kind.{run.kind}"
     kind = t(key) if key in catalogue("en") else run.kind
     return f"{kind} {format_date(local_time(run.produced_at).date())}"

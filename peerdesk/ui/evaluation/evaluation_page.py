@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QProgressDialog,
     QPushButton,
@@ -85,9 +86,21 @@ class EvaluationPage(QWidget):
         self.report_lang.setAccessibleName(t("cli.lang.help"))
         self.build_button = QPushButton(t("ui.eval.build"))
         self.report_status = QLabel()
+        self.report_status.setWordWrap(True)
+        # Publishing: the round's edition ("Draft" / "Version 2, published …") and the button that freezes it.
+        self.edition = QLabel()
+        self.edition.setAccessibleName(t("ui.eval.edition"))
+        self.publish_button = QPushButton(t("ui.eval.publish"))
+        self.publish_button.setToolTip(t("ui.eval.publish_tip"))
+        buttons = QHBoxLayout()
+        for w in (self.build_button, self.publish_button):
+            buttons.addWidget(w)
+        buttons.addWidget(self.edition, 1)
         for w in (QLabel(t("ui.eval.section_title")), self.section_title, QLabel(t("ui.eval.section_body")), self.section_body,
-                  self.report_lang, self.build_button, self.report_status):
+                  self.report_lang):
             rl.addWidget(w)
+        rl.addLayout(buttons)
+        rl.addWidget(self.report_status)
         self.tabs.addTab(self.entry, t("ui.eval.tab.entry"))
         self.tabs.addTab(self.quotes, t("ui.eval.tab.quotes"))
         self.tabs.addTab(report, t("ui.eval.tab.report"))
@@ -95,6 +108,7 @@ class EvaluationPage(QWidget):
         layout.addWidget(self.tabs)
         self.round_box.currentIndexChanged.connect(self._round_chosen)
         self.build_button.clicked.connect(self.build_report)
+        self.publish_button.clicked.connect(self.publish)
         self._thread = None
 
     def start(self) -> None:
@@ -128,9 +142,48 @@ class EvaluationPage(QWidget):
 
         rid, info = self.round.id, self.round
         next_number = max(r.number for r in self.rounds) + 1
-        self.ops.query(lambda s: (instrument_defs(s), round_workplaces(s, rid)),
-                       lambda r: (self.entry.load(self.ops, rid, *r), self.quotes.load(self.ops, rid),
+        from peerdesk.services.publication import list_publications
+
+        number = info.number
+        self.ops.query(lambda s: (instrument_defs(s), round_workplaces(s, rid), list_publications(s, number)),
+                       lambda r: (self.entry.load(self.ops, rid, *r[:2]), self.quotes.load(self.ops, rid), self._show_edition(r[2]),
                                   self.rounds_panel.load(self.ops, info, next_number), self.loaded.emit()))
+
+    def _show_edition(self, publications) -> None:
+        from peerdesk.i18n import format_date, local_time
+
+        if not publications:
+            self.edition.setText(t("ui.eval.edition_draft"))
+            return
+        newest = publications[-1]
+        self.edition.setText(t("report.version", version=newest.version, date=format_date(local_time(newest.published_at).date())))
+
+    def publish(self) -> None:
+        """Freeze this round's report as a new version, after saying what that means."""
+        number, rid = self.round.number, self.round.id
+        answer = QMessageBox.question(self, t("ui.eval.publish"), t("ui.eval.publish_confirm", round=number),
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        from peerdesk.services import publication, round_report
+
+        title, body = self.section_title.text().strip(), self.section_body.toPlainText().strip()
+
+        def work(s):
+            if title and body:
+                round_report.save_section(s, rid, title, body)
+            publication.publish(s, number)
+            return publication.list_publications(s, number)
+
+        def done(publications) -> None:
+            self._show_edition(publications)
+            newest = publications[-1]
+            self.report_status.setText(t("ui.eval.published", round=number, version=newest.version))
+            self.publish_button.setEnabled(True)
+
+        self.publish_button.setEnabled(False)
+        self.report_status.setText(t("ui.eval.publishing"))
+        self.ops.mutate(work, {"reports"}, done, self._failed)
 
     def build_report(self) -> None:
         import datetime as dt
@@ -202,6 +255,7 @@ class EvaluationPage(QWidget):
         self.report_opened.emit(path)
 
     def _failed(self, exc) -> None:
+        self.publish_button.setEnabled(True)
         self.build_button.setEnabled(True)
         from peerdesk.reports.common import Cancelled
 

@@ -98,6 +98,14 @@ def _check_quote(s: Session, q: Quote) -> None:
     require(q.round_id, "round_id")
     require(q.informant_role, "informant_role")
     require(q.text, "text")
+    if q.interview_id is not None:
+        # A quote belongs to an interview of its own round and speaks with the interview's role: the
+        # interview's participants' consents decide whether it may publish.
+        iv = s.get(Interview, q.interview_id)
+        if iv is None or iv.round_id != q.round_id:
+            raise ValidationError("error.quote_interview_round", field="interview_id")
+        if InformantRole(iv.informant_role) != InformantRole(q.informant_role):
+            raise ValidationError("error.quote_interview_role", field="informant_role")
     if q.status == QuoteStatus.APPROVED:
         # An approved quote passes the disclosure check. The message counts the findings and names
         # none: the words may be people's names (the window shows them from disclosure.check_quote).
@@ -427,13 +435,6 @@ def add_theme(s: Session, name_sv: str, name_en: str | None = None) -> Theme:
     if existing is not None:
         return existing
     return create(s, Theme, name_sv=theme.name_sv, name_en=theme.name_en)
-
-
-@operation(A, E)
-def round_interviews(s: Session, round_id: int) -> list[tuple]:
-    """(id, date, kind, role, participants) of a round's interviews, for choosing a quote's source."""
-    return [(i.id, i.held_on.isoformat(), i.kind.value, i.informant_role.value, i.participants)
-            for i in s.scalars(select(Interview).where(Interview.round_id == round_id).order_by(Interview.held_on))]
 
 
 @operation(A, E)

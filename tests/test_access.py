@@ -111,6 +111,7 @@ EXPECTED_OPERATIONS = {
     "evaluation.round_quotes": {A, E},
     "evaluation.themes": {A, E},
     "evaluation.add_theme": {A, E},
+    "evaluation.new_round": {A, E},
     "interview_consents.save_interview": {A, E},
     "interview_consents.set_participants": {A, E},
     "interview_consents.consent_choices": {A, E},

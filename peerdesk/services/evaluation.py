@@ -361,6 +361,7 @@ class QuoteRow:
     role: str
     text: str
     status: str
+    interview_id: int | None = None  # None: never printed (services/round_report._quotes)
 
 
 @operation(A, E)
@@ -415,7 +416,7 @@ def missing_per_item(s: Session, round_id: int, instrument_id: int) -> tuple[int
 
 @operation(A, E)
 def round_quotes(s: Session, round_id: int) -> list[QuoteRow]:
-    return [QuoteRow(q.id, q.version, q.informant_role.value, q.text, q.status.value)
+    return [QuoteRow(q.id, q.version, q.informant_role.value, q.text, q.status.value, q.interview_id)
             for q in s.scalars(select(Quote).where(Quote.round_id == round_id).order_by(Quote.id))]
 
 
@@ -435,6 +436,14 @@ def add_theme(s: Session, name_sv: str, name_en: str | None = None) -> Theme:
     if existing is not None:
         return existing
     return create(s, Theme, name_sv=theme.name_sv, name_en=theme.name_en)
+
+
+@operation(A, E)
+def new_round(s: Session, number: int, start_date, end_date=None) -> EvaluationRound:
+    """A new round continues the study of the latest round: its interviews' consents come from that study."""
+    study_id = s.scalar(select(EvaluationRound.study_id).where(EvaluationRound.study_id.is_not(None))
+                        .order_by(EvaluationRound.number.desc()).limit(1))
+    return create(s, EvaluationRound, number=number, start_date=start_date, end_date=end_date, status="planned", study_id=study_id)
 
 
 @operation(A, E)

@@ -84,8 +84,18 @@ def _report_text(run) -> str:
     return f"{kind} {format_date(local_time(run.produced_at).date())}"
 
 
+def touched_lines(touched) -> list[str]:
+    """The interviews and quotes a consent is in (services.interview_consents.touched_by), one line each."""
+    lines = [t("ui.consents.touched_interview", round=n, day=day, kind=t(f"ui.eval.kind.{kind}").lower(),
+                           role=t(f"report.role.{role}").lower())
+             for _id, n, day, kind, role in touched.interviews]
+    lines += [t("ui.consents.touched_quote", round=n, status=t(f"ui.eval.status.{status}"),
+                text=text if len(text) < 80 else text[:79] + "…") for _id, n, status, text in touched.quotes]
+    return lines
+
+
 class WithdrawDialog(QDialog):
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, touched=None) -> None:
         super().__init__(parent)
         self.setWindowTitle(t("ui.consents.withdraw_title"))
         form = QFormLayout(self)
@@ -93,6 +103,17 @@ class WithdrawDialog(QDialog):
         self.reason = QLineEdit()
         form.addRow(t("field.withdrawn_on"), with_note(self.date))
         form.addRow(t("field.withdrawal_reason"), self.reason)
+        # What the withdrawal reaches in the evaluation: these interviews' quotes stop printing.
+        from PySide6.QtWidgets import QListWidget
+
+        lines = touched_lines(touched) if touched is not None else []
+        self.touched = QListWidget()
+        self.touched.setAccessibleName(t("ui.consents.touched"))
+        self.touched.addItems(lines or [t("ui.consents.touched_none")])
+        self.touched.setMaximumHeight(120)
+        self.touched.setWordWrap(True)
+        form.addRow(QLabel(t("ui.consents.touched")))
+        form.addRow(self.touched)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("ui.consents.withdraw_button"))
         buttons.accepted.connect(lambda: self.accept() if self.date.check() else self.date.setFocus())
@@ -569,7 +590,15 @@ class ConsentsPage(QWidget):
         row = self.selected()
         if row is None:
             return
-        dialog = WithdrawDialog(self)
+        from peerdesk.services import interview_consents
+
+        self.ops.query(lambda s: interview_consents.touched_by(s, row.id), lambda touched: self._ask_withdraw(row, touched),
+                       self._failed)
+
+    def _ask_withdraw(self, row, touched) -> None:
+        """The dialog lists the interviews and quotes the consent is in, before anything is withdrawn."""
+        dialog = WithdrawDialog(self, touched)
+        self.withdraw_dialog = dialog
         if not dialog.exec():
             return
         on, reason = dialog.date.date(), dialog.reason.text().strip() or None
@@ -581,10 +610,12 @@ class ConsentsPage(QWidget):
 
         def done(reports):
             if reports:
-                self.message.emit(t("ui.consents.withdrawn_reports", n=len(reports),
-                                    reports=", ".join(_report_text(r) for r in reports)))
+                text = t("ui.consents.withdrawn_reports", n=len(reports), reports=", ".join(_report_text(r) for r in reports))
             else:
-                self.message.emit(t("ui.consents.withdrawn"))
+                text = t("ui.consents.withdrawn")
+            if touched.quotes:
+                text += " " + t("ui.consents.withdrawn_quotes", n=len(touched.quotes))
+            self.message.emit(text)
 
         self.ops.mutate(work, {"consents"}, done, self._failed)
 

@@ -64,7 +64,7 @@ class NewQuoteDialog(QDialog):
         self.role.setCurrentIndex(max(0, self.role.findData(iv.role)))
         forms = ", ".join(iv.forms) if iv.forms else "–"
         missing = iv.participants - len(iv.forms)
-        self.consents.setText(forms if missing <= 0 else t("ui.eval.consents_missing", forms=forms, n=missing))
+        self.consents.setText(forms if missing <= 0 else t("ui.eval.consents_missing", numbers=forms, n=missing))
 
     def save(self) -> None:
         from peerdesk.models import Quote

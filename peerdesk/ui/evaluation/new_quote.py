@@ -3,10 +3,11 @@ follows it), theme (or a new theme), text. A quote with no interview is kept but
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout
 
 from peerdesk.errors import PeerDeskError
 from peerdesk.i18n import language, t
+from peerdesk.ui.common.dialog_form import save_cancel
 from peerdesk.ui.evaluation.entry_grid import ROLES
 
 
@@ -30,7 +31,7 @@ class NewQuoteDialog(QDialog):
         for iv in interviews:
             self.interview.addItem(t("ui.eval.interview_item", day=iv.held_on, role=t("report.role." + iv.role),
                                      kind=t("ui.eval.kind." + iv.kind), n=iv.participants), iv.id)
-        self.interview.setMinimumContentsLength(24)
+        self.interview.setMinimumContentsLength(40)
         self.interview.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.consents = QLabel()
         self.consents.setWordWrap(True)
@@ -49,10 +50,7 @@ class NewQuoteDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(save_cancel(self, self.save))  # Save and Cancel in the person's language
 
     def _interview_chosen(self) -> None:
         """The role is the interview's; the consents behind it are shown, so the evaluator sees who must consent."""

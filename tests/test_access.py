@@ -117,6 +117,7 @@ EXPECTED_OPERATIONS = {
     "interview_consents.consent_choices": {A, E},
     "interview_consents.round_interviews": {A, E},
     "interview_consents.touched_by": {A, E},
+    "interview_consents.consent_by_form": {A, E},
     "evaluation.workplace_choices": {A, E},
     "evaluation.set_round_workplaces": {A, E},
     "round_report.deidentified_rows": {A, E},

@@ -277,3 +277,19 @@ def _downgrade(database, revision: str) -> None:
             raw.execute("PRAGMA foreign_keys = OFF")
         with conn.begin():
             command.downgrade(migrate._alembic_config(conn), revision)
+
+
+# ------------------------------------------------------------------ the command line
+def test_consent_uses_lists_the_interviews_quotes_and_reports_headless(tmp_path):
+    from tests.test_cli import run
+
+    env = {"PEERDESK_DATA_DIR": str(tmp_path), "PEERDESK_DB_PASSPHRASE": "cli test passphrase",
+           "PEERDESK_USER": "admin", "PEERDESK_PASSWORD": "demo", "PEERDESK_LANG": "en"}
+    assert run(env, "demo").returncode == 0
+    result = run(env, "consent", "uses", "F-1103")  # a staff member in the demo's round-3 focus group
+    assert result.returncode == 0, result.stderr
+    assert "Interview" in result.stdout and "round 3 (group, staff member)" in result.stdout
+    assert "Quote, round 3 (approved): “Patienterna pratar på ett annat sätt" in result.stdout
+    assert "round_report" in result.stdout
+    unknown = run(env, "consent", "uses", "F-0000")
+    assert unknown.returncode != 0 and "F-0000" in unknown.stderr

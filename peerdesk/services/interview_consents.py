@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from peerdesk import models as m
 from peerdesk.errors import ValidationError
+from peerdesk.i18n import t
 from peerdesk.services import audit
 from peerdesk.services.access import A, E, operation
 from peerdesk.services.records import create, flush, get
@@ -189,3 +190,21 @@ def touched_by(s: Session, consent_id: int) -> Touched:
         select(Q.id, R.number, Q.status, Q.text).join(R, R.id == Q.round_id)
         .where(or_(linked, Q.consent_id == consent_id)).order_by(R.number, Q.id))]
     return Touched(interviews, quotes)
+
+
+def touched_lines(touched: Touched, lang: str | None = None) -> list[str]:
+    """The interviews and quotes a consent is in, one line each, for the withdrawal dialog and the CLI."""
+    lines = [t("ui.consents.touched_interview", lang, round=n, day=day, kind=t(f"ui.eval.kind.{kind}", lang).lower(),
+               role=t(f"report.role.{role}", lang).lower()) for _id, n, day, kind, role in touched.interviews]
+    lines += [t("ui.consents.touched_quote", lang, round=n, status=t(f"ui.eval.status.{status}", lang),
+                text=text if len(text) < 80 else text[:79] + "…") for _id, n, status, text in touched.quotes]
+    return lines
+
+
+@operation(A, E)
+def consent_by_form(s: Session, form_number: str) -> int:
+    """The id of the consent registered from this form number (as typed or scanned)."""
+    cid = s.scalar(select(m.Consent.id).where(m.Consent.form_number == (form_number or "").strip()))
+    if cid is None:
+        raise ValidationError("error.form_unknown", field="form_number", number=(form_number or "").strip())
+    return cid

@@ -84,16 +84,6 @@ def _report_text(run) -> str:
     return f"{kind} {format_date(local_time(run.produced_at).date())}"
 
 
-def touched_lines(touched) -> list[str]:
-    """The interviews and quotes a consent is in (services.interview_consents.touched_by), one line each."""
-    lines = [t("ui.consents.touched_interview", round=n, day=day, kind=t(f"ui.eval.kind.{kind}").lower(),
-                           role=t(f"report.role.{role}").lower())
-             for _id, n, day, kind, role in touched.interviews]
-    lines += [t("ui.consents.touched_quote", round=n, status=t(f"ui.eval.status.{status}"),
-                text=text if len(text) < 80 else text[:79] + "…") for _id, n, status, text in touched.quotes]
-    return lines
-
-
 class WithdrawDialog(QDialog):
     def __init__(self, parent=None, touched=None) -> None:
         super().__init__(parent)
@@ -105,6 +95,8 @@ class WithdrawDialog(QDialog):
         form.addRow(t("field.withdrawal_reason"), self.reason)
         # What the withdrawal reaches in the evaluation: these interviews' quotes stop printing.
         from PySide6.QtWidgets import QListWidget
+
+        from peerdesk.services.interview_consents import touched_lines
 
         lines = touched_lines(touched) if touched is not None else []
         self.touched = QListWidget()

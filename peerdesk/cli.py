@@ -874,6 +874,9 @@ def build_parser() -> argparse.ArgumentParser:
     cr.add_argument("--valid-until", type=date_arg("valid_until"))
     cr.add_argument("--scopes", help="interviews,focus_groups,questionnaires")
     cr.set_defaults(func=cmd_consent_register)
+    from peerdesk.cli_consent_uses import add_commands as add_consent_uses
+
+    add_consent_uses(csub)  # consent uses FORM_NUMBER
     ex = sub.add_parser("extract", help=t("cli.extract.help"))
     ex.add_argument("--person", type=number_arg("person"), help=t("cli.person.help"))
     ex.add_argument("--manager", type=number_arg("manager"), help=t("cli.manager.help"))

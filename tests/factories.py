@@ -44,3 +44,18 @@ def instrument(s, code="DREEM-OK"):
         if ins.code == code:
             return ins
     raise KeyError(code)
+
+
+def interview_with(s, round_id, kind, role, consent_ids, participants=None, held_on="2025-03-03"):
+    """An interview holding its participants' consents (the only way a quote from it can print)."""
+    iv = create(s, m.Interview, round_id=round_id, kind=kind, informant_role=role, held_on=held_on,
+                participants=participants or max(1, len(consent_ids)))
+    s.add_all([m.InterviewParticipant(interview_id=iv.id, consent_id=cid) for cid in consent_ids])
+    s.flush()
+    return iv
+
+
+def staff_consents(s, study_id, n, prefix="P"):
+    """`n` signed, valid staff consents (interviews and focus groups) of the study, by code."""
+    return [create(s, m.Consent, study_id=study_id, informant_role="staff", informant_code=f"{prefix}{i:02d}",
+                   signed_on=D(2025, 1, 10), valid_until=D(2027, 12, 31)).id for i in range(n)]

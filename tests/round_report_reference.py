@@ -217,21 +217,42 @@ def _method(s: Session, rnd_round, kept, lang) -> list[tuple[str, int, int, int]
     return [(_role_label(role, lang), *by_role[role]) for role in ROLE_ORDER if role in by_role]
 
 
+def _person(c: m.Consent) -> tuple:
+    """Who signed: a peer supporter or manager by id, anyone else by code (else name), case and spaces folded."""
+    if c.informant_role == m.InformantRole.PEER_SUPPORTER:
+        return ("peer", c.peer_supporter_id)
+    if c.informant_role == m.InformantRole.MANAGER:
+        return ("manager", c.manager_id)
+    if c.informant_code and c.informant_code.strip():
+        return (c.informant_role.value, "code", c.informant_code.strip().lower())
+    return (c.informant_role.value, "name", " ".join((c.informant_name or "").split()).lower())
+
+
 def _quotes(s: Session, rnd_round, usable, kq, lang) -> tuple[dict[str, list[tuple[str, str]]], set[int]]:
-    informants = dict(s.execute(
-        select(m.Interview.informant_role, func.sum(m.Interview.participants))
-        .where(m.Interview.round_id == rnd_round.id).group_by(m.Interview.informant_role)
-    ).all())
+    # An interview's quotes may print when every participant has a linked consent of the interview's role
+    # that may be used for its kind; the role's people are counted from those interviews.
+    ok_interviews: dict[int, tuple[m.Interview, list[m.Consent]]] = {}
+    for iv in s.scalars(select(m.Interview).where(m.Interview.round_id == rnd_round.id)):
+        consents = [s.get(m.Consent, p.consent_id) for p in s.scalars(
+            select(m.InterviewParticipant).where(m.InterviewParticipant.interview_id == iv.id))]
+        scope = "focus_groups" if iv.kind == m.InterviewKind.GROUP else "interviews"
+        people = {_person(c) for c in consents}
+        if consents and len(people) >= iv.participants and all(
+                c.informant_role == iv.informant_role and usable(c.id, c.informant_role, scope) for c in consents):
+            ok_interviews[iv.id] = (iv, consents)
+    people_of: dict = defaultdict(set)
+    for iv, consents in ok_interviews.values():
+        people_of[iv.informant_role] |= {_person(c) for c in consents}
     themes = {th.id: getattr(th, f"name_{lang}") for th in s.scalars(select(m.Theme))}
     out: dict[str, list[tuple[str, str]]] = defaultdict(list)
     used: set[int] = set()
     for q in s.scalars(select(m.Quote).where(m.Quote.round_id == rnd_round.id, m.Quote.status == m.QuoteStatus.APPROVED).order_by(m.Quote.id)):
-        if int(informants.get(q.informant_role) or 0) < kq:
-            continue  # too few informants of that role for a quote to stay anonymous
-        if q.consent_id and not usable(q.consent_id, q.informant_role, "interviews", "focus_groups"):
-            continue
-        if q.consent_id:
-            used.add(q.consent_id)
+        if q.interview_id not in ok_interviews:
+            continue  # unlinked, or someone in the interview may not be used
+        iv, consents = ok_interviews[q.interview_id]
+        if iv.informant_role != q.informant_role or len(people_of[q.informant_role]) < kq:
+            continue  # too few people of that role for a quote to stay anonymous
+        used |= {c.id for c in consents}
         attribution = t("report.attribution", lang, role=_role_label(q.informant_role, lang, plural=False), round=rnd_round.number)
         out[themes.get(q.theme_id, t("report.no_theme", lang))].append((q.text, attribution))
     return dict(out), used

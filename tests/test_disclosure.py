@@ -155,10 +155,10 @@ def test_a_section_or_theme_that_names_someone_is_not_saved(db):
 def _round_with_quotes(s):
     """A round with three staff informants and an approved quote, a section and a theme, all clean today."""
     r = office(s)
-    records.create(s, m.Interview, round_id=r.id, kind="group", informant_role="staff", held_on="2025-03-03", participants=4)
+    group = f.interview_with(s, r.id, "group", "staff", f.staff_consents(s, r.study_id, 4))
     theme = records.create(s, m.Theme, name_sv="Samarbete", name_en="Working together")
     quote = records.create(s, m.Quote, round_id=r.id, informant_role="staff", theme_id=theme.id, status="approved",
-                           text="Det var Maja som fick oss att förstå rollen.")
+                           text="Det var Maja som fick oss att förstå rollen.", interview_id=group.id)
     round_report.save_section(s, r.id, "Metod", "Intervjuerna gjordes i grupp.")
     return r, quote, theme
 

@@ -178,12 +178,17 @@ def test_quote_with_a_gendered_pronoun_or_a_name_cannot_be_approved(db):
 
 def test_quotes_need_three_informants_of_the_role(db):
     with db.begin(SYSTEM) as s:
-        r = f.round_(s, number=1)
-        records.create(s, m.Interview, round_id=r.id, kind="individual", informant_role="manager", held_on="2025-03-02", participants=1)
-        records.create(s, m.Interview, round_id=r.id, kind="group", informant_role="staff", held_on="2025-03-03", participants=4)
-        records.create(s, m.Quote, round_id=r.id, informant_role="manager", text="Chefscitat utan namn.", status="approved")
-        records.create(s, m.Quote, round_id=r.id, informant_role="staff", text="Personalcitat utan namn.", status="approved")
-        records.create(s, m.Quote, round_id=r.id, informant_role="staff", text="Ett utkast.")
+        study = f.study(s)
+        r = f.round_(s, number=1, study_id=study.id)
+        mgr = records.create(s, m.Consent, study_id=study.id, informant_role="manager", manager_id=f.manager(s, "Chef").id,
+                             signed_on="2025-01-10")
+        chef = f.interview_with(s, r.id, "individual", "manager", [mgr.id])
+        group = f.interview_with(s, r.id, "group", "staff", f.staff_consents(s, study.id, 4))
+        records.create(s, m.Quote, round_id=r.id, informant_role="manager", text="Chefscitat utan namn.", status="approved",
+                       interview_id=chef.id)
+        records.create(s, m.Quote, round_id=r.id, informant_role="staff", text="Personalcitat utan namn.", status="approved",
+                       interview_id=group.id)
+        records.create(s, m.Quote, round_id=r.id, informant_role="staff", text="Ett utkast.", interview_id=group.id)
         data = round_report.gather(s, 1, lang="en", today=TODAY)
     quotes = [q for qs in data.quotes.values() for q in qs]
     assert quotes == [("Personalcitat utan namn.", "Staff member, data collection round 1")]

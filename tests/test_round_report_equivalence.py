@@ -44,8 +44,12 @@ def _office(s) -> None:
     rounds[6] = f.round_(s, number=6)  # a round outside any study: only anonymous patient answers may be used
     wards = [f.workplace(s, name=f"Avdelning {i}").id for i in range(30)]  # more wards than letters
     instruments = {code: f.instrument(s, code) for code in ("DREEM-OK", "RKI", "PATIENT")}
-    consent_ids = list(s.scalars(insert(m.Consent).returning(m.Consent.id, sort_by_parameter_order=True),
-                                 _consent_rows(rnd, study.id, other.id, 220)))
+    consent_rows = _consent_rows(rnd, study.id, other.id, 220)
+    consent_ids = list(s.scalars(insert(m.Consent).returning(m.Consent.id, sort_by_parameter_order=True), consent_rows))
+    # Staff consents that may be used for a focus group on the report day (most interview participants come from these).
+    fit = [cid for cid, row in zip(consent_ids, consent_rows)
+           if row["study_id"] == study.id and row["informant_role"] == "staff" and row["scope_focus_groups"]
+           and row["signed_on"] == dt.date(2025, 1, 1) and row["withdrawn_on"] is None and row["valid_until"] != dt.date(2026, 1, 1)]
 
     def scattered(count: int) -> list[int | None]:  # mostly a few wards, some none, a tail of tiny ones
         return [rnd.choice(wards[:8] + [None]) if rnd.random() < 0.9 else rnd.choice(wards) for _ in range(count)]
@@ -87,14 +91,20 @@ def _office(s) -> None:
 
     themes = [records.create(s, m.Theme, name_sv=f"Tema {i}", name_en=f"Theme {i}").id for i in range(3)]
     for r in (3, 5, 6):
-        for role, participants in (("staff", 5), ("peer_supporter", 3), ("manager", 2)):
-            records.create(s, m.Interview, round_id=rounds[r].id, kind="group", informant_role=role, held_on="2025-03-02",
-                           participants=participants)
+        interviews = []  # (id, role): staff groups mostly of usable consents, sometimes one that is not, overlapping people;
+        for g in range(4):  # a peer and a manager group whose linked consents are of another role; one with a consent missing
+            members = rnd.sample(fit, 3) + ([rnd.choice(consent_ids)] if rnd.random() < 0.3 else [])
+            iv = f.interview_with(s, rounds[r].id, "group", "staff", members, participants=len(members) + (g == 3))
+            interviews.append((iv.id, "staff"))
+        for role in ("peer_supporter", "manager"):
+            interviews.append((f.interview_with(s, rounds[r].id, "group", role, rnd.sample(fit, 2)).id, role))
         records.create(s, m.Interview, round_id=rounds[r].id, kind="individual", informant_role="peer_supporter", held_on="2025-03-03")
+        picks = [rnd.choice(interviews + [(None, None)]) for _ in range(25)]
         s.execute(insert(m.Quote), [dict(
-            round_id=rounds[r].id, informant_role=rnd.choice(("staff", "peer_supporter", "manager")),
+            round_id=rounds[r].id, informant_role=role or rnd.choice(("staff", "peer_supporter", "manager")), interview_id=iid,
             theme_id=rnd.choice(themes + [None]), consent_id=rnd.choice(consent_ids) if rnd.random() < 0.8 else None,
-            status="approved" if rnd.random() < 0.8 else "draft", text=f"Citat {i} ur omgång {r}.", version=1) for i in range(25)])
+            status="approved" if rnd.random() < 0.8 else "draft", text=f"Citat {i} ur omgång {r}.", version=1)
+            for i, (iid, role) in enumerate(picks)])
         round_report.save_section(s, rounds[r].id, "Sammanfattning", "Första stycket.\n\nAndra stycket.")
     evaluation.load_bundled_instruments(s)
 

@@ -43,7 +43,9 @@ def test_evaluator_enters_questionnaires_approves_a_quote_and_builds_the_report(
     with sqlite_db.begin(SYSTEM) as s:
         demo.load_demo(s)
         r3 = s.scalar(select(m.EvaluationRound).where(m.EvaluationRound.number == 3))
-        quote = records.create(s, m.Quote, round_id=r3.id, informant_role="peer_supporter",
+        interview = s.scalar(select(m.Interview).where(m.Interview.round_id == r3.id, m.Interview.informant_role == "peer_supporter")
+                             .order_by(m.Interview.id))  # the demo's: its participant's consent is valid
+        quote = records.create(s, m.Quote, round_id=r3.id, informant_role="peer_supporter", interview_id=interview.id,
                                text="Han tyckte att rollen blev tydligare med tiden.")
         quote_id = quote.id
         before = s.query(m.QuestionnaireResponse).count()
@@ -163,10 +165,17 @@ def test_evaluator_creates_a_round_chooses_wards_and_logs_an_interview(qtbot, sq
         panel.wards.item(i).setCheckState(Qt.CheckState.Checked)
     with qtbot.waitSignal(page.loaded, timeout=10000):
         panel.wards_button.click()
-    qtbot.keyClicks(panel.held_on, "2027-02-03")
-    panel.kind.setCurrentIndex(1)
-    panel.participants.setValue(4)
+    from peerdesk.ui.evaluation.interview_dialog import InterviewDialog
+
     panel.interview_button.click()
+    qtbot.waitUntil(lambda: isinstance(getattr(panel, "dialog", None), InterviewDialog) and panel.dialog.isVisible(), timeout=5000)
+    dialog = panel.dialog
+    dialog.held_on.setFocus()
+    dialog.held_on.clear()
+    qtbot.keyClicks(dialog.held_on, "2026-11-20")
+    dialog.kind.setCurrentIndex(1)
+    dialog.participants.setValue(4)
+    dialog.save_button.click()
     qtbot.waitUntil(lambda: "logged" in panel.message.text(), timeout=5000)
     panel.status.setCurrentIndex(1)
     with qtbot.waitSignal(page.loaded, timeout=10000):

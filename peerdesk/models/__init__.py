@@ -34,6 +34,7 @@ from peerdesk.models.evaluation import (
     InstrumentItem,
     Interview,
     InterviewKind,
+    InterviewParticipant,
     QuestionnaireResponse,
     Quote,
     QuoteStatus,

@@ -55,7 +55,16 @@ class Interview(Versioned, Base):
     workplace_id: Mapped[int | None] = mapped_column(ForeignKey("workplace.id", ondelete="SET NULL"))
     held_on: Mapped[dt.date] = mapped_column(Date)
     participants: Mapped[int] = mapped_column(Integer, default=1)
-    consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent.id", ondelete="SET NULL"))
+
+
+class InterviewParticipant(Base):
+    """One participant's consent in an interview: an individual interview holds one, a group interview
+    or focus group several. A quote from the interview publishes only while every one of them may be used."""
+
+    __tablename__ = "interview_participant"
+
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interview.id", ondelete="CASCADE"), primary_key=True)
+    consent_id: Mapped[int] = mapped_column(ForeignKey("consent.id", ondelete="CASCADE"), primary_key=True, index=True)
 
 
 class Instrument(Versioned, Base):
@@ -160,7 +169,9 @@ class Quote(Versioned, Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("evaluation_round.id", ondelete="CASCADE"), index=True)
     informant_role: Mapped[InformantRole] = mapped_column(enum_type(InformantRole, "quote_informant_role"))
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("quote_theme.id", ondelete="SET NULL"))
-    interview_id: Mapped[int | None] = mapped_column(ForeignKey("interview.id", ondelete="SET NULL"))
+    # The interview the quote comes from: its participants' consents decide whether it may publish.
+    interview_id: Mapped[int | None] = mapped_column(ForeignKey("interview.id", ondelete="SET NULL"), index=True)
+    # Kept for older data only; publication never depends on it (services/round_report._quotes).
     consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent.id", ondelete="SET NULL"), index=True)
     text: Mapped[str] = mapped_column(long_text(COMMENT_LENGTH), info=MULTILINE)
     status: Mapped[QuoteStatus] = mapped_column(enum_type(QuoteStatus, "quote_status"), default=QuoteStatus.DRAFT)

@@ -66,6 +66,7 @@ WRITE_RIGHTS: dict[type, frozenset[Role]] = {
     m.EvaluationRound: frozenset({A, E}),
     m.RoundWorkplace: frozenset({A, E}),
     m.Interview: frozenset({A, E}),
+    m.InterviewParticipant: frozenset({A, E}),
     m.Instrument: frozenset({A, E}),
     m.InstrumentItem: frozenset({A, E}),
     m.QuestionnaireResponse: frozenset({A, E}),

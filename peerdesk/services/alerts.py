@@ -441,6 +441,9 @@ def _consent_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Alert
     def used(model):
         return exists().where(model.consent_id == Co.id, model.round_id == R.id, unfinished)
 
+    IP, Iv = m.InterviewParticipant, m.Interview
+    in_interview = exists().where(IP.consent_id == Co.id, Iv.id == IP.interview_id, Iv.round_id == R.id, unfinished)
+
     cols = (Co.id, Co.informant_role, Co.informant_code, Co.valid_until, Co.withdrawn_on, Co.peer_supporter_id, Co.manager_id,
             Co.workplace_id, PS.first_name, PS.last_name, Mg.name)
     base = select(*cols).outerjoin(PS, PS.id == Co.peer_supporter_id).outerjoin(Mg, Mg.id == Co.manager_id)
@@ -459,7 +462,7 @@ def _consent_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Alert
 
     withdrawn = _q(s, 
         base.where(Co.withdrawn_on.is_not(None), Co.withdrawn_on <= today,
-                   or_(used(m.QuestionnaireResponse), used(m.Quote), used(m.Interview)))
+                   or_(used(m.QuestionnaireResponse), used(m.Quote), in_interview))
     )
     for r in withdrawn:
         yield alert("consent_withdrawn_in_use", r, r.withdrawn_on, "high", _fp(r.withdrawn_on))

@@ -34,6 +34,7 @@ CONTEXT = {
     "manager_tenure": ("workplace_id", "workplace"),
     "placement": ("workplace_id", "workplace"),
     "report_run_consent": ("run_id", "report_run"),
+    "interview_participant": ("interview_id", "interview"),
 }
 # What is kept after an erasure request, because the law requires it (employment records).
 KEEP_ON_ERASURE = {"contract_period": "retention.contract_period_days"}

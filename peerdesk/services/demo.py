@@ -34,7 +34,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from peerdesk import models as m
-from peerdesk.services import accounts, consent_use, evaluation, supervision, workplaces
+from peerdesk.services import accounts, consent_use, evaluation, interview_consents, supervision, workplaces
 from peerdesk.services.access import A, operation
 from peerdesk.services.records import create
 from peerdesk.services.settings import set_setting
@@ -261,16 +261,25 @@ def load_demo(s: Session, today: dt.date | None = None) -> None:
         create(s, m.EvaluationRound, study_id=study.id, number=2, start_date=d(-250), end_date=d(-190), status=m.RoundStatus.REPORTED),
         create(s, m.EvaluationRound, study_id=study.id, number=3, start_date=d(-40), end_date=d(20), status=m.RoundStatus.COLLECTING),
     ]
+    # Every interview holds its participants' consents (services/interview_consents): a quote prints
+    # only while all of them may be used, and only with at least three people of the role behind it.
+    consent_of = {c.peer_supporter_id or ("manager", c.manager_id): c.id for c in consents if c.informant_role != m.InformantRole.STAFF}
+    interviews: dict[tuple[int, m.InformantRole], int] = {}  # (round number, role) -> an interview for its quotes
     for r in rounds:
         for w in wards[:4]:
             s.add(m.RoundWorkplace(round_id=r.id, workplace_id=w.id))
         for i, p in enumerate(placed[:6]):
-            create(s, m.Interview, round_id=r.id, kind=m.InterviewKind.INDIVIDUAL, informant_role=m.InformantRole.PEER_SUPPORTER,
-                   held_on=r.start_date + dt.timedelta(days=3 + i), participants=1)
-        create(s, m.Interview, round_id=r.id, kind=m.InterviewKind.GROUP, informant_role=m.InformantRole.STAFF,
-               workplace_id=wards[r.number % 4].id, held_on=r.start_date + dt.timedelta(days=12), participants=4)
-        create(s, m.Interview, round_id=r.id, kind=m.InterviewKind.INDIVIDUAL, informant_role=m.InformantRole.MANAGER,
-               workplace_id=wards[0].id, held_on=r.start_date + dt.timedelta(days=15), participants=1)
+            iv = interview_consents.save_interview(s, r.id, "individual", "peer_supporter", r.start_date + dt.timedelta(days=3 + i),
+                                                   [consent_of[p.id]] if p.id in consent_of else [])
+            interviews.setdefault((r.number, m.InformantRole.PEER_SUPPORTER), iv.id)
+        group_ward = wards[r.number % 4]
+        group = [c.id for c in consents if c.informant_role == m.InformantRole.STAFF and c.workplace_id == group_ward.id][:4]
+        iv = interview_consents.save_interview(s, r.id, "group", "staff", r.start_date + dt.timedelta(days=12), group,
+                                               workplace_id=group_ward.id)
+        interviews[(r.number, m.InformantRole.STAFF)] = iv.id
+        iv = interview_consents.save_interview(s, r.id, "individual", "manager", r.start_date + dt.timedelta(days=15),
+                                               [consent_of[("manager", managers[0].id)]], workplace_id=wards[0].id)
+        interviews[(r.number, m.InformantRole.MANAGER)] = iv.id
 
         peer_consents = [c for c in consents if c.informant_role == m.InformantRole.PEER_SUPPORTER]
         staff_consents = [c for c in consents if c.informant_role == m.InformantRole.STAFF]
@@ -301,7 +310,7 @@ def load_demo(s: Session, today: dt.date | None = None) -> None:
     themes = s.scalars(select(m.Theme).order_by(m.Theme.id)).all()
     for i, (role, theme, text) in enumerate(QUOTES):
         create(s, m.Quote, round_id=rounds[i % 3].id, informant_role=role, theme_id=themes[theme % len(themes)].id, text=text,
-               status=m.QuoteStatus.APPROVED if i < 4 else m.QuoteStatus.DRAFT)
+               interview_id=interviews[(rounds[i % 3].number, role)], status=m.QuoteStatus.APPROVED if i < 4 else m.QuoteStatus.DRAFT)
     s.flush()
 
 

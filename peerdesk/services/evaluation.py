@@ -98,6 +98,14 @@ def _check_quote(s: Session, q: Quote) -> None:
     require(q.round_id, "round_id")
     require(q.informant_role, "informant_role")
     require(q.text, "text")
+    if q.interview_id is not None:
+        # A quote belongs to an interview of its own round and speaks with the interview's role: the
+        # interview's participants' consents decide whether it may publish.
+        iv = s.get(Interview, q.interview_id)
+        if iv is None or iv.round_id != q.round_id:
+            raise ValidationError("error.quote_interview_round", field="interview_id")
+        if InformantRole(iv.informant_role) != InformantRole(q.informant_role):
+            raise ValidationError("error.quote_interview_role", field="informant_role")
     if q.status == QuoteStatus.APPROVED:
         # An approved quote passes the disclosure check. The message counts the findings and names
         # none: the words may be people's names (the window shows them from disclosure.check_quote).
@@ -353,6 +361,7 @@ class QuoteRow:
     role: str
     text: str
     status: str
+    interview_id: int | None = None  # None: never printed (services/round_report._quotes)
 
 
 @operation(A, E)
@@ -407,7 +416,7 @@ def missing_per_item(s: Session, round_id: int, instrument_id: int) -> tuple[int
 
 @operation(A, E)
 def round_quotes(s: Session, round_id: int) -> list[QuoteRow]:
-    return [QuoteRow(q.id, q.version, q.informant_role.value, q.text, q.status.value)
+    return [QuoteRow(q.id, q.version, q.informant_role.value, q.text, q.status.value, q.interview_id)
             for q in s.scalars(select(Quote).where(Quote.round_id == round_id).order_by(Quote.id))]
 
 
@@ -430,10 +439,11 @@ def add_theme(s: Session, name_sv: str, name_en: str | None = None) -> Theme:
 
 
 @operation(A, E)
-def round_interviews(s: Session, round_id: int) -> list[tuple]:
-    """(id, date, kind, role, participants) of a round's interviews, for choosing a quote's source."""
-    return [(i.id, i.held_on.isoformat(), i.kind.value, i.informant_role.value, i.participants)
-            for i in s.scalars(select(Interview).where(Interview.round_id == round_id).order_by(Interview.held_on))]
+def new_round(s: Session, number: int, start_date, end_date=None) -> EvaluationRound:
+    """A new round continues the study of the latest round: its interviews' consents come from that study."""
+    study_id = s.scalar(select(EvaluationRound.study_id).where(EvaluationRound.study_id.is_not(None))
+                        .order_by(EvaluationRound.number.desc()).limit(1))
+    return create(s, EvaluationRound, number=number, start_date=start_date, end_date=end_date, status="planned", study_id=study_id)
 
 
 @operation(A, E)

@@ -384,32 +384,51 @@ def _method(s: Session, rnd_round, kept, lang) -> list[tuple[str, int, int, int]
 
 
 def _quotes(s: Session, rnd_round, today, kq, lang) -> tuple[dict[str, list[tuple[str, str]]], set[int]]:
-    informants = s.execute(
-        select(m.Interview.informant_role, func.sum(m.Interview.participants))
-        .where(m.Interview.round_id == rnd_round.id).group_by(m.Interview.informant_role)
-    ).all()
-    # With too few informants of a role, its quotes could not stay anonymous: they are not even read.
+    """Approved quotes that may print, and the consents behind them. A quote prints only if it belongs
+    to an interview of this round whose every participant has a consent covering the interview's kind
+    (interviews, or focus groups for a group interview) that is signed, valid and not withdrawn today;
+    an interview with more participants than linked consents waits for the rest. A role's quotes
+    print only when at least `kq` distinct people of that role are behind such interviews: people,
+    not interviews, consents or the `participants` number. Unlinked quotes never print."""
+    from peerdesk.services.interview_consents import person_key
+
+    study = rnd_round.study_id
+    if not study:
+        return {}, set()  # no study, no consent: nothing may print
+    Iv, IP, C = m.Interview, m.InterviewParticipant, m.Consent
+    allowed = case((Iv.kind == m.InterviewKind.GROUP, case((usable_clause(study, "focus_groups", today), 1), else_=0)),
+                   else_=case((usable_clause(study, "interviews", today), 1), else_=0))
+    interviews: dict[int, dict] = {}
+    for iid, role, participants, cid, c_role, peer, manager, code, name, ok in s.execute(
+        select(Iv.id, Iv.informant_role, Iv.participants, C.id, C.informant_role, C.peer_supporter_id, C.manager_id,
+               C.informant_code, C.informant_name, allowed)
+        .join(IP, IP.interview_id == Iv.id).join(C, C.id == IP.consent_id).where(Iv.round_id == rnd_round.id)
+    ):
+        iv = interviews.setdefault(iid, {"role": role, "participants": participants, "ok": True, "consents": set(), "people": set()})
+        iv["ok"] = iv["ok"] and bool(ok) and c_role == role
+        iv["consents"].add(cid)
+        iv["people"].add(person_key(c_role, peer, manager, code, name))
+    usable = {iid: iv for iid, iv in interviews.items() if iv["ok"] and len(iv["people"]) >= iv["participants"]}
+    people: dict = defaultdict(set)  # role -> distinct people behind interviews whose quotes may print
+    for iv in usable.values():
+        people[iv["role"]] |= iv["people"]
+    # With too few people of a role, its quotes could not stay anonymous: they are not even read.
     attribution = {role: t("report.attribution", lang, role=_role_label(role, lang, plural=False), round=rnd_round.number)
-                   for role, count in informants if int(count or 0) >= kq}
+                   for role, who in people.items() if len(who) >= kq}
     if not attribution:
         return {}, set()
     themes = {th.id: getattr(th, f"name_{lang}") for th in s.scalars(select(m.Theme))}
-    # A quote's consent must cover interviews or focus groups (as _Usable), checked on the joined consent row.
-    study = rnd_round.study_id
-    usable = case((or_(usable_clause(study, "interviews", today), usable_clause(study, "focus_groups", today)), 1), else_=0) \
-        if study else literal(0)
     out: dict[str, list[tuple[str, str]]] = defaultdict(list)
     used: set[int] = set()
-    for text, role, theme_id, consent_id, ok in s.execute(
-        select(m.Quote.text, m.Quote.informant_role, m.Quote.theme_id, m.Quote.consent_id, usable)
-        .outerjoin(m.Consent, m.Consent.id == m.Quote.consent_id)
-        .where(m.Quote.round_id == rnd_round.id, m.Quote.status == m.QuoteStatus.APPROVED, m.Quote.informant_role.in_(attribution))
+    for text, role, theme_id, interview_id in s.execute(
+        select(m.Quote.text, m.Quote.informant_role, m.Quote.theme_id, m.Quote.interview_id)
+        .where(m.Quote.round_id == rnd_round.id, m.Quote.status == m.QuoteStatus.APPROVED,
+               m.Quote.interview_id.in_(list(usable)), m.Quote.informant_role.in_(attribution))
         .order_by(m.Quote.id)
     ):
-        if consent_id and not ok:
-            continue
-        if consent_id:
-            used.add(consent_id)
+        if usable[interview_id]["role"] != role:
+            continue  # a quote speaks with its interview's role (services/evaluation refuses anything else)
+        used |= usable[interview_id]["consents"]
         out[themes.get(theme_id, t("report.no_theme", lang))].append((text, attribution[role]))
     return dict(out), used
 

@@ -88,7 +88,7 @@ def _report_text(run) -> str:
 
 
 class WithdrawDialog(QDialog):
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, touched=None) -> None:
         super().__init__(parent)
         self.setWindowTitle(t("ui.consents.withdraw_title"))
         form = QFormLayout(self)
@@ -96,6 +96,19 @@ class WithdrawDialog(QDialog):
         self.reason = QLineEdit()
         form.addRow(t("field.withdrawn_on"), with_note(self.date))
         form.addRow(t("field.withdrawal_reason"), self.reason)
+        # What the withdrawal reaches in the evaluation: these interviews' quotes stop printing.
+        from PySide6.QtWidgets import QListWidget
+
+        from peerdesk.services.interview_consents import touched_lines
+
+        lines = touched_lines(touched) if touched is not None else []
+        self.touched = QListWidget()
+        self.touched.setAccessibleName(t("ui.consents.touched"))
+        self.touched.addItems(lines or [t("ui.consents.touched_none")])
+        self.touched.setMaximumHeight(120)
+        self.touched.setWordWrap(True)
+        form.addRow(QLabel(t("ui.consents.touched")))
+        form.addRow(self.touched)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("ui.consents.withdraw_button"))
         buttons.accepted.connect(lambda: self.accept() if self.date.check() else self.date.setFocus())
@@ -572,7 +585,15 @@ class ConsentsPage(QWidget):
         row = self.selected()
         if row is None:
             return
-        dialog = WithdrawDialog(self)
+        from peerdesk.services import interview_consents
+
+        self.ops.query(lambda s: interview_consents.touched_by(s, row.id), lambda touched: self._ask_withdraw(row, touched),
+                       self._failed)
+
+    def _ask_withdraw(self, row, touched) -> None:
+        """The dialog lists the interviews and quotes the consent is in, before anything is withdrawn."""
+        dialog = WithdrawDialog(self, touched)
+        self.withdraw_dialog = dialog
         if not dialog.exec():
             return
         on, reason = dialog.date.date(), dialog.reason.text().strip() or None
@@ -584,10 +605,12 @@ class ConsentsPage(QWidget):
 
         def done(reports):
             if reports:
-                self.message.emit(t("ui.consents.withdrawn_reports", n=len(reports),
-                                    reports=", ".join(_report_text(r) for r in reports)))
+                text = t("ui.consents.withdrawn_reports", n=len(reports), reports=", ".join(_report_text(r) for r in reports))
             else:
-                self.message.emit(t("ui.consents.withdrawn"))
+                text = t("ui.consents.withdrawn")
+            if touched.quotes:
+                text += " " + t("ui.consents.withdrawn_quotes", n=len(touched.quotes))
+            self.message.emit(text)
 
         self.ops.mutate(work, {"consents"}, done, self._failed)
 

@@ -43,7 +43,8 @@ class QuotesPanel(QWidget):
         self.new_button.clicked.connect(self.new_quote)
 
     def new_quote(self) -> None:
-        from peerdesk.services.evaluation import round_interviews, themes
+        from peerdesk.services.evaluation import themes
+        from peerdesk.services.interview_consents import round_interviews
         from peerdesk.ui.evaluation.new_quote import NewQuoteDialog
 
         rid = self.round_id
@@ -67,7 +68,8 @@ class QuotesPanel(QWidget):
         self.rows = rows
         self.list.clear()
         for q in rows:
-            item = QListWidgetItem(f"[{t('ui.eval.status.' + q.status)}] {t('report.role.' + q.role)}: {q.text[:60]}")
+            item = QListWidgetItem(f"[{t('ui.eval.status.' + q.status)}] {t('report.role.' + q.role)}: {q.text[:60]}"
+                                   + ("" if q.interview_id else f" ({t('ui.eval.quote_unlinked')})"))
             self.list.addItem(item)
         if rows:
             self.list.setCurrentRow(max(0, min(current, len(rows) - 1)))

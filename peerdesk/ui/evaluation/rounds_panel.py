@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from peerdesk.errors import PeerDeskError
 from peerdesk.i18n import t
-from peerdesk.ui.evaluation.entry_grid import ROLES
+from peerdesk.ui.common.dialog_form import open_form
 
 STATUSES = ("planned", "collecting", "analysing", "reported")
 
@@ -66,24 +66,9 @@ class RoundsPanel(QWidget):
         tf.addWidget(self.wards)
         self.wards_button = QPushButton(t("ui.eval.save_workplaces"))
         tf.addWidget(self.wards_button)
-        iv = QFormLayout()
-        self.kind = QComboBox()
-        self.kind.addItem(t("ui.eval.kind.individual"), "individual")
-        self.kind.addItem(t("ui.eval.kind.group"), "group")
-        self.role = QComboBox()
-        for role in ROLES:
-            self.role.addItem(t(f"report.role.{role}"), role)
-        self.held_on = QLineEdit()
-        self.held_on.setPlaceholderText(t("ui.date_placeholder"))
-        self.participants = QSpinBox()
-        self.participants.setRange(1, 99)
-        for key, w in (("ui.eval.kind", self.kind), ("field.informant_role", self.role), ("field.held_on", self.held_on),
-                       ("field.participants", self.participants)):
-            w.setAccessibleName(t(key))
-            iv.addRow(t(key), w)
+        # An interview is logged in a dialog that picks its participants' consents (interview_dialog.py).
         self.interview_button = QPushButton(t("ui.eval.log_interview"))
-        iv.addRow(self.interview_button)
-        tf.addLayout(iv)
+        tf.addWidget(self.interview_button)
         layout.addWidget(this_box, 1)
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -118,11 +103,10 @@ class RoundsPanel(QWidget):
         ops.query(lambda s: (workplace_choices(s), round_workplaces(s, rid)), fill)
 
     def create_round(self) -> None:
-        from peerdesk.models import EvaluationRound
-        from peerdesk.services.records import create
+        from peerdesk.services.evaluation import new_round
 
-        fields = dict(number=self.number.value(), start_date=self.start.text(), end_date=self.end.text() or None, status="planned")
-        self.ops.mutate(lambda s: create(s, EvaluationRound, **fields).id, {"rounds"},
+        fields = dict(number=self.number.value(), start_date=self.start.text(), end_date=self.end.text() or None)
+        self.ops.mutate(lambda s: new_round(s, **fields).id, {"rounds"},
                         lambda _id: (self.message.setText(t("ui.eval.round_created", number=fields["number"])), self.changed.emit()),
                         self._failed)
 
@@ -144,10 +128,14 @@ class RoundsPanel(QWidget):
                         lambda _r: (self.message.setText(t("ui.eval.saved_workplaces", n=len(ids))), self.changed.emit()), self._failed)
 
     def log_interview(self) -> None:
-        from peerdesk.models import Interview
-        from peerdesk.services.records import create
+        from peerdesk.services.interview_consents import consent_choices, save_interview
+        from peerdesk.ui.evaluation.interview_dialog import InterviewDialog
 
-        fields = dict(round_id=self.round.id, kind=self.kind.currentData(), informant_role=self.role.currentData(),
-                      held_on=self.held_on.text(), participants=self.participants.value())
-        self.ops.mutate(lambda s: create(s, Interview, **fields).id, {"interviews"},
-                        lambda _id: self.message.setText(t("ui.eval.interview_logged")), self._failed)
+        rid = self.round.id
+
+        def ask(choices):
+            self.dialog = InterviewDialog(choices, parent=self)
+            open_form(self.ops, self.dialog, lambda values: lambda s: save_interview(s, rid, **values).id, {"interviews"})
+            self.dialog.accepted.connect(lambda: self.message.setText(t("ui.eval.interview_logged")))
+
+        self.ops.query(lambda s: consent_choices(s, rid), ask, self._failed)

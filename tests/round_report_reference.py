@@ -39,9 +39,9 @@ class _Usable:
 
         self.ids = {scope: (usable_consent_ids(s, study_id, scope, on) if study_id else set()) for scope in SCOPES}
 
-    def __call__(self, consent_id: int | None, role: m.InformantRole, *scopes: str) -> bool:
+    def __call__(self, consent_id: int | None, role: m.InformantRole, *scopes: str, anonymous: bool = False) -> bool:
         if consent_id is None:
-            return role == m.InformantRole.PATIENT and "questionnaires" in scopes
+            return anonymous and role == m.InformantRole.PATIENT and "questionnaires" in scopes
         return any(consent_id in self.ids[scope] for scope in scopes)
 
 
@@ -61,12 +61,13 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
     # Questionnaire responses of this and earlier rounds whose consent allows it.
     responses = s.execute(
         select(m.QuestionnaireResponse.id, m.QuestionnaireResponse.round_id, m.QuestionnaireResponse.instrument_id,
-               m.QuestionnaireResponse.informant_role, m.QuestionnaireResponse.workplace_id, m.QuestionnaireResponse.consent_id)
+               m.QuestionnaireResponse.informant_role, m.QuestionnaireResponse.workplace_id, m.QuestionnaireResponse.consent_id,
+               m.QuestionnaireResponse.anonymous)
         .where(m.QuestionnaireResponse.round_id.in_(rounds))
     ).all()
     kept, excluded, used_consents = {}, 0, set()
-    for rid, round_id, ins_id, role, wid, cid in responses:
-        if usable(cid, role, "questionnaires"):
+    for rid, round_id, ins_id, role, wid, cid, anonymous in responses:
+        if usable(cid, role, "questionnaires", anonymous=anonymous):
             kept[rid] = (rounds[round_id], ins_id, role, wid)
             if cid:
                 used_consents.add(cid)

@@ -69,7 +69,7 @@ def _office(s) -> None:
             else:
                 consent = rnd.choice(consent_ids) if rnd.random() < 0.95 else None
             responses.append(dict(round_id=rounds[r].id, instrument_id=ins.id, respondent_code=f"{code}-{role}-{k}", informant_role=role,
-                                  workplace_id=ward, consent_id=consent, version=1))
+                                  workplace_id=ward, consent_id=consent, anonymous=role == "patient" and consent is None and k % 10 != 7, version=1))
             answers = {}
             if rnd.random() > 0.03:  # a few responses hold no answers at all
                 for it in ins.items:

@@ -88,17 +88,17 @@ def _role_label(role: m.InformantRole, lang: str, plural: bool = True) -> str:
 
 class _Usable:
     """Which informants' data may be used, asked of the consent service (services.consent_use):
-    consent covering the scope, signed, valid and not withdrawn. Anonymous patient surveys
-    (no consent record) are consented to by answering."""
+    consent covering the scope, signed, valid and not withdrawn. An anonymous patient survey (recorded
+    as anonymous when it was entered) is consented to by answering; a missing consent is never enough."""
 
     def __init__(self, s: Session, study_id: int | None, on: dt.date) -> None:
         from peerdesk.services.consent_use import SCOPES, usable_consent_ids
 
         self.ids = {scope: (usable_consent_ids(s, study_id, scope, on) if study_id else set()) for scope in SCOPES}
 
-    def __call__(self, consent_id: int | None, role: m.InformantRole, *scopes: str) -> bool:
+    def __call__(self, consent_id: int | None, role: m.InformantRole, *scopes: str, anonymous: bool = False) -> bool:
         if consent_id is None:
-            return role == m.InformantRole.PATIENT and "questionnaires" in scopes
+            return anonymous and role == m.InformantRole.PATIENT and "questionnaires" in scopes
         return any(consent_id in self.ids[scope] for scope in scopes)
 
 
@@ -123,7 +123,7 @@ def _usable_response(study_id: int | None, on: dt.date):
     """The same rule as _Usable for questionnaires, as SQL on a response outer-joined to its consent,
     so the database filters and sums instead of Python reading every answer."""
     R = m.QuestionnaireResponse
-    anonymous = and_(R.consent_id.is_(None), R.informant_role == m.InformantRole.PATIENT)
+    anonymous = and_(R.anonymous.is_(True), R.consent_id.is_(None), R.informant_role == m.InformantRole.PATIENT)
     if not study_id:
         return anonymous
     return or_(anonymous, and_(R.consent_id.is_not(None), usable_clause(study_id, "questionnaires", on)))
@@ -412,7 +412,7 @@ def deidentified_rows(s: Session, round_number: int, instrument_code: str, today
     responses = [
         r for r in s.scalars(select(m.QuestionnaireResponse).where(
             m.QuestionnaireResponse.round_id == rnd_round.id, m.QuestionnaireResponse.instrument_id == ins.id))
-        if usable(r.consent_id, r.informant_role, "questionnaires")
+        if usable(r.consent_id, r.informant_role, "questionnaires", anonymous=r.anonymous)
     ]
     letters = _letters(sorted({r.workplace_id for r in responses if r.workplace_id}), rnd)
     rnd.shuffle(responses)  # row order says nothing either

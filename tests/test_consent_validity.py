@@ -55,6 +55,8 @@ def test_retention_deletion_of_a_withdrawn_consent_does_not_bring_the_answers_ba
     with db.begin(SYSTEM) as s:
         ids = _office(s)
         assert _seen(s, TODAY) == (7, [37 / 7] * 4, 7)  # the consented patient's 1s are in
+        quote = records.create(s, m.Quote, round_id=ids["round"], informant_role="patient", consent_id=ids["consent"],
+                               text="Det hjälpte mig att prata med någon.", status="approved")
         c = s.get(m.Consent, ids["consent"])
         consents.withdraw(s, c.id, c.version, WITHDRAWN_ON, "vill inte")
         assert _seen(s, TODAY) == (6, [6.0] * 4, 6)
@@ -68,8 +70,9 @@ def test_retention_deletion_of_a_withdrawn_consent_does_not_bring_the_answers_ba
         codes = set(s.scalars(select(m.QuestionnaireResponse.respondent_code)))
         assert "PX-1" not in codes and len(codes) == ANONYMOUS_PATIENTS
         assert s.scalar(select(func.count()).select_from(m.Answer).where(m.Answer.value == 1)) == 0
+        assert s.get(m.Quote, quote.id) is None  # a quote collected under it goes too, rather than print unlinked
         detail = s.scalar(select(m.AuditEvent.fields).where(m.AuditEvent.action == "retention_delete"))
-        assert '"questionnaire_response": 1' in detail and "PX-1" not in detail
+        assert '"questionnaire_response": 1' in detail and '"quote": 1' in detail and "PX-1" not in detail
 
 
 def get_setting_days(db) -> int:

@@ -39,9 +39,9 @@ class _Usable:
 
         self.ids = {scope: (usable_consent_ids(s, study_id, scope, on) if study_id else set()) for scope in SCOPES}
 
-    def __call__(self, consent_id: int | None, role: m.InformantRole, *scopes: str) -> bool:
+    def __call__(self, consent_id: int | None, role: m.InformantRole, *scopes: str, anonymous: bool = False) -> bool:
         if consent_id is None:
-            return role == m.InformantRole.PATIENT and "questionnaires" in scopes
+            return anonymous and role == m.InformantRole.PATIENT and "questionnaires" in scopes
         return any(consent_id in self.ids[scope] for scope in scopes)
 
 
@@ -61,12 +61,13 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
     # Questionnaire responses of this and earlier rounds whose consent allows it.
     responses = s.execute(
         select(m.QuestionnaireResponse.id, m.QuestionnaireResponse.round_id, m.QuestionnaireResponse.instrument_id,
-               m.QuestionnaireResponse.informant_role, m.QuestionnaireResponse.workplace_id, m.QuestionnaireResponse.consent_id)
+               m.QuestionnaireResponse.informant_role, m.QuestionnaireResponse.workplace_id, m.QuestionnaireResponse.consent_id,
+               m.QuestionnaireResponse.anonymous)
         .where(m.QuestionnaireResponse.round_id.in_(rounds))
     ).all()
     kept, excluded, used_consents = {}, 0, set()
-    for rid, round_id, ins_id, role, wid, cid in responses:
-        if usable(cid, role, "questionnaires"):
+    for rid, round_id, ins_id, role, wid, cid, anonymous in responses:
+        if usable(cid, role, "questionnaires", anonymous=anonymous):
             kept[rid] = (rounds[round_id], ins_id, role, wid)
             if cid:
                 used_consents.add(cid)
@@ -81,6 +82,7 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
 
     instruments = []
     patient: list[PatientQuestion] = []
+    hide_patient_total = False
     staff_wards = sorted({wid for (_, _, role, wid) in kept.values() if role == m.InformantRole.STAFF and wid})
     ward_letter = _letters(staff_wards, rnd)
     for ins in s.scalars(select(m.Instrument).order_by(m.Instrument.id)):
@@ -91,10 +93,12 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
         item_by_id = {it.id: it for it in items}
         if ins.code == "PATIENT":
             patient = _patient_questions(ins, item_by_id, used, answers, round_number, k, lang)
+            total = sum(1 for rnum, _i, role, _w in kept.values() if rnum == round_number and role == m.InformantRole.PATIENT)
+            hide_patient_total = _patient_total_hidden(patient, ins, item_by_id, used, answers, round_number, total)
             continue
         instruments.append(_instrument_table(ins, items, item_by_id, used, answers, ward_letter, k, lang, round_number))
 
-    method = _method(s, rnd_round, kept, lang)
+    method = _method(s, rnd_round, kept, lang, k, hide_patient_total)
     quotes, quote_consents = _quotes(s, rnd_round, usable, kq, lang)
     used_consents |= quote_consents
     sections = [(sec.title, sec.body) for sec in s.scalars(
@@ -189,18 +193,45 @@ def _patient_questions(ins, item_by_id, used, answers, round_number, k, lang) ->
     for it in sorted(item_by_id.values(), key=lambda i: i.number):
         values = [v for rid in rids for (iid, v) in answers[rid] if iid == it.id and v is not None]
         rated = [v for v in values if v != ins.extra_value]
-        hidden = len(values) < k
-        dist = {v: values.count(v) for v in range(ins.scale_max, -1, -1) if v >= ins.scale_min or v == ins.extra_value}
+        hidden = len(rated) < k
+        scale = [v for v in range(ins.scale_max, ins.scale_min - 1, -1) if v != ins.extra_value]
+        counts = {v: rated.count(v) for v in scale}
+        if hidden:
+            reasons = {v: "small" for v in scale}
+        elif any(0 < c < k for c in counts.values()):  # one hidden count hides them all (n and the mean are shown)
+            reasons = {v: "small" if 0 < c < k else "complement" for v, c in counts.items()}
+        else:
+            reasons = {}
+        dist = {v: None if v in reasons else c for v, c in counts.items()}
+        if ins.extra_value is not None:
+            extra = values.count(ins.extra_value)
+            dist[ins.extra_value] = None if 0 < extra < k else extra
+            if 0 < extra < k:
+                reasons[ins.extra_value] = "small"
         out.append(PatientQuestion(
-            number=it.number, text=getattr(it, f"text_{lang}"), n=len(values),
-            mean=None if hidden or not rated else sum(rated) / len(rated),
-            median=None if hidden or not rated else float(statistics.median(rated)),
-            distribution={} if hidden else dist, hidden=hidden,
+            number=it.number, text=getattr(it, f"text_{lang}"), n=len(rated),
+            mean=None if hidden else sum(rated) / len(rated),
+            median=None if hidden else float(statistics.median(rated)),
+            distribution=dict(sorted(dist.items(), reverse=True)), hidden=hidden,
+            suppressed=dict(sorted(reasons.items(), reverse=True)),
         ))
     return out
 
 
-def _method(s: Session, rnd_round, kept, lang) -> list[tuple[str, int, int, int]]:
+def _patient_total_hidden(questions, ins, item_by_id, used, answers, round_number, total) -> bool:
+    """Total = n + don't-know + blanks per question: hidden when a hidden count is all it leaves out."""
+    rids = [rid for rid, v in used.items() if v[0] == round_number]
+    number_to_id = {it.number: iid for iid, it in item_by_id.items()}
+    for q in questions:
+        extra = sum(1 for rid in rids for (iid, v) in answers[rid] if iid == number_to_id[q.number] and v == ins.extra_value)
+        blanks = total - q.n - extra
+        unknown = [q.hidden and q.n > 0, q.distribution.get(ins.extra_value, 0) is None and extra > 0, blanks > 0]
+        if sum(unknown) == 1 and not unknown[2]:
+            return True
+    return False
+
+
+def _method(s: Session, rnd_round, kept, lang, k, hide_patient_total) -> list[tuple[str, int, int, int | None]]:
     interviews = s.execute(
         select(m.Interview.informant_role, m.Interview.kind, func.count(), func.sum(m.Interview.participants))
         .where(m.Interview.round_id == rnd_round.id).group_by(m.Interview.informant_role, m.Interview.kind)
@@ -214,6 +245,9 @@ def _method(s: Session, rnd_round, kept, lang) -> list[tuple[str, int, int, int]
     for rnum, _ins, role, _wid in kept.values():
         if rnum == rnd_round.number:
             by_role[role][2] += 1
+    for role, row in by_role.items():  # too few questionnaires, or the patients' total giving a hidden count back
+        if 0 < row[2] < k or (role == m.InformantRole.PATIENT and hide_patient_total):
+            row[2] = None
     return [(_role_label(role, lang), *by_role[role]) for role in ROLE_ORDER if role in by_role]
 
 

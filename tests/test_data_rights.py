@@ -69,10 +69,11 @@ def test_withdrawal_excludes_the_data_from_later_reports_and_lists_the_earlier_o
     with db.begin(ADMIN) as s:
         assert consent_use.usable_consent_ids(s, study_id, "questionnaires", on) == {peer_c, staff_c}
         assert consent_use.usable_consent_ids(s, study_id, "interviews", on) == {peer_c}  # staff never covered interviews
-        responses = s.execute(select(m.QuestionnaireResponse.respondent_code, m.QuestionnaireResponse.consent_id).order_by(m.QuestionnaireResponse.respondent_code)).all()
+        responses = s.execute(select(m.QuestionnaireResponse.respondent_code, m.QuestionnaireResponse.consent_id,
+                                     m.QuestionnaireResponse.anonymous).order_by(m.QuestionnaireResponse.respondent_code)).all()
         used = consent_use.filter_usable(s, responses, lambda r: r.consent_id, study_id, "questionnaires", on)
         assert [r.respondent_code for r in used] == ["A", "B"]
-        with_anon = consent_use.filter_usable(s, responses, lambda r: r.consent_id, study_id, "questionnaires", on, allow_unlinked=True)
+        with_anon = consent_use.filter_usable(s, responses, lambda r: r.consent_id, study_id, "questionnaires", on, anonymous_of=lambda r: r.anonymous)
         assert [r.respondent_code for r in with_anon] == ["A", "ANON", "B"]
         first_run = consent_use.record_report_run(s, "round_report", [r.consent_id for r in used], study_id=study_id, round_id=round_id,
                                                   scope="questionnaires", output="omgang1.pdf")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerdesk.models.base import COMMENT_LENGTH, MULTILINE, NOTES_LENGTH, Base, StrEnum, Versioned, enum_type, long_text
@@ -130,6 +130,10 @@ class QuestionnaireResponse(Versioned, Base):
     informant_role: Mapped[InformantRole] = mapped_column(enum_type(InformantRole, "response_informant_role"))
     workplace_id: Mapped[int | None] = mapped_column(ForeignKey("workplace.id", ondelete="SET NULL"))
     consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent.id", ondelete="SET NULL"), index=True)
+    # Recorded when the answers are entered, never inferred later: an anonymous patient survey needs no
+    # consent (answering is consenting). Every other response is usable only with a valid consent, so one
+    # whose consent is deleted (retention, ON DELETE SET NULL) or never existed stays unusable.
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     answers: Mapped[list[Answer]] = relationship(cascade="all, delete-orphan", back_populates="response")
 

@@ -58,10 +58,12 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
     story.append(Paragraph(escape(tr("report.method")), st["h1"]))
     story.append(Paragraph(escape(tr("report.method.text")), st["body"]))
     rows = [[tr("report.col.role"), tr("report.col.individual"), tr("report.col.group_participants"), tr("report.col.questionnaires")]]
-    rows += [[label, str(a), str(b), str(c)] for label, a, b, c in data.method]
+    rows += [[label, str(a), str(b), DASH if c is None else str(c)] for label, a, b, c in data.method]
     method_table = Table(rows, colWidths=[60 * mm, 35 * mm, 40 * mm, 35 * mm])
     method_table.setStyle(table_style())
     story.append(method_table)
+    if any(c is None for *_, c in data.method):
+        story += [Spacer(1, 2 * mm), Paragraph(escape(tr("report.method.suppressed", dash=DASH, n=data.k)), st["small"])]
     step()
 
     footnote = Paragraph(escape(tr("report.suppressed_note", dash=DASH, n=data.k)), st["small"])
@@ -85,11 +87,14 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
         for q in data.patient:
             row = [Paragraph(f"{q.number}. {escape(q.text)}", st["cell"]), str(q.n) if not q.hidden else DASH,
                    _fmt(q.mean, lang), _fmt(q.median, lang)]
-            row += [str(q.distribution.get(v, 0)) if not q.hidden else DASH for v in (7, 6, 5, 4, 3, 2, 1, 0)]
+            # A value's count: "–" where suppressed (None), and everywhere in a row too small to show.
+            row += [DASH if q.hidden and v != 0 or q.distribution.get(v, 0) is None else str(q.distribution.get(v, 0))
+                    for v in (7, 6, 5, 4, 3, 2, 1, 0)]
             rows.append(row)
         grid = Table(rows, colWidths=[64 * mm, 10 * mm, 14 * mm, 14 * mm] + [8.5 * mm] * 8, repeatRows=1)
         grid.setStyle(table_style())
-        story += [grid, Spacer(1, 2 * mm), Paragraph(escape(tr("report.patient.note")), st["small"]), footnote]
+        story += [grid, Spacer(1, 2 * mm), Paragraph(escape(tr("report.patient.note")), st["small"]),
+                  Paragraph(escape(tr("report.patient.suppressed", dash=DASH, n=data.k)), st["small"])]
     step()
 
     if data.quotes:

@@ -52,14 +52,15 @@ def usable_consent_ids(s: Session, study_id: int, scope: str, on: dt.date | None
 
 @operation(A, E)
 def filter_usable(s: Session, rows: Iterable[T], consent_of: Callable[[T], int | None], study_id: int, scope: str,
-                  on: dt.date | None = None, *, allow_unlinked: bool = False) -> list[T]:
-    """The rows whose consent may be used. Rows without a consent are kept only if `allow_unlinked`
-    (e.g. an anonymous patient survey that never asked for one)."""
+                  on: dt.date | None = None, *, anonymous_of: Callable[[T], bool] | None = None) -> list[T]:
+    """The rows whose consent may be used. A row without a consent is kept only if `anonymous_of(row)`
+    says it was recorded as anonymous when it was entered (an anonymous patient survey never asked for a
+    consent): a missing consent alone — deleted by retention, or never found — is never enough."""
     allowed = usable_consent_ids(s, study_id, scope, on)
     out = []
     for row in rows:
         cid = consent_of(row)
-        if (cid is None and allow_unlinked) or (cid is not None and cid in allowed):
+        if (cid is None and anonymous_of is not None and anonymous_of(row)) or (cid is not None and cid in allowed):
             out.append(row)
     return out
 

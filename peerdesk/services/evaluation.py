@@ -49,6 +49,20 @@ def _check_round(s: Session, r: EvaluationRound) -> None:
     ensure_unique(s, r, "number")
 
 
+@validates(QuestionnaireResponse)
+def _check_response(s: Session, r: QuestionnaireResponse) -> None:
+    """Whether a response is anonymous is decided once, when it is entered: only a patient's answer
+    with no consent can be, and an anonymous answer never becomes one with a consent, nor the other way
+    round. So nothing later (a consent deleted by retention, an edit) can turn unusable data usable."""
+    from sqlalchemy import inspect as inspect_state
+
+    if r.anonymous and (r.consent_id is not None or InformantRole(r.informant_role) != InformantRole.PATIENT):
+        raise ValidationError("error.response_anonymous_needs_patient", field="anonymous")
+    state = inspect_state(r)
+    if state.persistent and state.attrs.anonymous.history.has_changes():
+        raise ValidationError("error.response_anonymous_fixed", field="anonymous")
+
+
 @validates(Interview)
 def _check_interview(s: Session, i: Interview) -> None:
     require(i.round_id, "round_id")
@@ -287,13 +301,25 @@ def record_response(
     workplace_id: int | None = None,
     consent_id: int | None = None,
     comments: dict[int, str] | None = None,
+    anonymous: bool | None = None,
 ) -> QuestionnaireResponse:
     """One questionnaire: `answers` maps item number → value (None = left blank).
 
-    Values outside the instrument's scale are refused, naming the item.
+    Values outside the instrument's scale are refused, naming the item. `anonymous`: an anonymous
+    patient survey, which needs no consent; by default a patient's response entered with no consent.
+    A consent that does not exist is refused; answers under a withdrawn or expired consent are kept
+    linked to it, so they are never used (and the withdrawn-consent alert shows them).
     """
     require(respondent_code, "respondent_code")
     get(s, EvaluationRound, round_id)
+    if consent_id is not None:
+        from peerdesk.models import Consent
+
+        consent = s.get(Consent, consent_id) if isinstance(consent_id, int) and 0 < consent_id < 2**31 else None
+        if consent is None:
+            raise ValidationError("error.reference", field="consent_id")
+    if anonymous is None:
+        anonymous = consent_id is None and InformantRole(informant_role) == InformantRole.PATIENT
     ins = get(s, Instrument, instrument_id)
     items = {it.number: it for it in ins.items}
     allowed = set(range(ins.scale_min, ins.scale_max + 1))
@@ -317,7 +343,7 @@ def record_response(
         raise ValidationError("error.duplicate", field="respondent_code")
     resp = create(
         s, QuestionnaireResponse, round_id=round_id, instrument_id=instrument_id, respondent_code=respondent_code,
-        informant_role=informant_role, workplace_id=workplace_id, consent_id=consent_id,
+        informant_role=informant_role, workplace_id=workplace_id, consent_id=consent_id, anonymous=anonymous,
     )
     comments = comments or {}
     for number, item in items.items():

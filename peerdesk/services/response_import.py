@@ -3,8 +3,10 @@ then an all-or-nothing commit.
 
 Each row is tried with exactly the rules of manual entry (evaluation.record_response)
 inside a savepoint, so the preview and the commit can never disagree.
-Columns: respondent_code, role, workplace (id or name, optional), then one column per item
-number ("1", "2", … or "item_1" …). Blank cells are missing answers.
+Columns: respondent_code, role, workplace (id or name, optional), consent (the signed consent form's
+number, optional), then one column per item number ("1", "2", … or "item_1" …). Blank cells are missing
+answers. A patient's row with no consent is an anonymous survey answer; a row naming a consent that is
+not registered, or is withdrawn, is refused — it never becomes anonymous.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ def _parse_row(s: Session, row: dict[str, str], workplaces: dict[str, int]) -> d
         workplace_id = int(wp_text) if wp_text.isdigit() and int(wp_text) in workplaces.values() else workplaces.get(wp_text.lower())
         if workplace_id is None:
             raise ValidationError("error.reference", field="workplace_id")
+    consent_id = _consent_of(s, (row.get("consent") or row.get("samtycke") or row.get("form_number") or row.get("blankettnummer") or "").strip())
     answers: dict[int, int | None] = {}
     for column, value in row.items():
         match = _ITEM.match(column or "")
@@ -74,7 +77,21 @@ def _parse_row(s: Session, row: dict[str, str], workplaces: dict[str, int]) -> d
             raise ValidationError("error.not_a_number", field=f"item_{number}") from None
         if answers[number] is None:
             raise ValidationError("error.not_a_number", field=f"item_{number}")
-    return {"respondent_code": code, "informant_role": role, "workplace_id": workplace_id, "answers": answers}
+    return {"respondent_code": code, "informant_role": role, "workplace_id": workplace_id, "consent_id": consent_id,
+            "answers": answers, "anonymous": consent_id is None and role == m.InformantRole.PATIENT}
+
+
+def _consent_of(s: Session, form_number: str) -> int | None:
+    """The consent a row names by its form number (None: the row names none). One that is not
+    registered is a problem of the row, not an anonymous answer; a withdrawn one stays linked to it, so never used."""
+    from peerdesk.services.consent_forms import normalise_number
+
+    if not form_number:
+        return None
+    consent_id = s.scalar(select(m.Consent.id).where(m.Consent.form_number == normalise_number(form_number)))
+    if consent_id is None:
+        raise ValidationError("error.reference", field="consent_id")
+    return consent_id
 
 
 def _try_rows(s: Session, round_id: int, instrument_id: int, rows: list[dict[str, str]]) -> list[RowProblem]:

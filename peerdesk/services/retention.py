@@ -3,6 +3,11 @@
 The periods are office settings (`retention.*`, in days) with defaults here. A person's own
 row is due only once the records that must outlive it (employment records) are gone, so a
 deletion never takes kept records with it.
+
+A consent that is deleted (withdrawn, or run out, and its retention period over) takes the data
+collected under it along: its informant's questionnaire responses and quotes. The consent form promises
+that the data is used only while the consent holds; without the consent record nobody could show it
+ever did, and a response merely left without a consent would still be someone's answers.
 """
 
 from __future__ import annotations
@@ -90,8 +95,24 @@ def delete_due(s: Session, table: str, ids: list[int] | tuple[int, ...], today: 
     rule = RULE_BY_TABLE[table]
     cutoff = today - dt.timedelta(days=get_setting(s, rule.setting))
     due = list(s.scalars(select(rule.model).where(rule.model.id.in_(list(ids)), *_where(rule, cutoff))))
+    collected = _collected_under([obj.id for obj in due]) if rule.model is m.Consent else {}
+    for model, query in collected.items():
+        gone = list(s.scalars(query))
+        collected[model] = len(gone)
+        for obj in gone:
+            s.delete(obj)
     for obj in due:
         s.delete(obj)  # through the ORM: every deletion is in the audit trail
     s.flush()
-    audit.record(s, "retention_delete", table, None, {"rows": len(due)})
+    fields = {"rows": len(due)}
+    fields.update({model.__tablename__: count for model, count in collected.items() if count})
+    audit.record(s, "retention_delete", table, None, fields)
     return len(due)
+
+
+def _collected_under(consent_ids: list[int]) -> dict:
+    """What was collected under these consents and goes with them: model -> query for its rows."""
+    if not consent_ids:
+        return {}
+    return {model: select(model).where(model.consent_id.in_(consent_ids)).order_by(model.id)
+            for model in (m.QuestionnaireResponse, m.Quote)}

@@ -59,11 +59,12 @@ class InstrumentTable:
 class PatientQuestion:
     number: int
     text: str
-    n: int
+    n: int  # rated answers: "not at all / don't know" (the instrument's extra value) and blanks left out
     mean: float | None
     median: float | None
-    distribution: dict[int, int]  # value -> count, incl. 0 = not at all / don't know
-    hidden: bool
+    distribution: dict[int, int | None]  # value -> count, incl. 0 = not at all / don't know; None: suppressed
+    hidden: bool  # fewer than k rated answers: no n, mean, median or rated counts
+    suppressed: dict[int, str] = field(default_factory=dict)  # value -> "small" or "complement"
 
 
 @dataclass
@@ -72,7 +73,7 @@ class RoundReportData:
     round_number: int
     period: str
     study: str | None
-    method: list[tuple[str, int, int, int]]  # role label, individual interviews, group interviews (participants), questionnaires
+    method: list[tuple[str, int, int, int | None]]  # role label, individual interviews, group interviews (participants), questionnaires (None: hidden)
     instruments: list[InstrumentTable]
     patient: list[PatientQuestion]
     quotes: dict[str, list[tuple[str, str]]]  # theme -> [(text, attribution)]
@@ -91,17 +92,17 @@ def _role_label(role: m.InformantRole, lang: str, plural: bool = True) -> str:
 
 class _Usable:
     """Which informants' data may be used, asked of the consent service (services.consent_use):
-    consent covering the scope, signed, valid and not withdrawn. Anonymous patient surveys
-    (no consent record) are consented to by answering."""
+    consent covering the scope, signed, valid and not withdrawn. An anonymous patient survey (recorded
+    as anonymous when it was entered) is consented to by answering; a missing consent is never enough."""
 
     def __init__(self, s: Session, study_id: int | None, on: dt.date) -> None:
         from peerdesk.services.consent_use import SCOPES, usable_consent_ids
 
         self.ids = {scope: (usable_consent_ids(s, study_id, scope, on) if study_id else set()) for scope in SCOPES}
 
-    def __call__(self, consent_id: int | None, role: m.InformantRole, *scopes: str) -> bool:
+    def __call__(self, consent_id: int | None, role: m.InformantRole, *scopes: str, anonymous: bool = False) -> bool:
         if consent_id is None:
-            return role == m.InformantRole.PATIENT and "questionnaires" in scopes
+            return anonymous and role == m.InformantRole.PATIENT and "questionnaires" in scopes
         return any(consent_id in self.ids[scope] for scope in scopes)
 
 
@@ -126,7 +127,7 @@ def _usable_response(study_id: int | None, on: dt.date):
     """The same rule as _Usable for questionnaires, as SQL on a response outer-joined to its consent,
     so the database filters and sums instead of Python reading every answer."""
     R = m.QuestionnaireResponse
-    anonymous = and_(R.consent_id.is_(None), R.informant_role == m.InformantRole.PATIENT)
+    anonymous = and_(R.anonymous.is_(True), R.consent_id.is_(None), R.informant_role == m.InformantRole.PATIENT)
     if not study_id:
         return anonymous
     return or_(anonymous, and_(R.consent_id.is_not(None), usable_clause(study_id, "questionnaires", on)))
@@ -184,6 +185,7 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
 
     instruments = []
     patient: list[PatientQuestion] = []
+    hide_patient_total = False
     staff_wards = sorted({wid for (_, _, role, wid) in kept if role == m.InformantRole.STAFF and wid})
     ward_letter = _letters(staff_wards, rnd)
     round_ids = {number: rid for rid, number in rounds.items()}
@@ -204,6 +206,8 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
             ):
                 counts[item_id][value] = count
             patient = _patient_questions(ins, items, counts, k, lang)
+            patient_total = sum(c for (rnum, _i, role, _w), c in kept.items() if rnum == round_number and role == m.InformantRole.PATIENT)
+            hide_patient_total = _patient_total_hidden(patient, ins, items, counts, patient_total)
             continue
         # Only the rounds the tables show need item sums; a group's size comes from the counts above.
         shown_rounds = sorted({key[0] for key in used})[-ROUNDS_SHOWN:]
@@ -217,7 +221,7 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
         instruments.append(_instrument_table(ins, items, used, shown_rounds, [(rounds[rid], *rest) for rid, *rest in sums],
                                              ward_letter, k, lang, round_number))
 
-    method = _method(s, rnd_round, kept, lang)
+    method = _method(s, rnd_round, kept, lang, k, hide_patient_total)
     quotes, quote_consents = _quotes(s, rnd_round, today, kq, lang)
     used_consents |= quote_consents
     sections = _sections(s, rnd_round.id)
@@ -348,24 +352,64 @@ def _median(counts: dict[int, int]) -> float:
 
 
 def _patient_questions(ins, items, counts, k, lang) -> list[PatientQuestion]:
-    """`counts`: item id -> value -> answers (blanks left out) in this round."""
+    """`counts`: item id -> value -> answers (blanks left out) in this round.
+
+    n counts rated answers only: "not at all / don't know" is no rating. A mean, a median or a count
+    of one value needs k rated answers behind it. A value's count below k is hidden (protect_margin,
+    with n as the margin). The row also shows the mean, a second sum over the same counts: with n and
+    the mean, any two hidden counts (zeros shown beside them) can be solved for, so once one count is
+    hidden all the row's value counts go (complementary suppression); n, mean and median stay.
+    The don't-know count stands apart from n and is hidden when below k; _patient_total_hidden keeps
+    the questionnaire total from giving it back."""
     out = []
     for it in sorted(items, key=lambda i: i.number):
         values = counts.get(it.id, {})
-        size = sum(values.values())
-        rated = {v: c for v, c in values.items() if v != ins.extra_value}
+        rated = {v: c for v, c in values.items() if v != ins.extra_value and c}
+        size = sum(rated.values())
         hidden = size < k
-        dist = {v: values.get(v, 0) for v in range(ins.scale_max, -1, -1) if v >= ins.scale_min or v == ins.extra_value}
+        scale = [v for v in range(ins.scale_max, ins.scale_min - 1, -1) if v != ins.extra_value]
+        cells = {v: Cell(n=rated.get(v, 0), total=0.0) for v in scale}
+        if hidden:
+            for v, cell in cells.items():
+                cell.hidden, cell.reason = True, "small"
+        else:
+            protect_margin(Margin(Cell(n=size, total=0.0), {str(v): cell for v, cell in cells.items()}), k)
+            if any(cell.hidden for cell in cells.values()):
+                for cell in cells.values():
+                    cell.hidden, cell.reason = True, cell.reason or "complement"
+        if ins.extra_value is not None:
+            cells[ins.extra_value] = Cell(n=values.get(ins.extra_value, 0), total=0.0)
+            protect_cells({"extra": cells[ins.extra_value]}, k)
         out.append(PatientQuestion(
             number=it.number, text=getattr(it, f"text_{lang}"), n=size,
-            mean=None if hidden or not rated else sum(v * c for v, c in rated.items()) / sum(rated.values()),
-            median=None if hidden or not rated else _median(rated),
-            distribution={} if hidden else dist, hidden=hidden,
+            mean=None if hidden else sum(v * c for v, c in rated.items()) / size,
+            median=None if hidden else _median(rated),
+            distribution={v: None if cell.hidden else cell.n for v, cell in sorted(cells.items(), reverse=True)}, hidden=hidden,
+            suppressed={v: cell.reason for v, cell in sorted(cells.items(), reverse=True) if cell.hidden},
         ))
     return out
 
 
-def _method(s: Session, rnd_round, kept, lang) -> list[tuple[str, int, int, int]]:
+def _patient_total_hidden(questions: list[PatientQuestion], ins, items, counts, total: int) -> bool:
+    """Whether the patients' questionnaire count in the method table must be hidden too: per question
+    it is n + don't-know + blanks. Blanks are never shown; where a hidden n or don't-know count is the
+    only part not shown, the total minus the shown parts would give it back (complementary suppression:
+    the total goes)."""
+    by_number = {it.number: it.id for it in items}
+    for q in questions:
+        extra = counts.get(by_number[q.number], {}).get(ins.extra_value, 0) if ins.extra_value is not None else 0
+        blanks = total - q.n - extra
+        unknown = [part for part, size, not_shown in (("n", q.n, q.hidden), ("extra", extra, q.distribution.get(ins.extra_value, 0) is None),
+                                                        ("blank", blanks, True)) if not_shown and size > 0]
+        if len(unknown) == 1 and unknown[0] != "blank":
+            return True
+    return False
+
+
+def _method(s: Session, rnd_round, kept, lang, k: int = MIN_K, hide_patient_total: bool = False) -> list[tuple[str, int, int, int | None]]:
+    """Per role: individual interviews, group-interview participants, and this round's usable questionnaires
+    — None (not shown) below k, as a group's answers are, and the patients' where it would give a hidden
+    count of the patient survey back."""
     interviews = s.execute(
         select(m.Interview.informant_role, m.Interview.kind, func.count(), func.sum(m.Interview.participants))
         .where(m.Interview.round_id == rnd_round.id).group_by(m.Interview.informant_role, m.Interview.kind)
@@ -380,6 +424,9 @@ def _method(s: Session, rnd_round, kept, lang) -> list[tuple[str, int, int, int]
     for (rnum, _ins, role, _wid), count in kept.items():
         if rnum == this_round:
             by_role[role][2] += count
+    for role, row in by_role.items():
+        if 0 < row[2] < k or (role == m.InformantRole.PATIENT and hide_patient_total):
+            row[2] = None
     return [(_role_label(role, lang), *by_role[role]) for role in ROLE_ORDER if role in by_role]
 
 
@@ -455,7 +502,7 @@ def deidentified_rows(s: Session, round_number: int, instrument_code: str, today
     responses = [
         r for r in s.scalars(select(m.QuestionnaireResponse).where(
             m.QuestionnaireResponse.round_id == rnd_round.id, m.QuestionnaireResponse.instrument_id == ins.id))
-        if usable(r.consent_id, r.informant_role, "questionnaires")
+        if usable(r.consent_id, r.informant_role, "questionnaires", anonymous=r.anonymous)
     ]
     letters = _letters(sorted({r.workplace_id for r in responses if r.workplace_id}), rnd)
     rnd.shuffle(responses)  # row order says nothing either

@@ -44,7 +44,7 @@ def _office(s, people=12):
 def _export(s, *args, **kw):
     from peerdesk.services import round_export  # new with issue #16: imported here so the command's test runs on older code too
 
-    return _export(s, *args, **kw)
+    return round_export.export_rows(s, *args, **kw)
 
 
 def _person(row) -> tuple[int, int]:

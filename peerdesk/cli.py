@@ -510,23 +510,24 @@ def cmd_report_publish(args) -> int:
 
 def cmd_export_round(args) -> int:
     import csv
+    from pathlib import Path
 
-    from peerdesk.services import audit, round_report
+    from peerdesk.services import audit, round_export
 
     from peerdesk.storage.safe_output import session_output
 
     db = _open(allow_upgrade=False).db
     actor = _login(db, args)
     with db.begin(actor) as s:
-        rows = round_report.deidentified_rows(s, args.number, args.instrument)
-        out = session_output(s, args.output)
+        export = round_export.export_rows(s, args.number, args.instrument)
+        out = session_output(s, args.output)  # the use of the consents is recorded only with its file (renamed in at commit)
         with out.writing() as temp, open(temp, "w", newline="", encoding="utf-8") as fh:
-            if rows:
-                writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-                writer.writeheader()
-                writer.writerows(rows)
-        audit.record(s, "export", "evaluation_round", None, {"round": args.number, "rows": len(rows)})
-    print(t("cli.export.done", path=args.output, n=len(rows)))
+            writer = csv.DictWriter(fh, fieldnames=export.columns)
+            writer.writeheader()
+            writer.writerows(export.rows)
+        round_export.record_export(s, export, Path(args.output).name)
+        audit.record(s, "export", "evaluation_round", None, {"round": args.number, "rows": len(export.rows)})
+    print(t("cli.export.done", path=args.output, n=len(export.rows)))
     return 0
 
 
@@ -820,12 +821,16 @@ def build_parser() -> argparse.ArgumentParser:
     rr.add_argument("-o", "--output", required=True, help=t("cli.output.help"))
     rr.add_argument("--lang", choices=["sv", "en"], help=t("cli.lang.help"))
     rr.set_defaults(func=cmd_report_round)
+<<<<<<< HEAD
     rp = repsub.add_parser("publish", help=t("cli.report.publish.help"))
     rp.add_argument("number", type=number_arg("number"))
     rp.set_defaults(func=cmd_report_publish)
     exr = sub.add_parser("export-round", help=t("cli.export.help"))
+=======
+    exr = sub.add_parser("export-round", help=t("cli.export.help"), description=t("cli.export.description"))
+>>>>>>> s6-exports
     exr.add_argument("number", type=number_arg("number"))
-    exr.add_argument("--instrument", required=True)
+    exr.add_argument("--instrument", metavar="CODE", help=t("cli.export.instrument.help"))
     exr.add_argument("-o", "--output", required=True, help=t("cli.output.help"))
     exr.set_defaults(func=cmd_export_round)
     imr = sub.add_parser("import-responses", help=t("cli.import.help"))
@@ -874,9 +879,15 @@ def build_parser() -> argparse.ArgumentParser:
     cr.add_argument("--valid-until", type=date_arg("valid_until"))
     cr.add_argument("--scopes", help="interviews,focus_groups,questionnaires")
     cr.set_defaults(func=cmd_consent_register)
+<<<<<<< HEAD
     from peerdesk.cli_consent_uses import add_commands as add_consent_uses
 
     add_consent_uses(csub)  # consent uses FORM_NUMBER
+=======
+    from peerdesk.cli_consent import add_commands as add_withdrawal
+
+    add_withdrawal(csub)
+>>>>>>> s6-exports
     ex = sub.add_parser("extract", help=t("cli.extract.help"))
     ex.add_argument("--person", type=number_arg("person"), help=t("cli.person.help"))
     ex.add_argument("--manager", type=number_arg("manager"), help=t("cli.manager.help"))

@@ -23,9 +23,9 @@ from peerdesk.services.round_report import (
     InstrumentTable,
     PatientQuestion,
     RoundReportData,
-    _letters,
     _role_label,
 )
+from peerdesk.services.group_letters import letters_for
 from peerdesk.services.suppression import MIN_K, Cell, Margin, effective_k, protect_cells, protect_margin
 
 
@@ -84,7 +84,7 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
     patient: list[PatientQuestion] = []
     hide_patient_total = False
     staff_wards = sorted({wid for (_, _, role, wid) in kept.values() if role == m.InformantRole.STAFF and wid})
-    ward_letter = _letters(staff_wards, rnd)
+    ward_letter = letters_for(s, rnd_round, staff_wards, rnd)  # the study's stored letters
     for ins in s.scalars(select(m.Instrument).order_by(m.Instrument.id)):
         used = {rid: v for rid, v in kept.items() if v[1] == ins.id}
         if not used:

@@ -286,6 +286,32 @@ def test_summary_scope_follows_the_role(db, office):
             supervision_summary.gather(s, START, day(30))
 
 
+def test_summary_codes_are_not_in_surname_order(db, office):
+    """Attack 9 of issue #16: `--codes` numbered people in surname order, so the roster mapped the codes
+    back. Each person here has a different number of sessions, which tells them apart in a coded summary;
+    over many summaries the codes must not follow the surnames (nor any one order)."""
+    with db.begin(SYSTEM) as s:
+        peers = [office["alex"], office["kim"]]  # Andersson, Placerad
+        for surname in ("Berg", "Dahl", "Ek", "Lund"):
+            p = f.peer(s, "Test", surname, supervisor_id=office["sup1"].user_id, status="placed")
+            create(s, m.Placement, peer_supporter_id=p.id, workplace_id=office["ward"], start_date=START)
+            peers.append(p.id)
+        peers.sort(key=lambda pid: s.get(m.PeerSupporter, pid).last_name)
+        for n, pid in enumerate(peers):  # the n-th surname has n + 2 sessions (Kim has one already)
+            for k in range(n + 2 - (pid == office["kim"])):
+                supervision.log_session(s, day(1 + k), [pid], supervisor_id=office["sup1"].user_id)
+    alphabetical = [n + 2 for n in range(len(peers))]
+    orders = set()
+    for seed in range(20):
+        with db.begin(office["coord"]) as s:
+            data = supervision_summary.gather(s, START, day(30), names=False, today=day(30), seed=seed)
+        assert [p.label for p in data.people] == [f"Peer supporter {n}" for n in range(1, len(peers) + 1)]
+        orders.add(tuple(p.total for p in data.people))
+    assert orders != {tuple(alphabetical)} and len(orders) > 10  # drawn anew for every summary, not in surname order
+    with db.begin(office["coord"]) as s:  # with names, the surname order stays (a list for the office itself)
+        assert [p.total for p in supervision_summary.gather(s, START, day(30), today=day(30)).people] == alphabetical
+
+
 def test_summary_pdf_never_contains_notes_or_topics_for_any_role(db, office, tmp_path):
     from pypdf import PdfReader
 

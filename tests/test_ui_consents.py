@@ -77,6 +77,7 @@ def test_admin_prints_ten_blank_forms_and_registers_a_returned_one(qtbot, qtmode
         assert (c.form_number, c.workplace_id, c.informant_code, c.signed_on, c.received_by_id) == (number, ward_id, "P07", dt.date(2026, 11, 20), admin.user_id)
         assert s.scalar(select(m.ConsentForm.consent_id).where(m.ConsentForm.form_number == number)) == consent_id
         consent_use.record_report_run(s, "round_report", [consent_id], study_id=study_id, output="omgang3.pdf")
+        consent_use.record_report_run(s, "export_round", [consent_id], study_id=study_id, output="omgang3.csv")  # export-round
         s.commit()
 
     # Registering the same paper twice is refused with a readable message.
@@ -96,7 +97,8 @@ def test_admin_prints_ten_blank_forms_and_registers_a_returned_one(qtbot, qtmode
     when_modal(qtbot, WithdrawDialog, fill)
     with qtbot.waitSignal(page.loaded, timeout=10000):
         page.withdraw_button.click()
-    assert "1 earlier report used" in page.status.text() and "Round report" in page.status.text()
+    assert "2 earlier reports used" in page.status.text() and "Round report" in page.status.text()
+    assert "Round export" in page.status.text()  # the export's kind in words, not "export_round"
     assert page.model.index(0, 8).data() == "Withdrawn 2026-11-24"
     assert page.model.rowCount() > 0
     qtmodeltester.check(page.model, force_py=True)

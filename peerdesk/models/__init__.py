@@ -27,6 +27,7 @@ from peerdesk.models.supervision import (
 from peerdesk.models.consent import Consent, InformantRole, Study
 from peerdesk.models.alerts import AlertAck
 from peerdesk.models.consent import ConsentForm, ReportRun, ReportRunConsent
+from peerdesk.models.group_letters import GroupLetter
 from peerdesk.models.evaluation import (
     Answer,
     EvaluationRound,

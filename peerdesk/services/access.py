@@ -63,6 +63,7 @@ WRITE_RIGHTS: dict[type, frozenset[Role]] = {
     m.ConsentForm: frozenset({A}),
     m.ReportRun: frozenset({A, E}),
     m.ReportRunConsent: frozenset({A, E}),
+    m.GroupLetter: frozenset({A, E}),  # drawn by group_letters.letters_for when a report or export first needs it
     m.EvaluationRound: frozenset({A, E}),
     m.RoundWorkplace: frozenset({A, E}),
     m.Interview: frozenset({A, E}),

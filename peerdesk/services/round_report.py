@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import string
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -24,6 +23,8 @@ from peerdesk.errors import ValidationError
 from peerdesk.i18n import t
 from peerdesk.services.access import A, E, operation
 from peerdesk.services.consent_use import usable_clause
+from peerdesk.services.group_letters import letters_for
+from peerdesk.services.respondent_codes import RespondentCodes
 from peerdesk.services.suppression import MIN_K, Cell, Margin, effective_k, protect_cells, protect_margin
 
 ROLE_ORDER = (m.InformantRole.PEER_SUPPORTER, m.InformantRole.STAFF, m.InformantRole.MANAGER, m.InformantRole.PATIENT)
@@ -106,23 +107,6 @@ class _Usable:
         return any(consent_id in self.ids[scope] for scope in scopes)
 
 
-def _letter(i: int) -> str:
-    """A, B, … Z, AA, AB, …: every ward gets a group of its own, however many there are."""
-    out = ""
-    i += 1
-    while i:
-        i, rest = divmod(i - 1, 26)
-        out = string.ascii_uppercase[rest] + out
-    return out
-
-
-def _letters(keys: list, rnd: random.Random) -> dict:
-    """Group letters in a random order: nothing about a ward's name or position shows through."""
-    letters = [_letter(i) for i in range(len(keys))]
-    rnd.shuffle(letters)
-    return dict(zip(sorted(keys, key=lambda k: rnd.random()), letters))
-
-
 def _usable_response(study_id: int | None, on: dt.date):
     """The same rule as _Usable for questionnaires, as SQL on a response outer-joined to its consent,
     so the database filters and sums instead of Python reading every answer."""
@@ -187,7 +171,7 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
     patient: list[PatientQuestion] = []
     hide_patient_total = False
     staff_wards = sorted({wid for (_, _, role, wid) in kept if role == m.InformantRole.STAFF and wid})
-    ward_letter = _letters(staff_wards, rnd)
+    ward_letter = letters_for(s, rnd_round, staff_wards, rnd)  # stored: the same letters in every report of the study
     round_ids = {number: rid for rid, number in rounds.items()}
     kept_by_instrument: dict[int, dict[tuple, int]] = defaultdict(dict)
     for key, count in kept.items():
@@ -481,9 +465,11 @@ def _quotes(s: Session, rnd_round, today, kq, lang) -> tuple[dict[str, list[tupl
 
 
 @operation(A, E)
-def deidentified_rows(s: Session, round_number: int, instrument_code: str, today: dt.date | None = None, seed: int | None = None) -> list[dict]:
+def deidentified_rows(s: Session, round_number: int, instrument_code: str, today: dt.date | None = None, seed: int | None = None,
+                      codes: RespondentCodes | None = None) -> list[dict]:
     """One round's answers for the evaluator's own statistics: respondent codes replaced by
-    pseudonyms new for each export, workplaces by group letters, dates reduced to the round;
+    pseudonyms new for each export (`codes`: one set shared by the instruments of one export, so a
+    person's rows join), workplaces by the study's group letters, dates reduced to the round;
     only informants whose consent covers questionnaires and is not withdrawn."""
     today = today or dt.date.today()
     rnd = random.Random(seed) if seed is not None else random.SystemRandom()
@@ -504,13 +490,14 @@ def deidentified_rows(s: Session, round_number: int, instrument_code: str, today
             m.QuestionnaireResponse.round_id == rnd_round.id, m.QuestionnaireResponse.instrument_id == ins.id))
         if usable(r.consent_id, r.informant_role, "questionnaires", anonymous=r.anonymous)
     ]
-    letters = _letters(sorted({r.workplace_id for r in responses if r.workplace_id}), rnd)
+    letters = letters_for(s, rnd_round, {r.workplace_id for r in responses if r.workplace_id}, rnd)
     rnd.shuffle(responses)  # row order says nothing either
+    codes = codes if codes is not None else RespondentCodes(rnd)
     items = [it for it in ins.items if not it.open_ended]
     out = []
-    for i, r in enumerate(responses, start=1):
+    for r in responses:
         values = {a.item_id: a.value for a in r.answers}
-        row = {"respondent": f"R{i:04d}", "round": round_number, "role": r.informant_role.value,
+        row = {"respondent": codes.code_for(r), "round": round_number, "role": r.informant_role.value,
                "group": letters.get(r.workplace_id, "")}
         row.update({f"item_{it.number}": values.get(it.id) for it in items})
         out.append(row)

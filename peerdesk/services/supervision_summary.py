@@ -9,6 +9,7 @@ caseload; administrators and coordinators get the whole office.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
@@ -76,7 +77,11 @@ def _months(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
 
 
 @operation(A, C, S)
-def gather(s: Session, start: dt.date | str, end: dt.date | str, names: bool = True, today: dt.date | None = None) -> Summary:
+def gather(s: Session, start: dt.date | str, end: dt.date | str, names: bool = True, today: dt.date | None = None,
+           seed: int | None = None) -> Summary:
+    """With `names=False` people are "Peer supporter 1, 2, …" in an order drawn at random for this
+    summary (SystemRandom; `seed` only for tests), not in surname or any register order, so a reader
+    with the roster cannot map the codes back; the rows follow the codes."""
     from peerdesk.services import audit
     from peerdesk.services.alerts import Thresholds
 
@@ -100,6 +105,9 @@ def gather(s: Session, start: dt.date | str, end: dt.date | str, names: bool = T
     if caseload_only:
         q = q.where(P.supervisor_id == actor.user_id)
     people = s.execute(q).all()
+    if not names:
+        people = list(people)
+        (random.Random(seed) if seed is not None else random.SystemRandom()).shuffle(people)
     months = _months(start, end)
     summary = Summary(start, end, language(), "caseload" if caseload_only else "office", months)
     ids = [r[0] for r in people]

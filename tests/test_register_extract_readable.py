@@ -1,0 +1,143 @@
+"""The register extract, read as the person it is about reads it (issue #18): a letter first, then
+their records in Swedish (or English) with names instead of ids, questions instead of item numbers,
+codes in words, times to the second; who read their supervision notes and when; the topics; and
+nothing about anyone else — not a ward contact's phone, not another participant's notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from peerdesk import models as m
+from peerdesk.models.base import StrEnum
+from peerdesk.reports.register_extract import build_register_extract
+from peerdesk.services import data_rights, demo, supervision
+from peerdesk.services.access import SYSTEM, Actor
+from peerdesk.services.records import create
+from tests import factories as f
+
+D = dt.date
+TODAY = D(2026, 11, 25)
+ADMIN = Actor(None, "admin-test", frozenset({m.Role.ADMINISTRATOR}))
+# Enum values that are also ordinary words a translated text may contain.
+WORDS = {"video", "patient", "group", "left", "draft", "manager", "staff", "present"}
+
+
+def pdf_text(path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def raw_enum_values(lang: str) -> set[str]:
+    """Every stored code of every enum in the models, less those the language writes the same way
+    ("video"; in English "supervisor")."""
+    from peerdesk.services.extract_view import enum_text
+
+    values = set()
+    for name in dir(m):
+        cls = getattr(m, name)
+        if isinstance(cls, type) and issubclass(cls, enum.Enum) and cls is not StrEnum:
+            values |= {member.value for member in cls if enum_text(member.value, lang).lower() != member.value}
+    return values - WORDS
+
+
+def _demo_person(db, first="Åsa", last="Öberg"):
+    with db.begin(SYSTEM) as s:
+        demo.load_demo(s, today=TODAY)
+    with db.session(SYSTEM) as s:
+        pid = s.scalar(select(m.PeerSupporter.id).where(m.PeerSupporter.first_name == first, m.PeerSupporter.last_name == last))
+        supervisor = s.get(m.PeerSupporter, pid).supervisor_id
+        sessions = s.scalars(select(m.SessionParticipant.session_id).where(m.SessionParticipant.peer_supporter_id == pid)
+                             .order_by(m.SessionParticipant.held_on)).all()
+        user = s.get(m.User, supervisor)
+        placement = s.scalar(select(m.Placement).where(m.Placement.peer_supporter_id == pid))
+        ward = s.get(m.Workplace, placement.workplace_id)
+        return pid, supervisor, user.username, user.display_name, sessions, ward
+
+
+def _extract(db, table, pid, lang, tmp_path, name="extract.pdf"):
+    with db.begin(ADMIN) as s:
+        extract = data_rights.register_extract(s, table, pid, today=TODAY, lang=lang, requested_on=D(2026, 11, 20))
+    out = tmp_path / name
+    build_register_extract(extract, out, lang)
+    return extract, out
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_extract_reads_as_a_letter_to_the_person_not_a_database_dump(sqlite_db, tmp_path, lang):
+    db = sqlite_db
+    pid, supervisor, username, display_name, sessions, ward = _demo_person(db)
+    reader = Actor(supervisor, username, frozenset({m.Role.SUPERVISOR}))
+    for sid in sessions[-4:]:  # the supervisor reads four sessions' notes
+        with db.begin(reader) as s:
+            supervision.read_notes(s, sid)
+    with db.session(SYSTEM) as s:
+        read_days = [s.get(m.SupervisionSession, sid).held_on for sid in sessions[-4:]]
+        topics = {tp.name_sv if lang == "sv" else tp.name_en for sid in sessions for tp in s.get(m.SupervisionSession, sid).topics}
+        assert topics
+    extract, out = _extract(db, "peer_supporter", pid, lang, tmp_path)
+    text = pdf_text(out)
+    (tmp_path.parent / f"extract-{lang}.txt").write_text(text)
+    flat = " ".join(text.split())
+    words = set(re.findall(r"[A-Za-z_]+", text))
+    # No raw code: every enum value that is not an ordinary word is translated.
+    leaked = {v for v in raw_enum_values(lang) if v in words}
+    assert not leaked, leaked
+    assert "True" not in words and "False" not in words and "supervisor_assignment" not in text
+    # No bare ids where names belong, no item numbers where questions belong.
+    assert not re.search(r"(Handledare|Supervisor|Arbetsplats|Workplace|Instrument|Verksamhet|Item|Fråga) \d+\b", text), text
+    assert not re.search(r"\b(id|_id)\b", text)
+    assert ward.name in flat
+    # No microseconds, no ISO time with a T.
+    assert not re.search(r"\d{2}:\d{2}:\d{2}\.\d", text) and not re.search(r"\d{4}-\d{2}-\d{2}T\d", text)
+    # No third party's contact details: not the ward's contact person, phone or e-mail.
+    for private in (ward.contact_name, ward.contact_phone, ward.contact_email):
+        if private:
+            assert private not in flat, private
+    # The note reads: who (by name and role) and when, for each read session.
+    heading = "Vem har läst dina handledningsanteckningar" if lang == "sv" else "Who has read your supervision notes"
+    reads = flat[flat.index(heading):]
+    assert reads.count(display_name) >= 4
+    for day in read_days:
+        shown = day.isoformat() if lang == "sv" else f"{day.day} {day.strftime('%b')} {day.year}"
+        assert shown in reads
+    assert len(extract.note_reads) == 4
+    # The supervision topics.
+    for topic in topics:
+        assert topic in flat, topic
+    # Grouped the way a person thinks.
+    groups = (["Du och dina kontaktuppgifter", "Utbildning", "Placeringar och anställning", "Handledning", "Utvärdering"] if lang == "sv"
+              else ["You and your contact details", "Training", "Placements and employment", "Supervision", "Evaluation"])
+    positions = [flat.index(g, flat.index("Uppgifterna om dig" if lang == "sv" else "The data about you")) for g in groups]
+    assert positions == sorted(positions)
+    # Codes in words.
+    assert ("Särskild visstid" if lang == "sv" else "Fixed-term") in flat
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_first_page_is_a_letter_from_the_controller(sqlite_db, tmp_path, lang):
+    from peerdesk.services.settings import set_setting
+
+    db = sqlite_db
+    pid, *_ = _demo_person(db)
+    with db.begin(ADMIN) as s:
+        set_setting(s, "office.name", "NSPH Väst")
+        set_setting(s, "office.address", "Storgatan 1, 411 01 Göteborg")
+        set_setting(s, "office.email", "kansli@nsphvast.example")
+        set_setting(s, "retention.contract_period_days", 3650)
+    _, out = _extract(db, "peer_supporter", pid, lang, tmp_path)
+    first = " ".join(PdfReader(out).pages[0].extract_text().split())
+    assert "NSPH Väst" in first and "Storgatan 1, 411 01 Göteborg" in first and "kansli@nsphvast.example" in first
+    assert "Åsa Öberg" in first
+    if lang == "sv":
+        for phrase in ("personuppgiftsansvarig", "Rättslig grund", "samtycke", "Anställningsperioder: 10 år", "rättade", "raderade",
+                       "återkalla", "Integritetsskyddsmyndigheten (IMY)", "mottagen 2026-11-20", "Besvarad 2026-11-25"):
+            assert phrase in first, phrase
+    else:
+        for phrase in ("controller", "Legal basis", "consent", "Employment periods: 10 years", "corrected", "erased", "withdraw",
+                       "(Integritetsskyddsmyndigheten, IMY)", "received 20 Nov 2026", "Answered 25 Nov 2026"):
+            assert phrase in first, phrase

@@ -141,3 +141,80 @@ def test_the_first_page_is_a_letter_from_the_controller(sqlite_db, tmp_path, lan
         for phrase in ("controller", "Legal basis", "consent", "Employment periods: 10 years", "corrected", "erased", "withdraw",
                        "(Integritetsskyddsmyndigheten, IMY)", "received 20 Nov 2026", "Answered 25 Nov 2026"):
             assert phrase in first, phrase
+
+
+def test_a_group_session_participant_gets_no_other_participants_notes(db, tmp_path):
+    """Two peer supporters in a group session, each also with an individual session: each one's
+    extract holds their own individual notes, the group session's date and topics, and neither the
+    group's notes (which concern the other too) nor the other's individual notes."""
+    with db.begin(SYSTEM) as s:
+        sup = f.user(s)
+        supervision.ensure_default_topics(s)
+        topic = s.scalars(select(m.SupervisionTopic).order_by(m.SupervisionTopic.id)).first()
+        anna = f.peer(s, "Anna", "Ek", supervisor_id=sup.id)
+        bo = f.peer(s, "Bo", "Lind", supervisor_id=sup.id, phone="070-111 22 33", email="bo.lind@example.se")
+        supervision.log_session(s, D(2026, 3, 2), [anna.id, bo.id], form=m.SessionForm.GROUP, supervisor_id=sup.id,
+                                topic_ids=[topic.id], notes="Gruppen: Bo berättade om sin sjukskrivning.")
+        supervision.log_session(s, D(2026, 3, 9), [anna.id], supervisor_id=sup.id, notes="Anna: egen anteckning om rollen.")
+        supervision.log_session(s, D(2026, 3, 10), [bo.id], supervisor_id=sup.id, notes="Bo: enskild anteckning om skulder.")
+        ids = anna.id, bo.id
+        topic_name = topic.name_sv
+    with db.begin(ADMIN) as s:  # the administrator reads both individual notes
+        for sid in s.scalars(select(m.SupervisionSession.id)).all():
+            supervision.read_notes(s, sid)
+    texts = {}
+    for pid, name in zip(ids, ("anna", "bo")):
+        extract, out = _extract(db, "peer_supporter", pid, "sv", tmp_path, f"{name}.pdf")
+        texts[name] = " ".join(pdf_text(out).split())
+        json_text = str(extract.as_json())
+        assert "Gruppen: Bo berättade" not in json_text  # the machine-readable copy holds no shared notes either
+    anna, bo = texts["anna"], texts["bo"]
+    assert "Anna: egen anteckning om rollen." in anna and "Bo: enskild anteckning om skulder." in bo
+    for other in ("Gruppen: Bo berättade", "Bo: enskild anteckning", "Bo Lind", "070-111 22 33", "bo.lind@example.se"):
+        assert other not in anna, other
+    assert "Gruppen: Bo berättade" not in bo and "Anna: egen anteckning" not in bo and "Anna Ek" not in bo
+    for text in (anna, bo):
+        assert "2026-03-02" in text and topic_name in text and "Grupp" in text
+        assert "gruppsamtal gäller även andra deltagare" in text
+
+
+def _consent_informants(db):
+    """A staff member registered by name and a patient known by a code, each only through a consent."""
+    from peerdesk.services import evaluation
+    from peerdesk.services.consent_forms import format_number
+
+    with db.begin(ADMIN) as s:
+        st = f.study(s)
+        numbers = [format_number(st.id, i) for i in (1, 2, 3)]
+        ward = f.workplace(s, contact_name="Kontakt Karlsson", contact_phone="031-55 55 55", contact_email="kontakt@avd.example")
+        staff = create(s, m.Consent, study_id=st.id, informant_role="staff", informant_name="Stina Personal", workplace_id=ward.id,
+                       form_number=numbers[0], signed_on=D(2026, 2, 1), valid_until=D(2027, 12, 31))
+        patient = create(s, m.Consent, study_id=st.id, informant_role="patient", informant_code="PAT-77", workplace_id=ward.id,
+                         form_number=numbers[1], signed_on=D(2026, 2, 2), valid_until=D(2027, 12, 31))
+        other = create(s, m.Consent, study_id=st.id, informant_role="staff", informant_code="P-OTHER", form_number=numbers[2],
+                       signed_on=D(2026, 2, 3), valid_until=D(2027, 12, 31))
+        rnd = f.round_(s, study_id=st.id)
+        ins = f.instrument(s)
+        evaluation.record_response(s, rnd.id, ins.id, "S-1", "staff", {1: 2}, consent_id=staff.id)
+        evaluation.record_response(s, rnd.id, ins.id, "S-2", "staff", {1: 5}, consent_id=other.id)
+        interview = create(s, m.Interview, round_id=rnd.id, kind="group", informant_role="staff", held_on=D(2026, 3, 1), participants=2,
+                           consent_id=staff.id)
+        create(s, m.Quote, round_id=rnd.id, informant_role="staff", interview_id=interview.id, consent_id=staff.id, text="Mitt eget citat.")
+        create(s, m.Quote, round_id=rnd.id, informant_role="staff", interview_id=interview.id, consent_id=other.id, text="Någon annans citat.")
+        return staff.id, patient.id, numbers
+
+
+def test_an_informant_known_only_by_a_consent_gets_an_extract(sqlite_db, tmp_path):
+    staff_id, patient_id, numbers = _consent_informants(sqlite_db)
+    with sqlite_db.session(ADMIN) as s:
+        assert data_rights.consent_by_form_number(s, f" {numbers[0].lower()} ") == staff_id  # as typed
+        assert data_rights.consent_by_form_number(s, numbers[1]) == patient_id
+    _, out = _extract(sqlite_db, "consent", staff_id, "sv", tmp_path, "staff.pdf")
+    text = " ".join(pdf_text(out).split())
+    assert "Till: Stina Personal" in text and "Mitt eget citat." in text and "Personal" in text
+    assert "Någon annans citat." not in text and "P-OTHER" not in text  # the other participant of the group interview
+    for private in ("Kontakt Karlsson", "031-55 55 55", "kontakt@avd.example"):
+        assert private not in text
+    _, out = _extract(sqlite_db, "consent", patient_id, "en", tmp_path, "patient.pdf")
+    text = " ".join(pdf_text(out).split())
+    assert "To: PAT-77" in text and "Patient" in text and "Mitt eget citat." not in text

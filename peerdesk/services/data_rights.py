@@ -224,12 +224,12 @@ def register_extract(s: Session, person_table: str, person_id: int, today: dt.da
                      lang: str | None = None, requested_on: dt.date | None = None) -> RegisterExtract:
     """Everything PeerDesk holds about one person, with purpose, who can see it and how long it is kept:
     the rows as found (for the machine-readable copy) and grouped in words (for the letter)."""
-    from peerdesk.i18n import language, t
+    from peerdesk.i18n import t
     from peerdesk.services import extract_view as view
     from peerdesk.services.audit_display import action_text, fields_text, table_text
     from peerdesk.services.retention import retention_days
 
-    lang = lang or language()
+    lang = lang or "sv"  # the person's letter is in Swedish unless they ask for English
     today = today or dt.date.today()
     name = _person_name(s, person_table, person_id)
     found = _collect(s, person_table, person_id)
@@ -421,11 +421,9 @@ def write_register_extract(s: Session, person_table: str, person_id: int, *, pdf
     """The extract as a PDF and/or a machine-readable JSON copy; each file written is audited."""
     import json
 
-    from peerdesk.i18n import language
-
     from peerdesk.storage.safe_output import session_output
 
-    extract = register_extract(s, person_table, person_id, lang=lang or language(), requested_on=requested_on)
+    extract = register_extract(s, person_table, person_id, lang=lang or "sv", requested_on=requested_on)
     # Each file is written privately (0600) beside its target and renamed into place only when this
     # unit of work commits its audit entry; if either fails, neither file nor entry remains.
     if pdf_path:

@@ -218,3 +218,79 @@ def test_an_informant_known_only_by_a_consent_gets_an_extract(sqlite_db, tmp_pat
     _, out = _extract(sqlite_db, "consent", patient_id, "en", tmp_path, "patient.pdf")
     text = " ".join(pdf_text(out).split())
     assert "To: PAT-77" in text and "Patient" in text and "Mitt eget citat." not in text
+
+
+def test_extract_on_the_command_line_for_a_staff_informant_and_a_patient_code(tmp_path):
+    """As an administrator would run it: the demo's staff consent F-1100 (code P01), and a patient's
+    form printed and registered with a code; Swedish by default, English with --lang en."""
+    from tests.test_cli import run
+
+    env = {"PEERDESK_DATA_DIR": str(tmp_path / "home"), "PEERDESK_DB_PASSPHRASE": "cli test passphrase",
+           "PEERDESK_USER": "admin", "PEERDESK_PASSWORD": "demo"}
+    assert run(env, "demo").returncode == 0
+    staff = tmp_path / "staff.pdf"
+    done = run(env, "extract", "--consent", "f-1100", "-o", str(staff))
+    assert done.returncode == 0, done.stderr
+    text = " ".join(pdf_text(staff).split())
+    assert "Registerutdrag" in text and "Till: P01" in text and "Personal" in text and "Enkäter" in text
+    assert "Kontaktperson" not in text and "010-44" not in text  # the ward's contact person is someone else
+    batch = tmp_path / "forms.pdf"
+    assert run(env, "consent", "print", "--study", "1", "--workplace", "1", "--copies", "1", "-o", str(batch)).returncode == 0
+    number = next(w for w in PdfReader(batch).pages[0].extract_text().split() if w.startswith("1-0"))
+    assert run(env, "consent", "register", number, "--signed", "2026-11-20", "--role", "patient", "--code", "PAT-90").returncode == 0
+    patient = tmp_path / "patient.pdf"
+    done = run(env, "extract", "--consent", number, "--lang", "en", "--requested", "2026-11-21", "-o", str(patient))
+    assert done.returncode == 0, done.stderr
+    first = " ".join(PdfReader(patient).pages[0].extract_text().split())
+    assert "To: PAT-90" in first and "Register extract" in first and "received 21 Nov 2026" in first
+    unknown = run(env, "extract", "--consent", "F-9999", "-o", str(tmp_path / "x.pdf"))
+    assert unknown.returncode == 1 and "F-9999" in unknown.stderr and not (tmp_path / "x.pdf").exists()
+    both = run(env, "extract", "--person", "1", "--consent", "F-1100", "-o", str(tmp_path / "y.pdf"))
+    assert both.returncode == 1 and "--consent" in both.stderr
+
+
+def test_the_window_makes_an_extract_for_a_consent_typed_by_its_number(qtbot, sqlite_db, tmp_path, monkeypatch):
+    """The administrator types the form number of a staff informant's consent, the day the request
+    came, chooses English, presses Enter: the extract is saved and previewed like every other PDF."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog
+
+    from peerdesk.services import accounts
+    from peerdesk.services.auth import login
+    from peerdesk.ui.consents.data_rights_page import DataRightsPage
+    from peerdesk.ui.operations import Operations
+
+    staff_id, patient_id, numbers = _consent_informants(sqlite_db)
+    with sqlite_db.begin(SYSTEM) as s:
+        accounts.create_user(s, "boss", "Boss", "admin password", [m.Role.ADMINISTRATOR])
+    page = DataRightsPage()
+    qtbot.addWidget(page)
+    page.show()
+    ops = Operations(sqlite_db, login(sqlite_db, "boss", "admin password"), page)
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        page.attach(ops)
+    labels = " ".join(w.text() for w in page.findChildren(__import__("PySide6.QtWidgets", fromlist=["QLabel"]).QLabel))
+    assert "Utfil" not in labels and "Output file" not in labels and "--json" not in labels
+    target = tmp_path / "utdrag.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
+    qtbot.keyClicks(page.form_number, numbers[0].lower())
+    assert not page.erase_button.isEnabled()  # erasure goes by the person chosen above, not by a typed number
+    page.requested.selectAll()
+    qtbot.keyClicks(page.requested, "2026-11-18")
+    page.lang.setCurrentIndex(page.lang.findData("en"))
+    with qtbot.waitSignal(page.done, timeout=20000):
+        qtbot.keyClick(page.form_number, Qt.Key.Key_Return)
+    first = " ".join(PdfReader(target).pages[0].extract_text().split())
+    assert "To: Stina Personal" in first and "received 18 Nov 2026" in first
+    text = " ".join(pdf_text(target).split())
+    assert "Mitt eget citat." in text and "Någon annans citat." not in text and "031-55 55 55" not in text
+    assert (tmp_path / "utdrag.json").exists()
+    assert page.preview.isVisible() and page.preview.page_count >= 2
+    page.preview.close()
+    # A number that is not a registered consent: a clear message, no file.
+    page.form_number.clear()
+    qtbot.keyClicks(page.form_number, "F-4711")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "none.pdf"), "PDF (*.pdf)"))
+    with qtbot.waitSignal(page.done, timeout=20000):
+        qtbot.keyClick(page.form_number, Qt.Key.Key_Return)
+    assert "F-4711" in page.status.text() and not (tmp_path / "none.pdf").exists()

@@ -35,13 +35,14 @@ def pdf_text(path) -> str:
 def raw_enum_values(lang: str) -> set[str]:
     """Every stored code of every enum in the models, less those the language writes the same way
     ("video"; in English "supervisor")."""
-    from peerdesk.services.extract_view import enum_text
+    from peerdesk.i18n import catalogue
 
+    words = {str(catalogue(lang).get(f"{prefix}.{v}", "")).lower() for prefix in ("ui.value", "role")
+             for cls in vars(m).values() if isinstance(cls, type) and issubclass(cls, enum.Enum) for v in (e.value for e in cls)}
     values = set()
-    for name in dir(m):
-        cls = getattr(m, name)
+    for cls in vars(m).values():
         if isinstance(cls, type) and issubclass(cls, enum.Enum) and cls is not StrEnum:
-            values |= {member.value for member in cls if enum_text(member.value, lang).lower() != member.value}
+            values |= {member.value for member in cls if member.value not in words}
     return values - WORDS
 
 

@@ -89,12 +89,16 @@ def test_the_extract_reads_as_a_letter_to_the_person_not_a_database_dump(sqlite_
     leaked = {v for v in raw_enum_values(lang) if v in words}
     assert not leaked, leaked
     assert "True" not in words and "False" not in words and "supervisor_assignment" not in text
+    assert not re.findall(r"\b[a-z]+_[a-z_]+\b", text)  # no stored code of any kind (round_report, questionnaires …)
+    assert "questionnaires" not in words
     # No bare ids where names belong, no item numbers where questions belong.
     assert not re.search(r"(Handledare|Supervisor|Arbetsplats|Workplace|Instrument|Verksamhet|Item|Fråga) \d+\b", text), text
     assert not re.search(r"\b(id|_id)\b", text)
     assert ward.name in flat
     # No microseconds, no ISO time with a T.
     assert not re.search(r"\d{2}:\d{2}:\d{2}\.\d", text) and not re.search(r"\d{4}-\d{2}-\d{2}T\d", text)
+    # No other informant's consent (a report used many people's consents; only hers is hers).
+    assert "F-1000" in flat and "F-1001" not in flat and "F-1100" not in flat
     # No third party's contact details: not the ward's contact person, phone or e-mail.
     for private in (ward.contact_name, ward.contact_phone, ward.contact_email):
         if private:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -42,6 +43,7 @@ SKIP = {"id", "version", "password_hash", "hash", "prev_hash", "held_on_copy"}
 # Columns holding someone's private contact details: shown only on the person's own record.
 CONTACT = ("contact_", "email", "phone", "address", "personal_number")
 PEOPLE = {"app_user", "peer_supporter", "manager"}
+SUBJECTS = PEOPLE | {"consent"}  # rows that stand for a data subject
 
 
 @dataclass
@@ -86,12 +88,16 @@ def field_label(column: str, lang: str) -> str:
     return key.replace("_", " ").capitalize()
 
 
+# Where a code stored in a plain text column (a report's kind, a consent scope) has its words.
+CODE_KEYS = ("ui.value.{}", "role.{}", "ui.consents.report_kind.{}", "pdf.consent.scope.{}")
+
+
 def enum_text(value: str, lang: str) -> str:
-    for msgid in (f"ui.value.{value}", f"role.{value}"):
+    for msgid in (key.format(value) for key in CODE_KEYS):
         if _known(msgid, lang):
             text = t(msgid, lang)
             return text[:1].upper() + text[1:]
-    return value.replace("_", " ")
+    return value
 
 
 def is_contact_column(column: str) -> bool:
@@ -205,8 +211,8 @@ def record_fields(table: str, row: dict, namer: Namer, *, own: bool, skip: tuple
             if (target, value) == namer.person:
                 continue  # "this is about you" goes without saying
             text = namer.ref(target, value, column)
-        elif column in enums and isinstance(value, str):
-            text = enum_text(value, lang)
+        elif isinstance(value, str) and (column in enums or re.fullmatch(r"[a-z]+(_[a-z]+)*", value)):
+            text = enum_text(value, lang)  # a stored code, in words (a code without words is shown as it is)
         else:
             text = value_text(value, lang)
         out.append((field_label(column, lang), text))
@@ -222,8 +228,8 @@ def _association_text(s: Session, parent: str, pid, namer: Namer) -> list[tuple[
         fks = {fk.parent.name: fk.column.table.name for fk in tab.foreign_keys}
         mine = [c for c, target in fks.items() if target == parent]
         others = [c for c in fks if c not in mine]
-        if len(mine) != 1 or len(others) != 1:
-            continue
+        if len(mine) != 1 or len(others) != 1 or fks[others[0]] in SUBJECTS:
+            continue  # a list of other people (every consent a report used) is theirs, not this person's
         ids = s.scalars(select(tab.c[others[0]]).where(tab.c[mine[0]] == pid)).all()
         if ids:
             out.append((table_title(tab.name, namer.lang), ", ".join(sorted(namer.ref(fks[others[0]], i, others[0]) for i in ids))))

@@ -745,19 +745,25 @@ def cmd_consent_register(args) -> int:
 
 
 def cmd_extract(args) -> int:
-    """The register extract (registerutdrag) for one person: a PDF and/or a JSON copy."""
+    """The register extract (registerutdrag) for one person: a PDF and/or a JSON copy. The person is
+    a peer supporter (--person), a manager (--manager) or an informant known only by a consent
+    (--consent FORM_NUMBER: staff registered by name, a patient by code)."""
     from peerdesk.errors import ValidationError
     from peerdesk.services import data_rights
 
     if not (args.output or args.json):
-        raise ValidationError("error.required", field="output")
-    table, person_id = ("manager", args.manager) if args.manager is not None else ("peer_supporter", args.person)
-    if person_id is None:
-        raise ValidationError("error.required", field="person")
+        raise ValidationError("error.extract_need_output")
+    chosen = [(table, value) for table, value in (("peer_supporter", args.person), ("manager", args.manager), ("consent", args.consent))
+              if value is not None]
+    if len(chosen) != 1:
+        raise ValidationError("error.extract_need_person")
+    (table, who), = chosen
     db = _open(allow_upgrade=False).db
     actor = _login(db, args)
     with db.begin(actor) as s:
-        extract = data_rights.write_register_extract(s, table, person_id, pdf_path=args.output, json_path=args.json, lang=args.lang)
+        person_id = data_rights.consent_by_form_number(s, who) if table == "consent" else who
+        extract = data_rights.write_register_extract(s, table, person_id, pdf_path=args.output, json_path=args.json, lang=args.lang,
+                                                     requested_on=args.requested)
     print(t("cli.extract.done", n=len(extract.sections), path=args.output or args.json))
     return 0
 
@@ -891,7 +897,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("extract", help=t("cli.extract.help"))
     ex.add_argument("--person", type=number_arg("person"), help=t("cli.person.help"))
     ex.add_argument("--manager", type=number_arg("manager"), help=t("cli.manager.help"))
-    ex.add_argument("--lang", choices=["sv", "en"])
+    ex.add_argument("--consent", metavar="FORM_NUMBER", help=t("cli.consent_number.help"))
+    ex.add_argument("--requested", type=date_arg("requested_on"), help=t("cli.requested.help"))
+    ex.add_argument("--lang", choices=["sv", "en"], default="sv")
     ex.add_argument("-o", "--output", help=t("cli.output.help"))
     ex.add_argument("--json", help=t("cli.extract.json.help"))
     ex.set_defaults(func=cmd_extract)

@@ -76,6 +76,7 @@ EXPECTED_OPERATIONS = {
     "data_rights.erase_person": {A},
     "data_rights.write_register_extract": {A},
     "data_rights.person_choices": {A},
+    "data_rights.consent_by_form_number": {A},
     "retention.due_for_deletion": {A},
     "retention.delete_due": {A},
     "evaluation.load_instrument_file": {A, E},
@@ -154,6 +155,8 @@ NOT_OPERATIONS = {
     "supervision.may_read_notes", "access.actor_of", "access.authorize", "access.authorize_write", "access.authorize_read",
     "access._require", "access.authorize_any", "audit.browse",
     "supervision.may_read_notes", "disclosure.find_in_text",
+    # The register extract in words: run inside data_rights.register_extract (administrator only).
+    "extract_view.build_groups", "extract_view.inline_fields", "extract_view.merged_item",
     "supervision.may_read_notes", "retention.retention_days",
     # Called inside operations and the person validator, which are authorised themselves.
     "supervisor_assignment.is_supervisor", "supervisor_assignment.track",

@@ -170,6 +170,6 @@ def test_consent_print_register_and_extract_headless(demo_home, tmp_path):
     assert ex.returncode == 0, ex.stderr
     data = json.loads(js.read_text(encoding="utf-8"))
     assert data["person"]["name"] == "Åsa Öberg" and {"consent", "contract_period", "consent_form"} <= {s["table"] for s in data["sections"]}
-    assert "Register extract" in PdfReader(pdf).pages[0].extract_text()
+    assert "Registerutdrag" in PdfReader(pdf).pages[0].extract_text()  # in Swedish unless --lang en
     coordinator = run({**demo_home, "PEERDESK_USER": "coordinator"}, "extract", "--person", "1", "--json", str(js))
     assert coordinator.returncode == 1 and "not allowed" in coordinator.stderr

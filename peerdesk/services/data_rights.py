@@ -24,7 +24,10 @@ from peerdesk.services import audit
 from peerdesk.services.access import A, WRITE_RIGHTS, operation
 from peerdesk.services.records import get
 
-PERSON_TABLES = {"peer_supporter": m.PeerSupporter, "manager": m.Manager}
+PERSON_TABLES = {"peer_supporter": m.PeerSupporter, "manager": m.Manager, "consent": m.Consent}
+# A row that names one of these belongs to that data subject: reached from someone else (a quote from
+# a group interview through the interview), it is not theirs, and neither an extract nor an erasure touches it.
+SUBJECT_COLUMNS = {"peer_supporter_id": "peer_supporter", "manager_id": "manager", "consent_id": "consent"}
 # Rows found through a link table that describe the person too: a supervision session's
 # date and notes for the participant, a meeting for an attendee, a briefing for a manager.
 CONTEXT = {
@@ -76,10 +79,19 @@ def tables_reached_from(person_table: str) -> set[str]:
 def _collect(s: Session, person_table: str, person_id: int) -> dict[str, dict[tuple, dict]]:
     found: dict[str, dict[tuple, dict]] = {}
 
+    def someone_elses(table: Table, row) -> bool:
+        for column, subject in SUBJECT_COLUMNS.items():
+            if column in table.c and subject != table.name and row[column] is not None:
+                if (row[column],) not in found.get(subject, {}):
+                    return True
+        return False
+
     def add(table: Table, rows) -> list:
         new = []
         bucket = found.setdefault(table.name, {})
         for row in rows:
+            if table is not root and someone_elses(table, row):
+                continue
             key = tuple(row[c.name] for c in _pk(table))
             if key not in bucket:
                 bucket[key] = dict(row)
@@ -111,6 +123,10 @@ def _plain(value):
     return value
 
 
+def _raw(row) -> dict:
+    return {k: v for k, v in row.items() if k not in _HIDDEN}
+
+
 def _model_of(table_name: str):
     for mapper in Base.registry.mappers:
         if getattr(mapper.class_, "__tablename__", None) == table_name:
@@ -129,6 +145,16 @@ class ExtractSection:
 
 
 @dataclass
+class CoverLetter:
+    """The first page: a letter from the controller, with what the extract answers."""
+    office: str
+    contact: list[str]
+    requested_on: dt.date
+    answered_on: dt.date
+    retention: list[tuple[str, int]]  # (table, days kept after the record ends), from the settings
+
+
+@dataclass
 class RegisterExtract:
     person_table: str
     person_id: int
@@ -137,17 +163,24 @@ class RegisterExtract:
     controller: str | None
     sections: list[ExtractSection] = field(default_factory=list)
     audit_entries: list[dict] = field(default_factory=list)
+    lang: str = "sv"
+    cover: CoverLetter | None = None
+    groups: list = field(default_factory=list)  # extract_view.Group: the records as the person reads them
+    note_reads: list[tuple[str, str, str]] = field(default_factory=list)  # (when, who, which session)
+    changes: list[tuple[str, str, str, str, str]] = field(default_factory=list)  # (when, who, what, record, fields)
 
     def as_json(self) -> dict:
         return {
             "person": {"table": self.person_table, "id": self.person_id, "name": self.person_name},
             "produced_on": self.produced_on.isoformat(),
+            "requested_on": self.cover.requested_on.isoformat() if self.cover else None,
             "controller": self.controller,
             "sections": [
                 {"table": sec.table, "context": sec.context, "who_can_change": list(sec.who), "retention_days": sec.retention_days,
                  "rows": sec.rows}
                 for sec in self.sections
             ],
+            "supervision_note_reads": [{"at": at, "by": who, "session": what} for at, who, what in self.note_reads],
             "audit_trail": self.audit_entries,
         }
 
@@ -156,43 +189,156 @@ def _person_name(s: Session, person_table: str, person_id: int) -> str:
     if person_table not in PERSON_TABLES:
         raise ValidationError("error.invalid_choice", field="person")
     obj = get(s, PERSON_TABLES[person_table], person_id)
+    if person_table == "consent":
+        return obj.informant_name or obj.informant_code or obj.form_number or "-"
     return obj.full_name if person_table == "peer_supporter" else obj.name
 
 
 @operation(A)
-def register_extract(s: Session, person_table: str, person_id: int, today: dt.date | None = None) -> RegisterExtract:
-    """Everything PeerDesk holds about one person, with purpose, who can see it and how long it is kept."""
+def consent_by_form_number(s: Session, number: str) -> int:
+    """The consent registered under a form number: how an informant known only by a consent
+    (staff registered by name, a patient by code) is found for an extract."""
+    from peerdesk.errors import NotFoundError
+    from peerdesk.services.consent_forms import normalise_number
+
+    number = normalise_number(number)
+    consent_id = s.scalar(select(m.Consent.id).where(m.Consent.form_number == number))
+    if consent_id is None:
+        raise NotFoundError("error.consent_form_unknown", number=number)
+    return consent_id
+
+
+def _cover(s: Session, today: dt.date, requested_on: dt.date | None) -> CoverLetter:
+    from peerdesk.services.retention import RULES
+    from peerdesk.services.settings import get_setting
+
+    study = s.execute(select(m.Study.organisation, m.Study.contact).order_by(m.Study.start_date.desc()).limit(1)).first()
+    office = get_setting(s, "office.name") or (study.organisation if study else "")
+    contact = [get_setting(s, k) for k in ("office.address", "office.phone", "office.email")]
+    contact = [c for c in contact if c] or ([study.contact] if study and study.contact else [])
+    retention = [(r.table, get_setting(s, r.setting)) for r in RULES]
+    return CoverLetter(office, contact, requested_on or today, today, retention)
+
+
+@operation(A)
+def register_extract(s: Session, person_table: str, person_id: int, today: dt.date | None = None, *,
+                     lang: str | None = None, requested_on: dt.date | None = None) -> RegisterExtract:
+    """Everything PeerDesk holds about one person, with purpose, who can see it and how long it is kept:
+    the rows as found (for the machine-readable copy) and grouped in words (for the letter)."""
+    from peerdesk.i18n import t
+    from peerdesk.services import extract_view as view
+    from peerdesk.services.audit_display import action_text, fields_text, table_text
     from peerdesk.services.retention import retention_days
 
+    lang = lang or "sv"  # the person's letter is in Swedish unless they ask for English
+    today = today or dt.date.today()
     name = _person_name(s, person_table, person_id)
     found = _collect(s, person_table, person_id)
     study = s.scalar(select(m.Study.organisation).order_by(m.Study.start_date.desc()).limit(1))
-    extract = RegisterExtract(person_table, person_id, name, today or dt.date.today(), study)
+    cover = _cover(s, today, requested_on)
+    extract = RegisterExtract(person_table, person_id, name, today, cover.office or study, lang=lang, cover=cover)
+    shared = _shared_parents(s, found)
     order = [t.name for t in Base.metadata.sorted_tables]
     for table_name in sorted(found, key=lambda n: (n != person_table, order.index(n))):
-        rows = [{k: _plain(v) for k, v in row.items() if k not in _HIDDEN} for row in found[table_name].values()]
-        model = _model_of(table_name)
-        who = tuple(sorted(r.value for r in WRITE_RIGHTS.get(model, ()))) if model else ()
-        extract.sections.append(ExtractSection(table_name, f"extract.purpose.{table_name}", who, retention_days(s, table_name), rows))
+        own = table_name == person_table
+        rows = [{k: _plain(v) for k, v in _raw(row).items() if own or not view.is_contact_column(k)} for row in found[table_name].values()]
+        extract.sections.append(ExtractSection(table_name, f"extract.purpose.{table_name}", _who(table_name), retention_days(s, table_name), rows))
+    context_ids: dict[str, list[int]] = {}
     for link, (column, parent) in CONTEXT.items():
         ids = {row[column] for row in found.get(link, {}).values() if row.get(column) is not None}
         if ids:
+            context_ids[parent] = sorted(ids)
             table = _table(parent)
-            rows = [{k: _plain(v) for k, v in r.items()} for r in s.execute(select(table).where(table.c.id.in_(ids)).order_by(table.c.id)).mappings()]
+            notes = view._long_texts(parent)
+            rows = []
+            for r in s.execute(select(table).where(table.c.id.in_(ids)).order_by(table.c.id)).mappings():
+                rows.append({k: _plain(v) for k, v in r.items() if not view.is_contact_column(k)
+                             and not (k in notes and r["id"] in shared.get(parent, set()))})
             extract.sections.append(ExtractSection(parent, f"extract.purpose.{parent}", (), retention_days(s, parent), rows, context=True))
+
     # Who has read or changed these records: from the audit trail (it holds ids and field names only).
+    supervisor = found.get("peer_supporter", {}).get((person_id,), {}).get("supervisor_id") if person_table == "peer_supporter" else None
+    namer = view.Namer(s, lang, person_table, person_id, supervisor)
     ev = m.AuditEvent
-    for table_name, rows in found.items():
-        ids = [k[0] for k in rows if len(k) == 1 and isinstance(k[0], int)]
-        if not ids:
-            continue
+    keyed = {tb: [k[0] for k in rows if len(k) == 1 and isinstance(k[0], int)] for tb, rows in found.items()}
+    for parent, ids in context_ids.items():
+        if parent in ("supervision_session", "checkin_meeting", "briefing", "report_run"):
+            keyed[parent] = ids
+    events = []
+    for table_name, ids in keyed.items():
         for chunk in range(0, len(ids), 500):
-            q = (select(ev.at, ev.username, ev.action, ev.table_name, ev.record_id)
-                 .where(ev.table_name == table_name, ev.record_id.in_(ids[chunk:chunk + 500])).order_by(ev.id))
-            extract.audit_entries += [{k: _plain(v) for k, v in r.items()} for r in s.execute(q).mappings()]
-    extract.audit_entries.sort(key=lambda e: e["at"])
+            q = (select(ev.at, ev.user_id, ev.username, ev.action, ev.table_name, ev.record_id, ev.fields)
+                 .where(ev.table_name == table_name, ev.record_id.in_(ids[chunk:chunk + 500])))
+            events += list(s.execute(q).mappings())
+    events.sort(key=lambda e: e["at"])
+    session_day = {r["id"]: r["held_on"] for r in s.execute(select(m.SupervisionSession.id, m.SupervisionSession.held_on)
+                                                              .where(m.SupervisionSession.id.in_(context_ids.get("supervision_session", [])))).mappings()}
+    repeats: dict[int, int] = {}
+    for e in events:
+        extract.audit_entries.append({k: _plain(e[k]) for k in ("at", "username", "action", "table_name", "record_id")})
+        when, who = view.value_text(e["at"], lang), namer.user(e["user_id"])
+        if e["action"] == "read_notes" and e["table_name"] == "supervision_session":
+            extract.note_reads.append((when, who, t_session(session_day.get(e["record_id"]), lang)))
+            continue
+        change = (when, who, action_text(e["action"], lang), table_text(e["table_name"], lang), fields_text(e["fields"], lang))
+        if extract.changes and extract.changes[-1][:4] == change[:4] and not change[4]:
+            count = repeats.get(len(extract.changes) - 1, 1) + 1  # the same change to many rows at once: one line
+            repeats[len(extract.changes) - 1] = count
+            continue
+        extract.changes.append(change)
+    for index, count in repeats.items():
+        when, who, what, record, _ = extract.changes[index]
+        extract.changes[index] = (when, who, what, record, t("pdf.extract.times", lang, n=count))
+
+    def about(table: str) -> list[str]:
+        return _about(s, table, lang)
+
+    extract.groups = view.build_groups(s, person_table, found, namer, about)
     audit.record(s, "register_extract", person_table, person_id, {"tables": len(found), "rows": sum(len(r) for r in found.values())})
     return extract
+
+
+def t_session(day, lang: str) -> str:
+    from peerdesk.i18n import format_date, t
+
+    return t("extract.ref.session", lang, date=format_date(day, lang)) if day else t("extract.ref.removed", lang)
+
+
+def _who(table_name: str) -> tuple[str, ...]:
+    model = _model_of(table_name)
+    return tuple(sorted(r.value for r in WRITE_RIGHTS.get(model, ()))) if model else ()
+
+
+def _about(s: Session, table: str, lang: str) -> list[str]:
+    """Under a part's title: what it is used for, who may change it, how long it is kept."""
+    from peerdesk.i18n import catalogue, t
+    from peerdesk.services import extract_view as view
+    from peerdesk.services.retention import retention_days
+
+    key = f"extract.purpose.{table}"
+    purpose = t(key, lang) if key in catalogue(lang) else t("pdf.extract.purpose_default", lang)
+    lines = [t("pdf.extract.purpose", lang, purpose=purpose)]
+    who = _who(table)
+    if who:
+        lines.append(t("pdf.extract.who", lang, roles=", ".join(t(f"role.{r}", lang) for r in who)))
+    days = retention_days(s, table)
+    lines.append(t("pdf.extract.kept_period", lang, period=view.period_text(days, lang)) if days else t("pdf.extract.kept_while_needed", lang))
+    return lines
+
+
+def _shared_parents(s: Session, found) -> dict[str, set[int]]:
+    """Events the person shared with others (a group session): their notes are not the person's alone."""
+    from sqlalchemy import func
+
+    out: dict[str, set[int]] = {}
+    for link, (column, parent) in CONTEXT.items():
+        ids = {row[column] for row in found.get(link, {}).values() if row.get(column) is not None}
+        if not ids:
+            continue
+        table = _table(link)
+        q = select(table.c[column]).where(table.c[column].in_(ids)).group_by(table.c[column]).having(func.count() > 1)
+        out.setdefault(parent, set()).update(s.scalars(q).all())
+    return out
 
 
 @dataclass(frozen=True)
@@ -272,15 +418,13 @@ def erase_person(s: Session, person_table: str, person_id: int, confirmed: Erasu
 
 @operation(A)
 def write_register_extract(s: Session, person_table: str, person_id: int, *, pdf_path: str | None = None,
-                           json_path: str | None = None, lang: str | None = None) -> RegisterExtract:
+                           json_path: str | None = None, lang: str | None = None, requested_on: dt.date | None = None) -> RegisterExtract:
     """The extract as a PDF and/or a machine-readable JSON copy; each file written is audited."""
     import json
 
-    from peerdesk.i18n import language
-
     from peerdesk.storage.safe_output import session_output
 
-    extract = register_extract(s, person_table, person_id)
+    extract = register_extract(s, person_table, person_id, lang=lang or "sv", requested_on=requested_on)
     # Each file is written privately (0600) beside its target and renamed into place only when this
     # unit of work commits its audit entry; if either fails, neither file nor entry remains.
     if pdf_path:
@@ -288,7 +432,7 @@ def write_register_extract(s: Session, person_table: str, person_id: int, *, pdf
 
         out = session_output(s, pdf_path)
         with out.writing() as temp:
-            build_register_extract(extract, temp, lang or language())
+            build_register_extract(extract, temp, extract.lang)
         audit.record(s, "print_register_extract", person_table, person_id, {"sections": len(extract.sections)})
     if json_path:
         out = session_output(s, json_path)

@@ -129,6 +129,10 @@ def load_demo(s: Session, today: dt.date | None = None) -> None:
     evaluation.ensure_default_themes(s)
     instruments = {i.code: i for i in evaluation.load_bundled_instruments(s)}
     set_setting(s, "demo", True)
+    # The controller named on the register extract's cover letter.
+    for key, value in (("office.name", "Föreningen Brukarkraft"), ("office.address", "Storgatan 4, 411 38 Göteborg"),
+                       ("office.phone", "031-70 70 700"), ("office.email", "kansliet@brukarkraft.example")):
+        set_setting(s, key, value)
 
     cohorts = [
         create(s, m.Cohort, name="Kull 1", start_date=d(-800), end_date=d(-760), location="Kansliet, Storgatan 4"),

@@ -36,6 +36,12 @@ DEFAULTS: dict[str, Any] = {
     "retention.consent_days": 365,
     "retention.unreturned_form_days": 365,
     "retention.peer_supporter_days": 2 * 365,
+    # The controller (personuppgiftsansvarig) as the register extract's cover letter names it;
+    # empty: the latest study's organisation and contact are used.
+    "office.name": "",
+    "office.address": "",
+    "office.phone": "",
+    "office.email": "",
     "demo": False,
 }
 

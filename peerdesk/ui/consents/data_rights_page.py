@@ -6,9 +6,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -16,6 +18,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+import datetime as dt
 
 from peerdesk.i18n import format_date, t
 
@@ -47,16 +51,37 @@ class DataRightsPage(QWidget):
         super().__init__(parent)
         self.ops = None
         layout = QVBoxLayout(self)
+        from peerdesk.ui.common.date_field import DateField, with_note
+
         box = QGroupBox(t("ui.rights.person_title"))
-        row = QHBoxLayout(box)
+        form = QFormLayout(box)
         self.person = QComboBox()
         self.person.setAccessibleName(t("field.person"))
+        form.addRow(t("field.person"), self.person)
+        # An informant known only by a consent (staff registered by name, a patient by code): by form number.
+        self.form_number = QLineEdit()
+        self.form_number.setPlaceholderText(t("ui.rights.form_number_hint"))
+        self.form_number.setAccessibleName(t("ui.rights.form_number"))
+        self.form_number.setClearButtonEnabled(True)
+        form.addRow(t("ui.rights.form_number"), self.form_number)
+        self.requested = DateField(dt.date.today(), required=True)
+        self.requested.setAccessibleName(t("ui.rights.requested"))
+        form.addRow(t("ui.rights.requested"), with_note(self.requested))
+        self.lang = QComboBox()
+        self.lang.setAccessibleName(t("ui.rights.lang"))
+        self.lang.addItem("Svenska", "sv")  # each language in its own name, as in Settings
+        self.lang.addItem("English", "en")
+        form.addRow(t("ui.rights.lang"), self.lang)
+        row = QHBoxLayout()
         self.extract_button = QPushButton(t("ui.rights.extract"))
         self.erase_button = QPushButton(t("ui.rights.erase"))
-        row.addWidget(self.person, 1)
+        row.addStretch(1)
         row.addWidget(self.extract_button)
         row.addWidget(self.erase_button)
+        form.addRow(row)
         layout.addWidget(box)
+        self.form_number.textChanged.connect(lambda text: self.erase_button.setEnabled(not text.strip()))
+        self.form_number.returnPressed.connect(self.extract)
 
         box = QGroupBox(t("ui.rights.retention_title"))
         col = QVBoxLayout(box)
@@ -113,11 +138,11 @@ class DataRightsPage(QWidget):
         return table, int(pid)
 
     def extract(self) -> None:
-        chosen = self.chosen()
-        if chosen is None:
+        """The register extract for the person chosen, or for the consent whose form number is typed."""
+        number = self.form_number.text().strip()
+        chosen = ("consent", number) if number else self.chosen()
+        if chosen is None or not self.requested.check():
             return
-        import datetime as dt
-
         from peerdesk.ui.common.printing import ask_pdf_path, file_name
 
         # The extract goes to the person it is about; the default name is what and when, not who.
@@ -127,10 +152,13 @@ class DataRightsPage(QWidget):
         json_path = path[:-4] + ".json" if path.lower().endswith(".pdf") else path + ".json"
         from peerdesk.services import data_rights
 
-        table, pid = chosen
+        table, who = chosen
+        requested, lang = self.requested.date(), self.lang.currentData()
 
         def work(s):
-            return len(data_rights.write_register_extract(s, table, pid, pdf_path=path, json_path=json_path).sections)
+            pid = data_rights.consent_by_form_number(s, who) if table == "consent" else who
+            return len(data_rights.write_register_extract(s, table, pid, pdf_path=path, json_path=json_path, lang=lang,
+                                                          requested_on=requested).sections)
 
         def shown(n):
             from pathlib import Path

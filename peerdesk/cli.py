@@ -827,14 +827,10 @@ def build_parser() -> argparse.ArgumentParser:
     rr.add_argument("-o", "--output", required=True, help=t("cli.output.help"))
     rr.add_argument("--lang", choices=["sv", "en"], help=t("cli.lang.help"))
     rr.set_defaults(func=cmd_report_round)
-<<<<<<< HEAD
     rp = repsub.add_parser("publish", help=t("cli.report.publish.help"))
     rp.add_argument("number", type=number_arg("number"))
     rp.set_defaults(func=cmd_report_publish)
-    exr = sub.add_parser("export-round", help=t("cli.export.help"))
-=======
     exr = sub.add_parser("export-round", help=t("cli.export.help"), description=t("cli.export.description"))
->>>>>>> s6-exports
     exr.add_argument("number", type=number_arg("number"))
     exr.add_argument("--instrument", metavar="CODE", help=t("cli.export.instrument.help"))
     exr.add_argument("-o", "--output", required=True, help=t("cli.output.help"))
@@ -885,15 +881,11 @@ def build_parser() -> argparse.ArgumentParser:
     cr.add_argument("--valid-until", type=date_arg("valid_until"))
     cr.add_argument("--scopes", help="interviews,focus_groups,questionnaires")
     cr.set_defaults(func=cmd_consent_register)
-<<<<<<< HEAD
+    from peerdesk.cli_consent import add_commands as add_withdrawal
     from peerdesk.cli_consent_uses import add_commands as add_consent_uses
 
     add_consent_uses(csub)  # consent uses FORM_NUMBER
-=======
-    from peerdesk.cli_consent import add_commands as add_withdrawal
-
-    add_withdrawal(csub)
->>>>>>> s6-exports
+    add_withdrawal(csub)  # consent withdraw / undo-withdrawal
     ex = sub.add_parser("extract", help=t("cli.extract.help"))
     ex.add_argument("--person", type=number_arg("person"), help=t("cli.person.help"))
     ex.add_argument("--manager", type=number_arg("manager"), help=t("cli.manager.help"))

@@ -114,7 +114,7 @@ def load(raw: dict):
             qfields = {f.name for f in fields(PatientQuestion)}
             value = [PatientQuestion(**{k: _unplain(v) for k, v in q.items() if k in qfields}) for q in value]
             for q in value:
-                q.distribution = {int(k): int(c) for k, c in q.distribution.items()}
+                q.distribution = {int(k): (None if c is None else int(c)) for k, c in q.distribution.items()}  # None: suppressed
         elif name == "method":
             value = [tuple(row) for row in value]
         elif name == "quotes":

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -86,19 +87,23 @@ def _withdraw(db, consent_id):
         consents.withdraw(s, c.id, c.version, "2026-08-01", None)
 
 
-def test_differencing_a_published_round_recovers_nothing(db, tmp_path):
+@pytest.mark.parametrize("change", ["withdrawal", "expiry", "both"])
+def test_differencing_a_published_round_recovers_nothing(db, tmp_path, change):
     with db.begin(SYSTEM) as s:
         _, people = _office(s)
         info = publication.publish(s, 4, today=PUBLISHED_ON)
         published4 = _pdf(s, tmp_path, "r4-published", 4, PUBLISHED_ON)
         beside5 = _pdf(s, tmp_path, "r5-before", 5, PUBLISHED_ON)
     assert info.version == 1
-    staff_before = item_row(published4)
-    assert "n=11" in staff_before  # 11 staff answered round 4 …
-    _withdraw(db, people["target"].id)  # … then one of them withdraws, and another's consent expires (LATER > EXPIRES)
+    assert item_row(published4) == ["2,00", "n=7", "3,09", "n=11"]  # peer supporters, staff: item 1 of round 4
+    if change != "expiry":
+        _withdraw(db, people["target"].id)  # one of the 11 staff withdraws …
+    later = LATER if change != "withdrawal" else PUBLISHED_ON  # … and/or a peer supporter's consent runs out (EXPIRES)
     with db.begin(SYSTEM) as s:
-        again4 = _pdf(s, tmp_path, "r4-again", 4, LATER)
-        after5 = _pdf(s, tmp_path, "r5-after", 5, LATER)
+        live = round_report.gather(s, 5, lang="sv", today=later, seed=7)
+        again4 = _pdf(s, tmp_path, "r4-again", 4, later)
+        after5 = _pdf(s, tmp_path, "r5-after", 5, later)
+    assert live.excluded_responses >= 1  # the change is real: today's data has lost an answer
     # Every figure of round 4 is the same, so n1*m1 - n2*m2 is 0 for every item: nothing to recover.
     assert figures(again4) == figures(published4)
     assert figures(after5) == figures(beside5)

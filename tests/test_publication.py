@@ -260,7 +260,7 @@ person = st.tuples(st.sampled_from(["staff", "peer_supporter"]), st.integers(0, 
                    st.sets(st.integers(1, 3), min_size=1), st.integers(1, 5), st.booleans())
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(people=st.lists(person, min_size=6, max_size=24),
        published=st.lists(st.integers(1, 3), min_size=1, max_size=3, unique=True),
        gone=st.sets(st.integers(0, 23)))

@@ -280,5 +280,8 @@ def apply_frozen(instruments: list, frozen: dict[int, Frozen], lang: str, round_
             out.append(InstrumentTable(code=source_table.code, name=source_table.name, scale=source_table.scale,
                                        items=source_table.items, grids=[new_grid0]))
         else:
-            out.append(replace(table, grids=[new_grid0, *table.grids[1:]]))
+            # This round's own columns published beside a later round: its staff-group table (whose total
+            # is the staff column) was never published and would contradict them, so a draft leaves it out.
+            own_frozen = bool(fixed.get(round_number) and fixed[round_number][1])
+            out.append(replace(table, grids=[new_grid0, *([] if own_frozen else table.grids[1:])]))
     return out, consents, sorted(used_rounds)

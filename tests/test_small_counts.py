@@ -138,3 +138,29 @@ def test_method_table_hides_a_role_with_fewer_than_k_questionnaires(db, tmp_path
         data = round_report.gather(s, 1, lang="sv", today=TODAY, seed=1)
     assert [row[3] for row in data.method] == [None]
     assert _method_row(_pdf_text(data, tmp_path), "Chefer")[-1] == "–"
+
+
+# ------------------------------------------------------------------ the rule on any answers
+from types import SimpleNamespace  # noqa: E402
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_INS = SimpleNamespace(scale_min=1, scale_max=7, extra_value=0)
+_ITEM = SimpleNamespace(id=1, number=1, text_en="Q", text_sv="F")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.integers(0, 7), st.integers(1, 14), max_size=8), st.integers(3, 7))
+def test_no_published_figure_stands_on_fewer_than_k_answers(counts, k):
+    (q,) = round_report._patient_questions(_INS, [_ITEM], {1: counts}, k, "en")
+    rated = {v: c for v, c in counts.items() if v != 0}
+    assert q.n == sum(rated.values())  # "don't know" is no rating
+    assert (q.mean is None) == (q.median is None) == q.hidden == (q.n < k)
+    shown = {v: c for v, c in q.distribution.items() if c is not None}
+    assert all(c == 0 or c >= k for c in shown.values())  # no count below k shows
+    assert all(shown[v] == counts.get(v, 0) for v in shown)  # and what shows is true
+    hidden = [v for v in range(1, 8) if q.distribution[v] is None and counts.get(v, 0)]
+    # n minus the shown counts leaves at least two hidden counts (or none), and with the mean shown, all go
+    assert len(hidden) != 1 or q.hidden
+    if hidden and not q.hidden:
+        assert all(q.distribution[v] is None for v in range(1, 8))

@@ -233,11 +233,14 @@ def test_extract_on_the_command_line_for_a_staff_informant_and_a_patient_code(tm
     env = {"PEERDESK_DATA_DIR": str(tmp_path / "home"), "PEERDESK_DB_PASSPHRASE": "cli test passphrase",
            "PEERDESK_USER": "admin", "PEERDESK_PASSWORD": "demo"}
     assert run(env, "demo").returncode == 0
+    office = run(env, "office", "--name", "NSPH Väst", "--email", "kansli@nsphvast.example")
+    assert office.returncode == 0 and "NSPH Väst" in office.stdout, office.stderr
     staff = tmp_path / "staff.pdf"
     done = run(env, "extract", "--consent", "f-1100", "-o", str(staff))
     assert done.returncode == 0, done.stderr
     text = " ".join(pdf_text(staff).split())
     assert "Registerutdrag" in text and "Till: P01" in text and "Personal" in text and "Enkäter" in text
+    assert "NSPH Väst" in text and "kansli@nsphvast.example" in text  # the controller, as set
     assert "Kontaktperson" not in text and "010-44" not in text  # the ward's contact person is someone else
     batch = tmp_path / "forms.pdf"
     assert run(env, "consent", "print", "--study", "1", "--workplace", "1", "--copies", "1", "-o", str(batch)).returncode == 0

@@ -82,7 +82,6 @@ def test_the_extract_reads_as_a_letter_to_the_person_not_a_database_dump(sqlite_
         assert topics
     extract, out = _extract(db, "peer_supporter", pid, lang, tmp_path)
     text = pdf_text(out)
-    (tmp_path.parent / f"extract-{lang}.txt").write_text(text)
     flat = " ".join(text.split())
     words = set(re.findall(r"[A-Za-z_]+", text))
     # No raw code: every enum value that is not an ordinary word is translated.
@@ -261,7 +260,7 @@ def test_the_window_makes_an_extract_for_a_consent_typed_by_its_number(qtbot, sq
     """The administrator types the form number of a staff informant's consent, the day the request
     came, chooses English, presses Enter: the extract is saved and previewed like every other PDF."""
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QFileDialog
+    from PySide6.QtWidgets import QFileDialog, QLabel
 
     from peerdesk.services import accounts
     from peerdesk.services.auth import login
@@ -277,7 +276,7 @@ def test_the_window_makes_an_extract_for_a_consent_typed_by_its_number(qtbot, sq
     ops = Operations(sqlite_db, login(sqlite_db, "boss", "admin password"), page)
     with qtbot.waitSignal(page.loaded, timeout=10000):
         page.attach(ops)
-    labels = " ".join(w.text() for w in page.findChildren(__import__("PySide6.QtWidgets", fromlist=["QLabel"]).QLabel))
+    labels = " ".join(w.text() for w in page.findChildren(QLabel))
     assert "Utfil" not in labels and "Output file" not in labels and "--json" not in labels
     target = tmp_path / "utdrag.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))

@@ -768,6 +768,27 @@ def cmd_extract(args) -> int:
     return 0
 
 
+OFFICE_FIELDS = ("name", "address", "phone", "email")
+
+
+def cmd_office(args) -> int:
+    """The office as the controller (personuppgiftsansvarig): the name and contact details the register
+    extract's cover letter gives. With no option it shows them; each option given is saved."""
+    from peerdesk.services.settings import get_setting, set_setting
+
+    db = _open(allow_upgrade=False).db
+    actor = _login(db, args)
+    with db.begin(actor) as s:
+        for name in OFFICE_FIELDS:
+            value = getattr(args, name)
+            if value is not None:
+                set_setting(s, f"office.{name}", value.strip())
+        shown = {name: get_setting(s, f"office.{name}") for name in OFFICE_FIELDS}
+    for name in OFFICE_FIELDS:
+        print(f"{t(f'cli.office.{name}')}: {shown[name] or '-'}")
+    return 0
+
+
 def cmd_gui(args) -> int:
     from peerdesk.ui.app import run
 
@@ -886,6 +907,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_consent_uses(csub)  # consent uses FORM_NUMBER
     add_withdrawal(csub)  # consent withdraw / undo-withdrawal
+    of = sub.add_parser("office", help=t("cli.office.help"))
+    for name in OFFICE_FIELDS:
+        of.add_argument(f"--{name}", help=t(f"cli.office.{name}"))
+    of.set_defaults(func=cmd_office)
     ex = sub.add_parser("extract", help=t("cli.extract.help"))
     ex.add_argument("--person", type=number_arg("person"), help=t("cli.person.help"))
     ex.add_argument("--manager", type=number_arg("manager"), help=t("cli.manager.help"))

@@ -82,7 +82,6 @@ def test_the_extract_reads_as_a_letter_to_the_person_not_a_database_dump(sqlite_
         assert topics
     extract, out = _extract(db, "peer_supporter", pid, lang, tmp_path)
     text = pdf_text(out)
-    (tmp_path.parent / f"extract-{lang}.txt").write_text(text)
     flat = " ".join(text.split())
     words = set(re.findall(r"[A-Za-z_]+", text))
     # No raw code: every enum value that is not an ordinary word is translated.
@@ -233,11 +232,14 @@ def test_extract_on_the_command_line_for_a_staff_informant_and_a_patient_code(tm
     env = {"PEERDESK_DATA_DIR": str(tmp_path / "home"), "PEERDESK_DB_PASSPHRASE": "cli test passphrase",
            "PEERDESK_USER": "admin", "PEERDESK_PASSWORD": "demo"}
     assert run(env, "demo").returncode == 0
+    office = run(env, "office", "--name", "NSPH Väst", "--email", "kansli@nsphvast.example")
+    assert office.returncode == 0 and "NSPH Väst" in office.stdout, office.stderr
     staff = tmp_path / "staff.pdf"
     done = run(env, "extract", "--consent", "f-1100", "-o", str(staff))
     assert done.returncode == 0, done.stderr
     text = " ".join(pdf_text(staff).split())
     assert "Registerutdrag" in text and "Till: P01" in text and "Personal" in text and "Enkäter" in text
+    assert "NSPH Väst" in text and "kansli@nsphvast.example" in text  # the controller, as set
     assert "Kontaktperson" not in text and "010-44" not in text  # the ward's contact person is someone else
     batch = tmp_path / "forms.pdf"
     assert run(env, "consent", "print", "--study", "1", "--workplace", "1", "--copies", "1", "-o", str(batch)).returncode == 0
@@ -258,7 +260,7 @@ def test_the_window_makes_an_extract_for_a_consent_typed_by_its_number(qtbot, sq
     """The administrator types the form number of a staff informant's consent, the day the request
     came, chooses English, presses Enter: the extract is saved and previewed like every other PDF."""
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QFileDialog
+    from PySide6.QtWidgets import QFileDialog, QLabel
 
     from peerdesk.services import accounts
     from peerdesk.services.auth import login
@@ -274,7 +276,7 @@ def test_the_window_makes_an_extract_for_a_consent_typed_by_its_number(qtbot, sq
     ops = Operations(sqlite_db, login(sqlite_db, "boss", "admin password"), page)
     with qtbot.waitSignal(page.loaded, timeout=10000):
         page.attach(ops)
-    labels = " ".join(w.text() for w in page.findChildren(__import__("PySide6.QtWidgets", fromlist=["QLabel"]).QLabel))
+    labels = " ".join(w.text() for w in page.findChildren(QLabel))
     assert "Utfil" not in labels and "Output file" not in labels and "--json" not in labels
     target = tmp_path / "utdrag.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))

@@ -274,6 +274,7 @@ def register_extract(s: Session, person_table: str, person_id: int, today: dt.da
     session_day = {r["id"]: r["held_on"] for r in s.execute(select(m.SupervisionSession.id, m.SupervisionSession.held_on)
                                                               .where(m.SupervisionSession.id.in_(context_ids.get("supervision_session", [])))).mappings()}
     repeats: dict[int, int] = {}
+    first_of: dict[tuple, int] = {}
     for e in events:
         extract.audit_entries.append({k: _plain(e[k]) for k in ("at", "username", "action", "table_name", "record_id")})
         when, who = view.value_text(e["at"], lang), namer.user(e["user_id"])
@@ -281,10 +282,12 @@ def register_extract(s: Session, person_table: str, person_id: int, today: dt.da
             extract.note_reads.append((when, who, t_session(session_day.get(e["record_id"]), lang)))
             continue
         change = (when, who, action_text(e["action"], lang), table_text(e["table_name"], lang), fields_text(e["fields"], lang))
-        if extract.changes and extract.changes[-1][:4] == change[:4] and not change[4]:
-            count = repeats.get(len(extract.changes) - 1, 1) + 1  # the same change to many rows at once: one line
-            repeats[len(extract.changes) - 1] = count
+        if not change[4] and change[:4] in first_of:  # the same change to many rows in the same second: one line
+            index = first_of[change[:4]]
+            repeats[index] = repeats.get(index, 1) + 1
             continue
+        if not change[4]:
+            first_of[change[:4]] = len(extract.changes)
         extract.changes.append(change)
     for index, count in repeats.items():
         when, who, what, record, _ = extract.changes[index]

@@ -80,6 +80,11 @@ def table_title(table: str, lang: str) -> str:
     return _label(f"extract.table.{table}", table.replace("_", " ").capitalize(), lang)
 
 
+def item_title(table: str, lang: str) -> str:
+    """One record of a kind ("Anställningsperiod"), where the kind's title is a plural."""
+    return _label(f"extract.item.{table}", table_title(table, lang), lang)
+
+
 def field_label(column: str, lang: str) -> str:
     key = column[:-3] if column.endswith("_id") else column
     for msgid in (f"extract.field.{column}", f"field.{column}", f"field.{key}"):
@@ -159,7 +164,7 @@ class Namer:
                 return str(row[col])
         for col in ("held_on", "start_date", "produced_at", "printed_on"):
             if col in row and row[col]:
-                return f"{table_title(table, lang)} {value_text(row[col], lang)}"
+                return f"{item_title(table, lang)} {value_text(row[col], lang)}"
         return table_title(table, lang)
 
 

@@ -293,3 +293,33 @@ def test_consent_uses_lists_the_interviews_quotes_and_reports_headless(tmp_path)
     assert "round_report" in result.stdout
     unknown = run(env, "consent", "uses", "F-0000")
     assert unknown.returncode != 0 and "F-0000" in unknown.stderr
+
+
+# ------------------------------------------------------------------ erasure
+def test_erasing_a_person_takes_their_individual_interview_and_its_quotes_and_their_place_in_a_group(db):
+    from sqlalchemy import func, select
+
+    from peerdesk.services import data_rights
+    from peerdesk.services.access import Actor
+
+    admin = Actor(None, "admin-test", frozenset({m.Role.ADMINISTRATOR}))
+    with db.begin(SYSTEM) as s:
+        study, rnd = _round(s)
+        peer = f.peer(s, "Vera", "Lund")
+        mine = _consent(s, study.id, "peer_supporter", peer=peer.id)
+        others = [_consent(s, study.id, "peer_supporter", peer=f.peer(s, f"Anna{i}", "Berg").id) for i in range(2)]
+        alone = _interview(s, rnd, "individual", "peer_supporter", [mine])
+        group = _interview(s, rnd, "group", "peer_supporter", [mine, *others])
+        own_quote = _quote(s, rnd, "peer_supporter", "Det jag sa i min egen intervju.", alone)
+        group_quote = _quote(s, rnd, "peer_supporter", "Det som sades i gruppen.", group)
+        ids = (peer.id, alone.id, group.id, own_quote.id, group_quote.id)
+    with db.begin(admin) as s:
+        plan = data_rights.erasure_plan(s, "peer_supporter", ids[0], today=TODAY)
+        assert plan.delete.get("interview") == 1 and plan.delete.get("quote") == 1 and plan.delete.get("interview_participant") == 2
+        data_rights.erase_person(s, "peer_supporter", ids[0], plan, today=TODAY)
+    with db.session(SYSTEM) as s:
+        assert s.get(m.Interview, ids[1]) is None and s.get(m.Quote, ids[3]) is None
+        assert s.get(m.Interview, ids[2]) is not None and s.get(m.Quote, ids[4]) is not None
+        left = s.scalar(select(func.count()).select_from(m.InterviewParticipant).where(m.InterviewParticipant.interview_id == ids[2]))
+        assert left == 2
+        assert _printed(s) == []  # the group had three participants; two consents are left: its quote waits

@@ -189,6 +189,8 @@ def test_save_interview_links_the_consents_and_refuses_what_cannot_be_true(db):
         staff = [_consent(s, study.id, code=f"P{i}") for i in range(3)]
         mgr = _consent(s, study.id, "manager", manager=f.manager(s, "Chef").id)
         other = _consent(s, f.study(s, name="Annan").id, code="X1")
+        choices = ic.consent_choices(s, rnd.id, on=TODAY)  # what the evaluator picks from: codes and roles, no names
+        assert {c.id for c in choices} == {c.id for c in (*staff, mgr)} and [c.subject for c in choices if c.role == "manager"] == [""]
         iv = ic.save_interview(s, rnd.id, "group", "staff", "2026-04-02", [c.id for c in staff])
         assert iv.participants == 3
         rows = ic.round_interviews(s, rnd.id)

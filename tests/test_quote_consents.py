@@ -325,3 +325,18 @@ def test_erasing_a_person_takes_their_individual_interview_and_its_quotes_and_th
         left = s.scalar(select(func.count()).select_from(m.InterviewParticipant).where(m.InterviewParticipant.interview_id == ids[2]))
         assert left == 2
         assert _printed(s) == []  # the group had three participants; two consents are left: its quote waits
+
+
+def test_a_missed_form_linked_later_lets_the_group_interviews_quote_print(db):
+    from peerdesk.services import interview_consents as ic
+
+    with db.begin(SYSTEM) as s:
+        study, rnd = _round(s)
+        staff = [_consent(s, study.id, code=f"P{i}") for i in range(3)]
+        iv = ic.save_interview(s, rnd.id, "group", "staff", "2026-04-02", [c.id for c in staff[:2]], participants=3)
+        _quote(s, rnd, "staff", "Vi lärde oss mycket av varandra.", iv)
+        assert _printed(s) == []  # the third participant's consent is not linked yet
+        ic.set_participants(s, iv.id, [c.id for c in staff])
+        assert [t for t, _ in _printed(s)] == ["Vi lärde oss mycket av varandra."]
+        ic.set_participants(s, iv.id, [c.id for c in staff[1:]])  # a wrong form taken off again
+        assert _printed(s) == []

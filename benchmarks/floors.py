@@ -116,7 +116,8 @@ def alerts_sql(conn, today: dt.date, th) -> set[tuple[str, str]]:
     for cid, day in q("""SELECT c.id, c.withdrawn_on FROM consent c WHERE c.withdrawn_on <= ?1 AND (
           EXISTS (SELECT 1 FROM questionnaire_response x JOIN evaluation_round r ON r.id = x.round_id WHERE x.consent_id = c.id AND r.status != 'reported')
           OR EXISTS (SELECT 1 FROM quote x JOIN evaluation_round r ON r.id = x.round_id WHERE x.consent_id = c.id AND r.status != 'reported')
-          OR EXISTS (SELECT 1 FROM interview x JOIN evaluation_round r ON r.id = x.round_id WHERE x.consent_id = c.id AND r.status != 'reported'))""", t):
+          OR EXISTS (SELECT 1 FROM interview_participant p JOIN interview x ON x.id = p.interview_id JOIN evaluation_round r ON r.id = x.round_id
+                     WHERE p.consent_id = c.id AND r.status != 'reported'))""", t):
         out.add((f"consent_withdrawn_in_use:{cid}", day))
     for cid, until in q("""SELECT c.id, c.valid_until FROM consent c JOIN study s ON s.id = c.study_id
         WHERE c.valid_until <= ?2 AND c.signed_on IS NOT NULL AND (c.withdrawn_on IS NULL OR c.withdrawn_on > ?1)

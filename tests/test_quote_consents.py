@@ -189,6 +189,8 @@ def test_save_interview_links_the_consents_and_refuses_what_cannot_be_true(db):
         staff = [_consent(s, study.id, code=f"P{i}") for i in range(3)]
         mgr = _consent(s, study.id, "manager", manager=f.manager(s, "Chef").id)
         other = _consent(s, f.study(s, name="Annan").id, code="X1")
+        choices = ic.consent_choices(s, rnd.id, on=TODAY)  # what the evaluator picks from: codes and roles, no names
+        assert {c.id for c in choices} == {c.id for c in (*staff, mgr)} and [c.subject for c in choices if c.role == "manager"] == [""]
         iv = ic.save_interview(s, rnd.id, "group", "staff", "2026-04-02", [c.id for c in staff])
         assert iv.participants == 3
         rows = ic.round_interviews(s, rnd.id)
@@ -293,3 +295,48 @@ def test_consent_uses_lists_the_interviews_quotes_and_reports_headless(tmp_path)
     assert "round_report" in result.stdout
     unknown = run(env, "consent", "uses", "F-0000")
     assert unknown.returncode != 0 and "F-0000" in unknown.stderr
+
+
+# ------------------------------------------------------------------ erasure
+def test_erasing_a_person_takes_their_individual_interview_and_its_quotes_and_their_place_in_a_group(db):
+    from sqlalchemy import func, select
+
+    from peerdesk.services import data_rights
+    from peerdesk.services.access import Actor
+
+    admin = Actor(None, "admin-test", frozenset({m.Role.ADMINISTRATOR}))
+    with db.begin(SYSTEM) as s:
+        study, rnd = _round(s)
+        peer = f.peer(s, "Vera", "Lund")
+        mine = _consent(s, study.id, "peer_supporter", peer=peer.id)
+        others = [_consent(s, study.id, "peer_supporter", peer=f.peer(s, f"Anna{i}", "Berg").id) for i in range(2)]
+        alone = _interview(s, rnd, "individual", "peer_supporter", [mine])
+        group = _interview(s, rnd, "group", "peer_supporter", [mine, *others])
+        own_quote = _quote(s, rnd, "peer_supporter", "Det jag sa i min egen intervju.", alone)
+        group_quote = _quote(s, rnd, "peer_supporter", "Det som sades i gruppen.", group)
+        ids = (peer.id, alone.id, group.id, own_quote.id, group_quote.id)
+    with db.begin(admin) as s:
+        plan = data_rights.erasure_plan(s, "peer_supporter", ids[0], today=TODAY)
+        assert plan.delete.get("interview") == 1 and plan.delete.get("quote") == 1 and plan.delete.get("interview_participant") == 2
+        data_rights.erase_person(s, "peer_supporter", ids[0], plan, today=TODAY)
+    with db.session(SYSTEM) as s:
+        assert s.get(m.Interview, ids[1]) is None and s.get(m.Quote, ids[3]) is None
+        assert s.get(m.Interview, ids[2]) is not None and s.get(m.Quote, ids[4]) is not None
+        left = s.scalar(select(func.count()).select_from(m.InterviewParticipant).where(m.InterviewParticipant.interview_id == ids[2]))
+        assert left == 2
+        assert _printed(s) == []  # the group had three participants; two consents are left: its quote waits
+
+
+def test_a_missed_form_linked_later_lets_the_group_interviews_quote_print(db):
+    from peerdesk.services import interview_consents as ic
+
+    with db.begin(SYSTEM) as s:
+        study, rnd = _round(s)
+        staff = [_consent(s, study.id, code=f"P{i}") for i in range(3)]
+        iv = ic.save_interview(s, rnd.id, "group", "staff", "2026-04-02", [c.id for c in staff[:2]], participants=3)
+        _quote(s, rnd, "staff", "Vi lärde oss mycket av varandra.", iv)
+        assert _printed(s) == []  # the third participant's consent is not linked yet
+        ic.set_participants(s, iv.id, [c.id for c in staff])
+        assert [t for t, _ in _printed(s)] == ["Vi lärde oss mycket av varandra."]
+        ic.set_participants(s, iv.id, [c.id for c in staff[1:]])  # a wrong form taken off again
+        assert _printed(s) == []

@@ -45,9 +45,9 @@ def test_evaluator_enters_questionnaires_approves_a_quote_and_builds_the_report(
         r3 = s.scalar(select(m.EvaluationRound).where(m.EvaluationRound.number == 3))
         interview = s.scalar(select(m.Interview).where(m.Interview.round_id == r3.id, m.Interview.informant_role == "peer_supporter")
                              .order_by(m.Interview.id))  # the demo's: its participant's consent is valid
-        quote = records.create(s, m.Quote, round_id=r3.id, informant_role="peer_supporter", interview_id=interview.id,
-                               text="Han tyckte att rollen blev tydligare med tiden.")
-        quote_id = quote.id
+        quote = records.create(s, m.Quote, round_id=r3.id, informant_role="peer_supporter",
+                               text="Han tyckte att rollen blev tydligare med tiden.")  # from no interview yet: it would never print
+        quote_id, interview_id = quote.id, interview.id
         before = s.query(m.QuestionnaireResponse).count()
     page, ops = open_evaluation_page(qtbot, sqlite_db)
     assert page.round.number == 3
@@ -82,10 +82,12 @@ def test_evaluator_enters_questionnaires_approves_a_quote_and_builds_the_report(
     qtbot.waitUntil(lambda: "Han → hen" in page.quotes.findings.text(), timeout=5000)
     page.quotes.text.clear()
     qtbot.keyClicks(page.quotes.text, "Hen tyckte att rollen blev tydligare med tiden.")
+    assert page.quotes.interview.currentData() is None
+    page.quotes.interview.setCurrentIndex(page.quotes.interview.findData(interview_id))  # the interview it came from
     with qtbot.waitSignal(page.quotes.changed, timeout=5000):
         page.quotes.approve_button.click()
     with sqlite_db.session(SYSTEM) as s:
-        assert s.get(m.Quote, quote_id).status == m.QuoteStatus.APPROVED
+        assert s.get(m.Quote, quote_id).status == m.QuoteStatus.APPROVED and s.get(m.Quote, quote_id).interview_id == interview_id
 
     target = tmp_path / "omgang.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))

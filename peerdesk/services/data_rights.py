@@ -110,6 +110,13 @@ def _collect(s: Session, person_table: str, person_id: int) -> dict[str, dict[tu
         for child_name, column in referencing(parent):
             child = _table(child_name)
             new = add(child, s.execute(select(child).where(child.c[column].in_(ids))).mappings().all())
+            if child_name == "interview_participant" and new:
+                # An individual interview is the person's own (and so are its quotes); a group interview is
+                # everyone's: only the person's link to it goes.
+                iv = _table("interview")
+                own = add(iv, s.execute(select(iv).where(iv.c.id.in_([k[0] for k in new]), iv.c.kind == "individual")).mappings().all())
+                if own:
+                    todo.append(("interview", [k[0] for k in own]))
             if len(_pk(child)) == 1 and new:
                 todo.append((child_name, [k[0] for k in new]))
     return found

@@ -107,7 +107,7 @@ class ConsentChoice:
     id: int
     form_number: str | None
     role: str
-    subject: str  # the informant's code, or the name for a peer supporter or manager
+    subject: str  # the informant's code, if any: never a name (the evaluator does not see the people register)
     status: str  # "usable", "withdrawn", "expired", "unsigned"
     scopes: tuple[str, ...]
 
@@ -124,19 +124,15 @@ def _status(c, on: dt.date) -> str:
 
 @operation(A, E)
 def consent_choices(s: Session, round_id: int, on: dt.date | None = None) -> list[ConsentChoice]:
-    """The consents of the round's study, for picking an interview's participants (by form number)."""
+    """The consents of the round's study, for picking an interview's participants by form number: the
+    number, the role, a staff or patient code and whether the consent may be used today — no names."""
     on = on or dt.date.today()
     rnd = get(s, m.EvaluationRound, round_id)
     if rnd.study_id is None:
         return []
-    C, PS, Mg = m.Consent, m.PeerSupporter, m.Manager
-    rows = s.execute(
-        select(C, PS.first_name, PS.last_name, Mg.name).outerjoin(PS, PS.id == C.peer_supporter_id).outerjoin(Mg, Mg.id == C.manager_id)
-        .where(C.study_id == rnd.study_id).order_by(C.form_number, C.id)
-    ).all()
     out = []
-    for c, first, last, manager in rows:
-        subject = f"{first} {last}" if first else (manager or c.informant_code or c.informant_name or "")
+    for c in s.scalars(select(m.Consent).where(m.Consent.study_id == rnd.study_id).order_by(m.Consent.form_number, m.Consent.id)):
+        subject = c.informant_code or ""  # the form number names the paper; names stay out of the evaluator's view
         scopes = tuple(sc for sc in ("interviews", "focus_groups", "questionnaires") if getattr(c, f"scope_{sc}"))
         out.append(ConsentChoice(c.id, c.form_number, c.informant_role.value, subject, _status(c, on), scopes))
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from peerdesk.errors import PeerDeskError
 from peerdesk.i18n import t
@@ -22,6 +22,16 @@ class QuotesPanel(QWidget):
         self.list.setAccessibleName(t("ui.eval.quotes"))
         layout.addWidget(self.list, 1)
         right = QVBoxLayout()
+        # The interview the quote comes from (an older quote may have none: it prints only once linked).
+        self.interviews = {}
+        self.interview = QComboBox()
+        self.interview.setAccessibleName(t("ui.eval.interview"))
+        self.interview.setMinimumContentsLength(20)
+        self.interview.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        source = QHBoxLayout()
+        source.addWidget(QLabel(t("ui.eval.interview")))
+        source.addWidget(self.interview, 1)
+        right.addLayout(source)
         self.text = QPlainTextEdit()
         self.text.setAccessibleName(t("field.text"))
         right.addWidget(self.text)
@@ -59,9 +69,23 @@ class QuotesPanel(QWidget):
 
     def load(self, ops, round_id: int) -> None:
         from peerdesk.services.evaluation import round_quotes
+        from peerdesk.services.interview_consents import round_interviews
 
         self.ops, self.round_id = ops, round_id
-        ops.query(lambda s: round_quotes(s, round_id), self._fill)
+        ops.query(lambda s: (round_quotes(s, round_id), round_interviews(s, round_id)), self._fill_both)
+
+    def _fill_both(self, result) -> None:
+        rows, interviews = result
+        self.interviews = {iv.id: iv for iv in interviews}
+        self.interview.blockSignals(True)
+        self.interview.clear()
+        self.interview.addItem(t("ui.eval.no_interview"), None)
+        for iv in interviews:
+            forms = ", ".join(iv.forms) or "–"
+            self.interview.addItem(t("ui.eval.interview_item", day=iv.held_on, role=t("report.role." + iv.role),
+                                     kind=t("ui.eval.kind." + iv.kind), n=iv.participants) + f" · {forms}", iv.id)
+        self.interview.blockSignals(False)
+        self._fill(rows)
 
     def _fill(self, rows) -> None:
         current = self.list.currentRow()
@@ -78,6 +102,7 @@ class QuotesPanel(QWidget):
     def _show(self, row: int) -> None:
         if 0 <= row < len(self.rows):
             self.text.setPlainText(self.rows[row].text)
+            self.interview.setCurrentIndex(max(0, self.interview.findData(self.rows[row].interview_id)))
             self.findings.clear()
 
     def check(self) -> None:
@@ -101,10 +126,12 @@ class QuotesPanel(QWidget):
 
         row = self.rows[self.list.currentRow()]
         text = self.text.toPlainText()
+        iv = self.interviews.get(self.interview.currentData())
+        link = {"interview_id": iv.id, "informant_role": iv.role} if iv is not None else {"interview_id": None}
 
         def failed(exc):
             self.findings.setText(exc.message if isinstance(exc, PeerDeskError) else t("error.cannot_save"))
             self.check()
 
-        self.ops.mutate(lambda s: update(s, Quote, row.id, row.version, text=text, status="approved"), {"quotes"},
+        self.ops.mutate(lambda s: update(s, Quote, row.id, row.version, text=text, status="approved", **link), {"quotes"},
                         lambda _q: self.load(self.ops, self.round_id), failed)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from peerdesk import models as m
 from peerdesk.services import evaluation, records, round_report
@@ -127,3 +127,44 @@ def test_a_round_without_a_study_keeps_its_own_letters(db):
     assert len(runs[0]) == 3 and all(r == runs[0] for r in runs)
     with db.session(SYSTEM) as s:
         assert s.scalar(select(m.GroupLetter.round_id).limit(1)) == rnd_round.id
+
+
+def test_letters_a_colleague_stored_first_are_kept_and_not_given_twice(db):
+    """Two reports of one study drawing letters at the same moment: the second finds the first's letters
+    stored (here: stored in between by another unit of work) and draws only for the wards still missing."""
+    from peerdesk.services.group_letters import letters_for
+
+    with db.begin(SYSTEM) as s:
+        study, ward_ids = _office(s, wards=3, rounds=(3,))
+    with db.begin(SYSTEM) as s:
+        rnd_round = s.scalar(select(m.EvaluationRound).where(m.EvaluationRound.number == 3))
+        first = letters_for(s, rnd_round, ward_ids[:2])
+    with db.begin(SYSTEM) as s:
+        rnd_round = s.scalar(select(m.EvaluationRound).where(m.EvaluationRound.number == 3))
+        both = letters_for(s, rnd_round, ward_ids)
+    assert {w: both[w] for w in ward_ids[:2]} == first and len(set(both.values())) == 3
+
+
+def test_a_draw_that_loses_the_race_reads_the_winners_letters(db, monkeypatch):
+    """The read happened before a colleague's letters were committed: storing ours clashes with the unique
+    constraints, and the letters are read again instead of the report failing or a ward getting two."""
+    from peerdesk.services import group_letters
+
+    with db.begin(SYSTEM) as s:
+        study, ward_ids = _office(s, wards=3, rounds=(3,))
+    with db.begin(SYSTEM) as s:
+        rnd_round = s.scalar(select(m.EvaluationRound).where(m.EvaluationRound.number == 3))
+        winner = group_letters.letters_for(s, rnd_round, ward_ids)
+    real, calls = group_letters._stored, []
+
+    def stale_first(s, owner):
+        calls.append(owner)
+        return {} if len(calls) == 1 else real(s, owner)
+
+    monkeypatch.setattr(group_letters, "_stored", stale_first)
+    with db.begin(SYSTEM) as s:
+        rnd_round = s.scalar(select(m.EvaluationRound).where(m.EvaluationRound.number == 3))
+        assert group_letters.letters_for(s, rnd_round, ward_ids) == winner
+    assert len(calls) == 2
+    with db.session(SYSTEM) as s:
+        assert s.scalar(select(func.count()).select_from(m.GroupLetter)) == 3

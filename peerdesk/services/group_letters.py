@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from peerdesk import models as m
+from peerdesk.errors import BusyError
 from peerdesk.services.access import A, E, operation
 
 ALPHABET = 26
@@ -74,4 +75,6 @@ def letters_for(s: Session, rnd_round: m.EvaluationRound, workplace_ids: Iterabl
         except IntegrityError:
             continue  # theirs were stored first: read them and draw only what is still missing
     known = _stored(s, owner)
+    if any(w not in known for w in wanted):  # colleagues kept drawing at the same moment: nothing saved, try again
+        raise BusyError()
     return {w: known[w] for w in wanted}

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from peerdesk import models as m
 from peerdesk.models.base import StrEnum
 from peerdesk.reports.register_extract import build_register_extract
-from peerdesk.services import data_rights, demo, supervision
+from peerdesk.services import data_rights, demo, interview_consents, supervision
 from peerdesk.services.access import SYSTEM, Actor
 from peerdesk.services.records import create
 from tests import factories as f
@@ -201,8 +201,7 @@ def _consent_informants(db):
         ins = f.instrument(s)
         evaluation.record_response(s, rnd.id, ins.id, "S-1", "staff", {1: 2}, consent_id=staff.id)
         evaluation.record_response(s, rnd.id, ins.id, "S-2", "staff", {1: 5}, consent_id=other.id)
-        interview = create(s, m.Interview, round_id=rnd.id, kind="group", informant_role="staff", held_on=D(2026, 3, 1), participants=2,
-                           consent_id=staff.id)
+        interview = interview_consents.save_interview(s, rnd.id, "group", "staff", D(2026, 3, 1), [staff.id, other.id])
         create(s, m.Quote, round_id=rnd.id, informant_role="staff", interview_id=interview.id, consent_id=staff.id, text="Mitt eget citat.")
         create(s, m.Quote, round_id=rnd.id, informant_role="staff", interview_id=interview.id, consent_id=other.id, text="Någon annans citat.")
         return staff.id, patient.id, numbers

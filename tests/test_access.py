@@ -143,6 +143,7 @@ EXPECTED_OPERATIONS = {
 # Functions over a Session that are not operations: generic record access (authorised per model),
 # rule helpers, and the audit trail itself.
 NOT_OPERATIONS = {
+    "consent_forms.registered_consent_id",  # a lookup inside authorised operations
     "records.create", "records.update", "records.delete", "records.get", "records.flush", "records.run_validators",
     "records.overlapping", "records.ensure_unique", "records.build", "records.exists",
     # An import's check answers the validators from memory inside an authorised operation.

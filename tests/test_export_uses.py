@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import re
 from unittest import mock
 
 import pytest
@@ -80,7 +81,8 @@ def test_two_exports_give_everyone_new_unrelated_codes(db):
     assert set(first) == set(second)
     assert not set(first.values()) & set(second.values())  # no code reused, so a join across exports finds nothing
     for code in first.values():  # nothing of the respondent code, the id or the order shows in a code
-        assert "ST" not in code and not code[2:].isdigit()
+        # the form of a drawn code, never the stored "ST-07" (a random code may contain "ST" by chance)
+        assert re.fullmatch(r"R-[A-HJ-NP-Z2-9]{6}", code) and "ST-" not in code and not code[2:].isdigit()
 
 
 def test_one_instrument_export_keeps_its_columns(db):

@@ -47,6 +47,14 @@ def format_number(study_id: int, seq: int) -> str:
     return f"{study_id}-{seq:05d}-{_check_digit(body)}"
 
 
+def registered_consent_id(s, number: str) -> int | None:
+    """The consent registered under a form number as typed or scanned (spaces and case ignored):
+    the one lookup behind extracts, withdrawals, interviews and imports."""
+    from peerdesk import models as m
+
+    return s.scalar(select(m.Consent.id).where(m.Consent.form_number == normalise_number(number)))
+
+
 def normalise_number(text: str) -> str:
     """The number as printed, from a scan or from typing (spaces and case ignored)."""
     number = re.sub(r"\s+", "", text or "").upper()

@@ -17,7 +17,7 @@ from peerdesk.errors import NotFoundError, ValidationError
 from peerdesk.models import Consent
 from peerdesk.services import consent, consent_use
 from peerdesk.services.access import A, operation
-from peerdesk.services.consent_forms import normalise_number
+from peerdesk.services.consent_forms import normalise_number, registered_consent_id
 
 
 @dataclass(frozen=True)
@@ -29,11 +29,10 @@ class Withdrawal:
 
 
 def _by_number(s: Session, number: str) -> Consent:
-    normal = normalise_number(number)
-    found = s.scalar(select(Consent).where(Consent.form_number == normal))
+    found = registered_consent_id(s, number)
     if found is None:
-        raise NotFoundError("error.consent_form_unknown", number=normal)
-    return found
+        raise NotFoundError("error.consent_form_unknown", number=normalise_number(number))
+    return s.get(Consent, found)
 
 
 @operation(A)

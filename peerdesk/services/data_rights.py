@@ -206,12 +206,11 @@ def consent_by_form_number(s: Session, number: str) -> int:
     """The consent registered under a form number: how an informant known only by a consent
     (staff registered by name, a patient by code) is found for an extract."""
     from peerdesk.errors import NotFoundError
-    from peerdesk.services.consent_forms import normalise_number
+    from peerdesk.services.consent_forms import normalise_number, registered_consent_id
 
-    number = normalise_number(number)
-    consent_id = s.scalar(select(m.Consent.id).where(m.Consent.form_number == number))
+    consent_id = registered_consent_id(s, number)
     if consent_id is None:
-        raise NotFoundError("error.consent_form_unknown", number=number)
+        raise NotFoundError("error.consent_form_unknown", number=normalise_number(number))
     return consent_id
 
 

@@ -200,7 +200,9 @@ def touched_lines(touched: Touched, lang: str | None = None) -> list[str]:
 @operation(A, E)
 def consent_by_form(s: Session, form_number: str) -> int:
     """The id of the consent registered from this form number (as typed or scanned)."""
-    cid = s.scalar(select(m.Consent.id).where(m.Consent.form_number == (form_number or "").strip()))
+    from peerdesk.services.consent_forms import registered_consent_id
+
+    cid = registered_consent_id(s, form_number)
     if cid is None:
         raise ValidationError("error.form_unknown", field="form_number", number=(form_number or "").strip())
     return cid

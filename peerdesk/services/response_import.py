@@ -84,11 +84,11 @@ def _parse_row(s: Session, row: dict[str, str], workplaces: dict[str, int]) -> d
 def _consent_of(s: Session, form_number: str) -> int | None:
     """The consent a row names by its form number (None: the row names none). One that is not
     registered is a problem of the row, not an anonymous answer; a withdrawn one stays linked to it, so never used."""
-    from peerdesk.services.consent_forms import normalise_number
+    from peerdesk.services.consent_forms import registered_consent_id
 
     if not form_number:
         return None
-    consent_id = s.scalar(select(m.Consent.id).where(m.Consent.form_number == normalise_number(form_number)))
+    consent_id = registered_consent_id(s, form_number)
     if consent_id is None:
         raise ValidationError("error.reference", field="consent_id")
     return consent_id

@@ -96,7 +96,7 @@ def test_transcript_status_moves_forward_only_and_a_deleted_recording_needs_its_
         details.set_transcript_status(s, iv_id, "transcribed", "2025-03-10")
         with pytest.raises(ValidationError) as info:
             details.set_transcript_status(s, iv_id, "deleted")  # no date
-        assert info.value.key == "error.required" and info.value.field == "recording_deleted_on"
+        assert info.value.key == "error.recording_deleted_date" and info.value.field == "recording_deleted_on"
         with pytest.raises(ValidationError) as info:
             details.set_transcript_status(s, iv_id, "deleted", "2025-03-01")  # before the interview
         assert info.value.key == "error.recording_deleted_before"

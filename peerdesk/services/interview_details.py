@@ -146,7 +146,10 @@ class GuideInfo:
 
     def label(self, lang: str | None = None) -> str:
         """"Intervjuguide ställd till personal (Bilaga 2), version 1"."""
-        return t("ui.eval.guide_label", lang, name=self.name.get(lang or "sv") or self.name["sv"], version=self.edition)
+        from peerdesk.i18n import language
+
+        lang = lang or language()
+        return t("ui.eval.guide_label", lang, name=self.name.get(lang) or self.name["sv"], version=self.edition)
 
 
 @operation(A, E)
@@ -210,8 +213,9 @@ def set_transcript_status(s: Session, interview_id: int, status: str, on: dt.dat
     if order.index(new) <= order.index(old):
         raise ValidationError("error.transcript_backwards", field="transcript_status",
                               now=t(f"ui.eval.transcript.{old.value}"), wanted=t(f"ui.eval.transcript.{new.value}"))
-    day = parse_date(on, "recording_deleted_on" if new == m.TranscriptStatus.DELETED else "transcribed_on",
-                     required=new == m.TranscriptStatus.DELETED)
+    if new == m.TranscriptStatus.DELETED and (on is None or (isinstance(on, str) and not on.strip())):
+        raise ValidationError("error.recording_deleted_date", field="recording_deleted_on")
+    day = parse_date(on, "recording_deleted_on" if new == m.TranscriptStatus.DELETED else "transcribed_on", required=False)
     with s.no_autoflush, _undone_if_refused(s, iv):  # checked before anything is written
         if new == m.TranscriptStatus.DELETED:
             iv.recording_deleted_on = day

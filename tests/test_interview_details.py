@@ -278,3 +278,22 @@ def test_the_migration_keeps_existing_interviews_and_allows_the_new_kinds(backen
     finally:
         if backend == "sqlite":
             database.dispose()
+
+
+# ------------------------------------------------------------------ the command line
+def test_list_interviews_shows_the_details_headless(tmp_path):
+    from tests.test_cli import run
+
+    env = {"PEERDESK_DATA_DIR": str(tmp_path), "PEERDESK_DB_PASSPHRASE": "cli test passphrase",
+           "PEERDESK_USER": "evaluator", "PEERDESK_PASSWORD": "demo", "PEERDESK_LANG": "en"}
+    assert run(env, "demo").returncode == 0
+    result = run(env, "list", "interviews", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert len(rows) == 24  # three rounds of six peer supporters, a staff group and a manager
+    first = rows[0]
+    assert {"guide_id", "interviewer_id", "duration_minutes", "place", "transcript_status", "recording_deleted_on"} <= set(first)
+    assert (first["transcript_status"], first["duration_minutes"], first["place"]) == ("deleted", 45, "Kansliet, samtalsrummet")
+    assert first["recording_deleted_on"] and first["guide_id"] and first["interviewer_id"]
+    table = run(env, "list", "interviews")
+    assert "transcript_status" in table.stdout.splitlines()[0] and "coded" in table.stdout

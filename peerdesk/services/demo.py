@@ -290,7 +290,7 @@ def load_demo(s: Session, today: dt.date | None = None) -> None:
             logged.append(iv)
         group_ward = wards[r.number % 4]
         group = [c.id for c in consents if c.informant_role == m.InformantRole.STAFF and c.workplace_id == group_ward.id][:4]
-        iv = interview_consents.save_interview(s, r.id, "group" if r.number < 3 else "focus_group", "staff",
+        iv = interview_consents.save_interview(s, r.id, "group", "staff",
                                                r.start_date + dt.timedelta(days=12), group, workplace_id=group_ward.id,
                                                **details("staff", 90, "Avdelningens konferensrum"))
         interviews[(r.number, m.InformantRole.STAFF)] = iv.id

@@ -88,6 +88,19 @@ def test_evaluator_types_an_interviews_details_its_transcript_status_and_a_wards
     step("deleted", "2026-11-30")
     qtbot.waitUntil(lambda: interviews.table.item(interviews.table.currentRow(), 7).text() == "Recording deleted 2026-11-30", timeout=5000)
 
+    # An interview's details are corrected afterwards, by typing in its details dialog.
+    from peerdesk.ui.evaluation.interviews_panel import DetailsDialog
+
+    interviews.details_button.click()
+    qtbot.waitUntil(lambda: isinstance(getattr(interviews, "dialog", None), DetailsDialog) and interviews.dialog.isVisible(), timeout=5000)
+    details = interviews.dialog
+    assert (details.duration.text(), details.place.text()) == ("75", "Biblioteket")
+    assert details.guide.currentText() == "Interview guide for staff (Appendix 2), version 1"
+    _type(qtbot, details.duration, "80")
+    with qtbot.waitSignal(interviews.dialog.accepted, timeout=5000):
+        qtbot.keyClick(details.duration, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: interviews.table.item(interviews.table.currentRow(), 6).text() == "80", timeout=5000)
+
     # 3. A ward's patient survey forms: chosen ward, typed counts, the contact person typed in; Enter saves.
     logistics = page.logistics
     page.tabs.setCurrentWidget(logistics)

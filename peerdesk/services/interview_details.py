@@ -242,6 +242,8 @@ class InterviewDetailRow:
     place: str
     transcript_status: str
     recording_deleted_on: str
+    guide_id: int | None = None
+    interviewer_id: int | None = None
 
 
 @operation(A, E)
@@ -255,5 +257,6 @@ def round_interview_details(s: Session, round_id: int, lang: str | None = None) 
         guide = GuideInfo(g.id, g.code, g.edition, {"sv": g.name_sv, "en": g.name_en}, g.informant_role, ()).label(lang) if g else ""
         out.append(InterviewDetailRow(iv.id, iv.version, iv.held_on.isoformat(), iv.kind.value, iv.informant_role.value, iv.participants,
                                       guide, who or "", iv.duration_minutes, iv.place or "", iv.transcript_status.value,
-                                      iv.recording_deleted_on.isoformat() if iv.recording_deleted_on else ""))
+                                      iv.recording_deleted_on.isoformat() if iv.recording_deleted_on else "", iv.guide_id,
+                                      iv.interviewer_id))
     return out

@@ -30,10 +30,14 @@ from peerdesk.models.consent import ConsentForm, ReportRun, ReportRunConsent
 from peerdesk.models.group_letters import GroupLetter
 from peerdesk.models.evaluation import (
     Answer,
+    GROUP_KINDS,
+    TRANSCRIPT_ORDER,
     EvaluationRound,
+    GuideQuestion,
     Instrument,
     InstrumentItem,
     Interview,
+    InterviewGuide,
     InterviewKind,
     InterviewParticipant,
     QuestionnaireResponse,
@@ -42,7 +46,9 @@ from peerdesk.models.evaluation import (
     ReportSection,
     RoundStatus,
     RoundWorkplace,
+    SurveyLogistics,
     Theme,
+    TranscriptStatus,
 )
 from peerdesk.models.publication import Publication
 

@@ -42,11 +42,63 @@ class RoundWorkplace(Base):
 class InterviewKind(StrEnum):
     INDIVIDUAL = "individual"
     GROUP = "group"
+    FOCUS_GROUP = "focus_group"  # fokusgrupp
+    DIALOGUE_SEMINAR = "dialogue_seminar"  # dialogseminarium (the 2022 article)
+
+
+# Kinds with several participants: their consents need the focus-group scope, their people count in groups.
+GROUP_KINDS = frozenset({InterviewKind.GROUP, InterviewKind.FOCUS_GROUP, InterviewKind.DIALOGUE_SEMINAR})
+
+
+class TranscriptStatus(StrEnum):
+    """An interview's recording, forward only: recorded → transcribed → coded → deleted (the recording)."""
+
+    RECORDED = "recorded"
+    TRANSCRIBED = "transcribed"
+    CODED = "coded"
+    DELETED = "deleted"
+
+
+TRANSCRIPT_ORDER = tuple(TranscriptStatus)
+
+
+class InterviewGuide(Versioned, Base):
+    """An interview guide (intervjuguide) in one version, for one informant role (the seed's Bilaga 1–3)."""
+
+    __tablename__ = "interview_guide"
+    __table_args__ = (UniqueConstraint("code", "edition"), CheckConstraint("edition >= 1", name="edition_positive"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))
+    edition: Mapped[int] = mapped_column(Integer, default=1)  # the guide's version (`version` is the optimistic lock)
+    name_sv: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    # An InformantRole value, checked by the service (a plain string: new roles need no table rebuild).
+    informant_role: Mapped[str] = mapped_column(String(32))
+
+    questions: Mapped[list[GuideQuestion]] = relationship(back_populates="guide", order_by="GuideQuestion.number",
+                                                          cascade="all, delete-orphan")
+
+
+class GuideQuestion(Base):
+    __tablename__ = "interview_guide_question"
+    __table_args__ = (UniqueConstraint("guide_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guide_id: Mapped[int] = mapped_column(ForeignKey("interview_guide.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    text_sv: Mapped[str] = mapped_column(long_text(2000), info=MULTILINE)
+    text_en: Mapped[str] = mapped_column(long_text(2000), info=MULTILINE)
+
+    guide: Mapped[InterviewGuide] = relationship(back_populates="questions")
 
 
 class Interview(Versioned, Base):
     __tablename__ = "interview"
-    __table_args__ = (CheckConstraint("participants >= 1", name="participants_positive"),)
+    __table_args__ = (
+        CheckConstraint("participants >= 1", name="participants_positive"),
+        CheckConstraint("duration_minutes IS NULL OR duration_minutes > 0", name="duration_positive"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("evaluation_round.id", ondelete="CASCADE"), index=True)
@@ -55,6 +107,14 @@ class Interview(Versioned, Base):
     workplace_id: Mapped[int | None] = mapped_column(ForeignKey("workplace.id", ondelete="SET NULL"))
     held_on: Mapped[dt.date] = mapped_column(Date)
     participants: Mapped[int] = mapped_column(Integer, default=1)
+    guide_id: Mapped[int | None] = mapped_column(ForeignKey("interview_guide.id", ondelete="SET NULL"))
+    interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    place: Mapped[str | None] = mapped_column(String(200))  # internal: never printed
+    transcript_status: Mapped[TranscriptStatus] = mapped_column(
+        enum_type(TranscriptStatus, "transcript_status"), default=TranscriptStatus.RECORDED, server_default="recorded")
+    transcribed_on: Mapped[dt.date | None] = mapped_column(Date)
+    recording_deleted_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class InterviewParticipant(Base):
@@ -65,6 +125,27 @@ class InterviewParticipant(Base):
 
     interview_id: Mapped[int] = mapped_column(ForeignKey("interview.id", ondelete="CASCADE"), primary_key=True)
     consent_id: Mapped[int] = mapped_column(ForeignKey("consent.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class SurveyLogistics(Versioned, Base):
+    """Questionnaires handed out and returned in one round at one ward, for one informant group: the
+    response rate's numbers. Handed out by the ward's contact person (a name) or an office user."""
+
+    __tablename__ = "survey_logistics"
+    __table_args__ = (
+        UniqueConstraint("round_id", "workplace_id", "informant_role"),
+        CheckConstraint("handed_out >= 0", name="handed_out_not_negative"),
+        CheckConstraint("returned IS NULL OR (returned >= 0 AND returned <= handed_out)", name="returned_within"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("evaluation_round.id", ondelete="CASCADE"), index=True)
+    workplace_id: Mapped[int] = mapped_column(ForeignKey("workplace.id", ondelete="CASCADE"))
+    informant_role: Mapped[str] = mapped_column(String(32))  # an InformantRole value, checked by the service
+    handed_out: Mapped[int] = mapped_column(Integer, default=0)
+    returned: Mapped[int | None] = mapped_column(Integer)  # None: not counted yet
+    handed_out_by: Mapped[str | None] = mapped_column(String(200))  # the contact person, as named on the ward
+    handed_out_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
 
 
 class Instrument(Versioned, Base):

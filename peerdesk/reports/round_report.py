@@ -64,6 +64,7 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
     story.append(method_table)
     if any(c is None for *_, c in data.method):
         story += [Spacer(1, 2 * mm), Paragraph(escape(tr("report.method.suppressed", dash=DASH, n=data.k)), st["small"])]
+    story += _response_rate_table(data, st, tr)
     step()
 
     footnote = Paragraph(escape(tr("report.suppressed_note", dash=DASH, n=data.k)), st["small"])
@@ -118,6 +119,30 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
         doc.afterPage = lambda: _draft_stamp(doc.canv, doc, tr("report.draft").upper())
     doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
     return doc.page
+
+
+def _response_rate_table(data, st, tr) -> list:
+    """Forms handed out and returned per informant group, the response rate and the usable questionnaires."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer, Table
+
+    rates = getattr(data, "response_rates", None)
+    if not rates:
+        return []
+    lang = data.lang
+    rows = [[tr("report.col.role"), tr("report.col.handed_out"), tr("report.col.returned"), tr("report.col.response_rate"),
+             tr("report.col.usable")]]
+    for label, handed_out, returned, rate, usable in rates:
+        rows.append([label, str(handed_out), DASH if returned is None else str(returned),
+                     DASH if rate is None else tr("report.percent", value=format_decimal(100 * rate, 0, lang)),
+                     DASH if usable is None else str(usable)])
+    table = Table(rows, colWidths=[50 * mm, 28 * mm, 28 * mm, 32 * mm, 32 * mm])
+    table.setStyle(table_style())
+    out = [Spacer(1, 6 * mm), Paragraph(escape(tr("report.response_rate")), st["h2"]),
+           Paragraph(escape(tr("report.response_rate.text")), st["body"]), table]
+    if any(returned is None or usable is None for _l, _h, returned, _r, usable in rates):
+        out += [Spacer(1, 2 * mm), Paragraph(escape(tr("report.response_rate.suppressed", dash=DASH, n=data.k)), st["small"])]
+    return out
 
 
 def _produced_on(data):

@@ -46,6 +46,8 @@ def _detail_value(key: str, value, lang: str) -> str:
         return ", ".join(field_text(str(v), lang) for v in value)
     if key == "person_table":
         return table_text(str(value), lang)
+    if key in ("from", "to") and isinstance(value, str) and _known(f"ui.value.{value}", lang):
+        return t(f"ui.value.{value}", lang)  # a status changed from one code to another (a transcript's)
     if key == "kind" and isinstance(value, str):
         for msgid in (f"kind.{value}", f"extract.table.{value}", f"{_ACTION}{value}"):
             if _known(msgid, lang):

@@ -34,7 +34,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from peerdesk import models as m
-from peerdesk.services import accounts, consent_use, evaluation, interview_consents, supervision, workplaces
+from peerdesk.services import (accounts, consent_use, evaluation, interview_consents, interview_details, supervision, survey_logistics,
+                               workplaces)
 from peerdesk.services.access import A, operation
 from peerdesk.services.records import create
 from peerdesk.services.settings import set_setting
@@ -269,21 +270,47 @@ def load_demo(s: Session, today: dt.date | None = None) -> None:
     # only while all of them may be used, and only with at least three people of the role behind it.
     consent_of = {c.peer_supporter_id or ("manager", c.manager_id): c.id for c in consents if c.informant_role != m.InformantRole.STAFF}
     interviews: dict[tuple[int, m.InformantRole], int] = {}  # (round number, role) -> an interview for its quotes
+    # The source report's interview guides (Bilaga 1–3), the evaluator as interviewer, the recordings'
+    # fate: deleted after the first round was coded, coded in the second, still being transcribed now.
+    guide_for = {g.informant_role: g.id for g in interview_details.load_bundled_guides(s)}
+    evaluator_id = users["evaluator"].id
+
+    def details(role: str, minutes: int, place: str) -> dict:
+        return dict(guide_id=guide_for.get(role), interviewer_id=evaluator_id, duration_minutes=minutes, place=place)
+
     for r in rounds:
         for w in wards[:4]:
             s.add(m.RoundWorkplace(round_id=r.id, workplace_id=w.id))
+        logged = []
         for i, p in enumerate(placed[:6]):
             iv = interview_consents.save_interview(s, r.id, "individual", "peer_supporter", r.start_date + dt.timedelta(days=3 + i),
-                                                   [consent_of[p.id]] if p.id in consent_of else [])
+                                                   [consent_of[p.id]] if p.id in consent_of else [],
+                                                   **details("peer_supporter", 45 + 5 * i, "Kansliet, samtalsrummet"))
             interviews.setdefault((r.number, m.InformantRole.PEER_SUPPORTER), iv.id)
+            logged.append(iv)
         group_ward = wards[r.number % 4]
         group = [c.id for c in consents if c.informant_role == m.InformantRole.STAFF and c.workplace_id == group_ward.id][:4]
-        iv = interview_consents.save_interview(s, r.id, "group", "staff", r.start_date + dt.timedelta(days=12), group,
-                                               workplace_id=group_ward.id)
+        iv = interview_consents.save_interview(s, r.id, "group", "staff",
+                                               r.start_date + dt.timedelta(days=12), group, workplace_id=group_ward.id,
+                                               **details("staff", 90, "Avdelningens konferensrum"))
         interviews[(r.number, m.InformantRole.STAFF)] = iv.id
+        logged.append(iv)
         iv = interview_consents.save_interview(s, r.id, "individual", "manager", r.start_date + dt.timedelta(days=15),
-                                               [consent_of[("manager", managers[0].id)]], workplace_id=wards[0].id)
+                                               [consent_of[("manager", managers[0].id)]], workplace_id=wards[0].id,
+                                               **details("manager", 50, "Chefens kontor"))
         interviews[(r.number, m.InformantRole.MANAGER)] = iv.id
+        logged.append(iv)
+        for iv in logged:
+            if r.number < 3 or iv.held_on <= today - dt.timedelta(days=14):
+                interview_details.set_transcript_status(s, iv.id, "transcribed", iv.held_on + dt.timedelta(days=10))
+            if r.number < 3:
+                interview_details.set_transcript_status(s, iv.id, "coded", iv.held_on + dt.timedelta(days=30))
+            if r.number == 1:
+                interview_details.set_transcript_status(s, iv.id, "deleted", r.end_date + dt.timedelta(days=60))
+        if r.number == 3:
+            # The patient survey, handed out by each ward's contact person (as in the source report).
+            for w in wards[:4]:
+                survey_logistics.save_logistics(s, r.id, w.id, "patient", 6, 3, w.contact_name or "Kontaktperson")
 
         peer_consents = [c for c in consents if c.informant_role == m.InformantRole.PEER_SUPPORTER]
         staff_consents = [c for c in consents if c.informant_role == m.InformantRole.STAFF]

@@ -39,8 +39,9 @@ def person_key(role, peer_supporter_id: int | None, manager_id: int | None, code
 
 
 def scope_of(kind) -> str:
-    """The consent scope an interview needs: focus groups for a group interview, interviews otherwise."""
-    return "focus_groups" if m.InterviewKind(kind) == m.InterviewKind.GROUP else "interviews"
+    """The consent scope an interview needs: focus groups for a group kind (group interview, focus group,
+    dialogue seminar), interviews otherwise."""
+    return "focus_groups" if m.InterviewKind(kind) in m.GROUP_KINDS else "interviews"
 
 
 def _check_consents(s: Session, rnd: m.EvaluationRound, kind, role, consent_ids: list[int], participants: int) -> list[m.Consent]:
@@ -69,10 +70,11 @@ def _check_consents(s: Session, rnd: m.EvaluationRound, kind, role, consent_ids:
 
 @operation(A, E)
 def save_interview(s: Session, round_id: int, kind: str, informant_role: str, held_on: dt.date | str, consent_ids: list[int],
-                   participants: int | None = None, workplace_id: int | None = None) -> m.Interview:
+                   participants: int | None = None, workplace_id: int | None = None, **details) -> m.Interview:
     """Log an interview with its participants' consents. `participants` defaults to the number of
     consents (at least 1); it may be larger while some consents are still to be linked — the
-    interview's quotes then wait, since not every participant's consent is known."""
+    interview's quotes then wait, since not every participant's consent is known. `details`: guide_id,
+    interviewer_id, duration_minutes, place (services/interview_details.set_details)."""
     rnd = get(s, m.EvaluationRound, round_id)
     ids = list(dict.fromkeys(int(i) for i in consent_ids))
     count = participants if participants is not None else max(1, len(ids))
@@ -82,6 +84,10 @@ def save_interview(s: Session, round_id: int, kind: str, informant_role: str, he
     s.add_all([m.InterviewParticipant(interview_id=iv.id, consent_id=cid) for cid in ids])
     flush(s)
     audit.record(s, "interview_participants", "interview", iv.id, {"consents": len(ids)})
+    if details:
+        from peerdesk.services.interview_details import set_details
+
+        set_details(s, iv.id, **details)
     return iv
 
 

@@ -115,7 +115,7 @@ def load(raw: dict):
             value = [PatientQuestion(**{k: _unplain(v) for k, v in q.items() if k in qfields}) for q in value]
             for q in value:
                 q.distribution = {int(k): (None if c is None else int(c)) for k, c in q.distribution.items()}  # None: suppressed
-        elif name == "method":
+        elif name in ("method", "response_rates"):
             value = [tuple(row) for row in value]
         elif name == "quotes":
             value = {theme: [tuple(q) for q in qs] for theme, qs in _unplain(value).items()}

@@ -174,7 +174,8 @@ def _apply(obj: Base, fields: dict[str, Any]) -> None:
         setattr(obj, key, _coerce(model, key, value))
 
 
-_AREAS = ("people", "workplaces", "employment", "supervision", "consent", "evaluation", "accounts")
+_AREAS = ("people", "workplaces", "employment", "supervision", "consent", "evaluation", "interview_details", "survey_logistics",
+          "accounts")
 _areas_loaded = False
 
 

@@ -85,6 +85,9 @@ class RoundReportData:
     published: tuple[int, dt.datetime] | None = None  # (version, when) of the publication shown; None: a draft
     produced_on: dt.date | None = field(default=None, compare=False)  # the same report, whichever day it is made
     frozen_rounds: list[int] = field(default_factory=list)  # rounds whose columns come from a publication
+    # Per informant group with forms counted back: (role label, handed out, returned, returned / handed out, usable
+    # questionnaires); None where hidden (services/survey_logistics, _response_rates).
+    response_rates: list[tuple[str, int, int | None, float | None, int | None]] = field(default_factory=list)
 
 
 def _role_label(role: m.InformantRole, lang: str, plural: bool = True) -> str:
@@ -206,6 +209,7 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
                                              ward_letter, k, lang, round_number))
 
     method = _method(s, rnd_round, kept, lang, k, hide_patient_total)
+    response_rates = _response_rates(s, rnd_round, method, k, lang)
     quotes, quote_consents = _quotes(s, rnd_round, today, kq, lang)
     used_consents |= quote_consents
     sections = _sections(s, rnd_round.id)
@@ -217,6 +221,7 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
         period=f"{rnd_round.start_date.isoformat()} – {rnd_round.end_date.isoformat() if rnd_round.end_date else ''}",
         study=study.name if study else None, method=method, instruments=instruments, patient=patient, quotes=quotes, sections=sections, k=k,
         included_consents=sorted(used_consents), excluded_responses=excluded, produced_on=today, frozen_rounds=frozen_used,
+        response_rates=response_rates,
     )
 
 
@@ -414,10 +419,30 @@ def _method(s: Session, rnd_round, kept, lang, k: int = MIN_K, hide_patient_tota
     return [(_role_label(role, lang), *by_role[role]) for role in ROLE_ORDER if role in by_role]
 
 
+def _response_rates(s: Session, rnd_round, method, k: int, lang: str) -> list[tuple[str, int, int | None, float | None, int | None]]:
+    """Per informant group whose forms were counted back: forms handed out, returned, the response rate and the
+    usable questionnaires (the method table's count). Fewer than k returned forms hide the returned count and the
+    rate; so does a hidden usable count, which the returned count would otherwise give back."""
+    from peerdesk.services.survey_logistics import _totals
+
+    totals = _totals(s, rnd_round.id)
+    usable = {label: count for label, _i, _g, count in method}
+    known = [role.value for role in ROLE_ORDER]
+    out = []
+    for role in sorted(totals, key=lambda r: (known.index(r) if r in known else len(known), r)):
+        handed_out, returned = totals[role]
+        label = _role_label(m.InformantRole(role), lang)
+        n = usable.get(label, 0)
+        hidden = 0 < returned < k or n is None
+        rate = returned / handed_out if handed_out and not hidden else None
+        out.append((label, handed_out, None if hidden else returned, rate, n))
+    return out
+
+
 def _quotes(s: Session, rnd_round, today, kq, lang) -> tuple[dict[str, list[tuple[str, str]]], set[int]]:
     """Approved quotes that may print, and the consents behind them. A quote prints only if it belongs
     to an interview of this round whose every participant has a consent covering the interview's kind
-    (interviews, or focus groups for a group interview) that is signed, valid and not withdrawn today;
+    (interviews, or focus groups for a group interview, focus group or dialogue seminar) that is signed, valid and not withdrawn today;
     an interview with more participants than linked consents waits for the rest. A role's quotes
     print only when at least `kq` distinct people of that role are behind such interviews: people,
     not interviews, consents or the `participants` number. Unlinked quotes never print."""
@@ -427,7 +452,7 @@ def _quotes(s: Session, rnd_round, today, kq, lang) -> tuple[dict[str, list[tupl
     if not study:
         return {}, set()  # no study, no consent: nothing may print
     Iv, IP, C = m.Interview, m.InterviewParticipant, m.Consent
-    allowed = case((Iv.kind == m.InterviewKind.GROUP, case((usable_clause(study, "focus_groups", today), 1), else_=0)),
+    allowed = case((Iv.kind.in_(list(m.GROUP_KINDS)), case((usable_clause(study, "focus_groups", today), 1), else_=0)),
                    else_=case((usable_clause(study, "interviews", today), 1), else_=0))
     interviews: dict[int, dict] = {}
     for iid, role, participants, cid, c_role, peer, manager, code, name, ok in s.execute(

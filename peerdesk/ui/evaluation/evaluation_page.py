@@ -23,6 +23,8 @@ from peerdesk.errors import PeerDeskError
 from peerdesk.i18n import t
 from peerdesk.ui.common.printing import ask_pdf_path, file_name, preview_pdf
 from peerdesk.ui.evaluation.entry_grid import EntryGrid
+from peerdesk.ui.evaluation.interviews_panel import InterviewsPanel
+from peerdesk.ui.evaluation.logistics_panel import LogisticsPanel
 from peerdesk.ui.evaluation.quotes_panel import QuotesPanel
 from peerdesk.ui.evaluation.rounds_panel import RoundsPanel
 
@@ -74,6 +76,9 @@ class EvaluationPage(QWidget):
         self.quotes = QuotesPanel()
         self.rounds_panel = RoundsPanel()
         self.rounds_panel.changed.connect(lambda: self.attach(self.ops))
+        self.interviews = InterviewsPanel()
+        self.logistics = LogisticsPanel()
+        self.rounds_panel.interview_logged.connect(lambda: self.interviews.reload())
         report = QWidget()
         rl = QVBoxLayout(report)
         self.section_title = QLineEdit(t("ui.eval.section_default"))
@@ -105,6 +110,8 @@ class EvaluationPage(QWidget):
         self.tabs.addTab(self.quotes, t("ui.eval.tab.quotes"))
         self.tabs.addTab(report, t("ui.eval.tab.report"))
         self.tabs.addTab(self.rounds_panel, t("ui.eval.tab.rounds"))
+        self.tabs.addTab(self.interviews, t("ui.eval.tab.interviews"))
+        self.tabs.addTab(self.logistics, t("ui.eval.tab.logistics"))
         layout.addWidget(self.tabs)
         self.round_box.currentIndexChanged.connect(self._round_chosen)
         self.build_button.clicked.connect(self.build_report)
@@ -147,7 +154,8 @@ class EvaluationPage(QWidget):
         number = info.number
         self.ops.query(lambda s: (instrument_defs(s), round_workplaces(s, rid), list_publications(s, number)),
                        lambda r: (self.entry.load(self.ops, rid, *r[:2]), self.quotes.load(self.ops, rid), self._show_edition(r[2]),
-                                  self.rounds_panel.load(self.ops, info, next_number), self.loaded.emit()))
+                                  self.rounds_panel.load(self.ops, info, next_number), self.interviews.load(self.ops, rid),
+                                  self.logistics.load(self.ops, rid), self.loaded.emit()))
 
     def _show_edition(self, publications) -> None:
         from peerdesk.i18n import format_date, local_time

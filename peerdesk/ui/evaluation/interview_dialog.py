@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (QComboBox, QCompleter, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
@@ -121,12 +122,16 @@ class ConsentPicker(QWidget):
             self.changed.emit()
 
 
+KINDS = ("individual", "group", "focus_group", "dialogue_seminar")
+
+
 class InterviewDialog(DialogForm):
-    def __init__(self, choices, today: dt.date | None = None, parent=None) -> None:
+    def __init__(self, choices, today: dt.date | None = None, parent=None, guides=(), interviewers=()) -> None:
         super().__init__(t("ui.eval.interview_title"), t("ui.eval.interview_context"), parent)
+        self.guides = list(guides)  # services.interview_details.GuideInfo
         self.kind = QComboBox()
-        self.kind.addItem(t("ui.eval.kind.individual"), "individual")
-        self.kind.addItem(t("ui.eval.kind.group"), "group")
+        for kind in KINDS:
+            self.kind.addItem(t(f"ui.eval.kind.{kind}"), kind)
         self.add_row("ui.eval.kind", self.kind, name="kind")
         self.role = QComboBox()
         for role in ROLES:
@@ -138,6 +143,23 @@ class InterviewDialog(DialogForm):
         self.participants = QSpinBox()
         self.participants.setRange(1, 99)
         self.add_row("field.participants", self.participants, name="participants")
+        # The details: which guide (and version) was followed, who interviewed, for how long, where.
+        self.guide = QComboBox()
+        self.add_row("field.guide_id", self.guide, name="guide_id")
+        self.interviewer = QComboBox()
+        self.interviewer.addItem("—", None)
+        for uid, name in interviewers:
+            self.interviewer.addItem(name, uid)
+        self.add_row("field.interviewer_id", self.interviewer, name="interviewer_id")
+        self.duration = QLineEdit()
+        self.duration.setValidator(QIntValidator(1, 24 * 60, self.duration))
+        self.duration.setPlaceholderText(t("ui.eval.minutes_hint"))
+        self.add_row("field.duration_minutes", self.duration, name="duration_minutes")
+        self.place = QLineEdit()
+        self.place.setPlaceholderText(t("ui.eval.place_hint"))
+        self.add_row("field.place", self.place, name="place")
+        self.role.currentIndexChanged.connect(self._fill_guides)
+        self._fill_guides()
         self.picker.changed.connect(self._follow)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
@@ -164,6 +186,22 @@ class InterviewDialog(DialogForm):
         if self.participants.value() < n or (n and self.kind.currentData() == "individual"):
             self.participants.setValue(max(1, n))
 
+    def _fill_guides(self) -> None:
+        """The guides written for the interview's informant group, newest version first."""
+        chosen = self.guide.currentData()
+        self.guide.clear()
+        self.guide.addItem("—", None)
+        role = self.role.currentData()
+        for g in sorted((g for g in self.guides if g.role == role), key=lambda g: (g.code, -g.edition)):
+            self.guide.addItem(g.label(), g.id)
+        if chosen is not None and self.guide.findData(chosen) >= 0:
+            self.guide.setCurrentIndex(self.guide.findData(chosen))
+        elif self.guide.count() > 1:
+            self.guide.setCurrentIndex(1)
+
     def values(self) -> dict:
         return {"kind": self.kind.currentData(), "informant_role": self.role.currentData(), "held_on": self.held_on.date(),
-                "consent_ids": self.picker.ids(), "participants": self.participants.value()}
+                "consent_ids": self.picker.ids(), "participants": self.participants.value(),
+                "guide_id": self.guide.currentData(), "interviewer_id": self.interviewer.currentData(),
+                "duration_minutes": int(self.duration.text()) if self.duration.text().strip() else None,
+                "place": self.place.text().strip() or None}

@@ -27,6 +27,7 @@ STATUSES = ("planned", "collecting", "analysing", "reported")
 
 class RoundsPanel(QWidget):
     changed = Signal()  # a round was created or changed: the page reloads its round list
+    interview_logged = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -133,9 +134,12 @@ class RoundsPanel(QWidget):
 
         rid = self.round.id
 
-        def ask(choices):
-            self.dialog = InterviewDialog(choices, parent=self)
-            open_form(self.ops, self.dialog, lambda values: lambda s: save_interview(s, rid, **values).id, {"interviews"})
-            self.dialog.accepted.connect(lambda: self.message.setText(t("ui.eval.interview_logged")))
+        from peerdesk.services.interview_details import guides, interviewer_choices
 
-        self.ops.query(lambda s: consent_choices(s, rid), ask, self._failed)
+        def ask(result):
+            choices, guide_list, interviewers = result
+            self.dialog = InterviewDialog(choices, parent=self, guides=guide_list, interviewers=interviewers)
+            open_form(self.ops, self.dialog, lambda values: lambda s: save_interview(s, rid, **values).id, {"interviews"})
+            self.dialog.accepted.connect(lambda: (self.message.setText(t("ui.eval.interview_logged")), self.interview_logged.emit()))
+
+        self.ops.query(lambda s: (consent_choices(s, rid), guides(s), interviewer_choices(s)), ask, self._failed)

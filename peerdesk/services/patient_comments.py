@@ -90,6 +90,7 @@ def _respondents(s: Session, rnd_round, usable) -> dict[m.InformantRole, int]:
     return out
 
 
+@operation(A, E)
 def printable(s: Session, rnd_round, today: dt.date, kq: int, lang: str) -> tuple[dict[str, list[tuple[str, str]]], set[int]]:
     """The approved comment quotes of the round that may print, by theme, and the consents behind them."""
     from peerdesk.services.round_report import _responses, _role_label, _usable_response

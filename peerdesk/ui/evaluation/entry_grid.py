@@ -175,11 +175,12 @@ class EntryGrid(QWidget):
         rid, iid = self.round_id, self.instrument.id
 
         def show(result):
+            if self.instrument is None or self.instrument.id != iid:
+                return  # the counts of an instrument no longer shown
             total, missing = result
             for row in range(self.table.rowCount()):
                 number = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
-                if number in missing:
-                    self.table.item(row, MISSING).setText(f"{missing[number]} / {total}")
+                self.table.item(row, MISSING).setText(f"{missing[number]} / {total}" if number in missing else "")
 
         self.ops.query(lambda s: missing_per_item(s, rid, iid), show)
 

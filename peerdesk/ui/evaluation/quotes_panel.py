@@ -126,7 +126,9 @@ class QuotesPanel(QWidget):
         self.comments.clear()
         for c in comments:
             taken = f" ({t('ui.eval.comment_taken')})" if c.quote_id else ""
-            self.comments.addItem(QListWidgetItem(f"{t('report.role.' + c.role)}, {t('ui.eval.comment_item', item=c.item)}: {c.text[:60]}{taken}"))
+            item = QListWidgetItem(f"{t('report.role.' + c.role)}, {t('ui.eval.comment_item', item=c.item)}: {c.text[:60]}{taken}")
+            item.setToolTip(c.text)  # the whole comment
+            self.comments.addItem(item)
         if comments:
             self.comments.setCurrentRow(max(0, min(current, len(comments) - 1)))
         typed = self.comment_theme.currentText()

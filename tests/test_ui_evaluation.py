@@ -72,7 +72,7 @@ def test_evaluator_enters_questionnaires_approves_a_quote_and_builds_the_report(
         assert {r.informant_role for r in new} == {m.InformantRole.STAFF}
         blanks = {r.respondent_code: sum(1 for a in r.answers if a.value is None) for r in new}
         assert blanks == {"NY-1": 1, "NY-2": 1}
-    qtbot.waitUntil(lambda: grid.table.item(1, 2).text().startswith("2 /"), timeout=5000)  # missing answers counted per item
+    qtbot.waitUntil(lambda: grid.table.item(1, 3).text().startswith("2 /"), timeout=5000)  # missing answers counted per item
 
     page.tabs.setCurrentWidget(page.quotes)
     qtbot.waitUntil(lambda: any(q.id == quote_id for q in page.quotes.rows), timeout=5000)

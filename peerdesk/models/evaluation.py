@@ -246,9 +246,11 @@ class QuoteStatus(StrEnum):
 
 
 class Quote(Versioned, Base):
-    """A quote from an interview, attributed in reports only as "role, round N"."""
+    """A quote from an interview, or from a patient's written comment on a questionnaire (`answer_id`),
+    attributed in reports only as "role, round N"."""
 
     __tablename__ = "quote"
+    __table_args__ = (CheckConstraint("interview_id IS NULL OR answer_id IS NULL", name="one_source"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("evaluation_round.id", ondelete="CASCADE"), index=True)
@@ -256,6 +258,9 @@ class Quote(Versioned, Base):
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("quote_theme.id", ondelete="SET NULL"))
     # The interview the quote comes from: its participants' consents decide whether it may publish.
     interview_id: Mapped[int | None] = mapped_column(ForeignKey("interview.id", ondelete="SET NULL"), index=True)
+    # A respondent's written comment the quote is taken from (services/patient_comments): the response's
+    # consent basis decides whether it may publish. Goes with the answer (retention, erasure).
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answer.id", ondelete="CASCADE"), index=True)
     # Kept for older data only; publication never depends on it (services/round_report._quotes).
     consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent.id", ondelete="SET NULL"), index=True)
     text: Mapped[str] = mapped_column(long_text(COMMENT_LENGTH), info=MULTILINE)

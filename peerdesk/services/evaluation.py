@@ -120,6 +120,17 @@ def _check_quote(s: Session, q: Quote) -> None:
             raise ValidationError("error.quote_interview_round", field="interview_id")
         if InformantRole(iv.informant_role) != InformantRole(q.informant_role):
             raise ValidationError("error.quote_interview_role", field="informant_role")
+    if q.answer_id is not None:
+        # A quote from a respondent's written comment belongs to the comment's round and role; it comes
+        # from no interview: the response's consent basis decides whether it may publish.
+        if q.interview_id is not None:
+            raise ValidationError("error.quote_one_source", field="interview_id")
+        source = s.execute(select(QuestionnaireResponse.round_id, QuestionnaireResponse.informant_role)
+                           .join(Answer, Answer.response_id == QuestionnaireResponse.id).where(Answer.id == q.answer_id)).first()
+        if source is None or source.round_id != q.round_id:
+            raise ValidationError("error.quote_comment_round", field="answer_id")
+        if InformantRole(source.informant_role) != InformantRole(q.informant_role):
+            raise ValidationError("error.quote_comment_role", field="informant_role")
     if q.status == QuoteStatus.APPROVED:
         # An approved quote passes the disclosure check. The message counts the findings and names
         # none: the words may be people's names (the window shows them from disclosure.check_quote).
@@ -332,6 +343,7 @@ def record_response(
             raise ValidationError(
                 "error.answer_out_of_scale", field=f"item_{number}", item=number, low=min(allowed), high=ins.scale_max
             )
+    comments = _clean_comments(items, comments)
     clash = s.scalar(
         select(QuestionnaireResponse.id).where(
             QuestionnaireResponse.round_id == round_id,
@@ -345,12 +357,29 @@ def record_response(
         s, QuestionnaireResponse, round_id=round_id, instrument_id=instrument_id, respondent_code=respondent_code,
         informant_role=informant_role, workplace_id=workplace_id, consent_id=consent_id, anonymous=anonymous,
     )
-    comments = comments or {}
     for number, item in items.items():
         if number in answers or number in comments:
             resp.answers.append(Answer(item_id=item.id, value=answers.get(number), text=comments.get(number)))
     flush(s)
     return resp
+
+
+def _clean_comments(items: dict[int, InstrumentItem], comments: dict[int, str] | None) -> dict[int, str]:
+    """The written comments beside the items (the patient survey's "Beskriv", an open question's answer):
+    trimmed, empty ones dropped; one on an unknown item or longer than a comment may be is refused, naming the item."""
+    from peerdesk.models.base import COMMENT_LENGTH
+
+    out = {}
+    for number, text in (comments or {}).items():
+        text = (text or "").strip()
+        if not text:
+            continue
+        if number not in items:
+            raise ValidationError("error.unknown_item", field=f"item_{number}", item=number)
+        if len(text) > COMMENT_LENGTH:
+            raise ValidationError("error.comment_too_long", field=f"comment_{number}", item=number, max=COMMENT_LENGTH)
+        out[number] = text
+    return out
 
 
 @operation(A, E)
@@ -387,7 +416,8 @@ class QuoteRow:
     role: str
     text: str
     status: str
-    interview_id: int | None = None  # None: never printed (services/round_report._quotes)
+    interview_id: int | None = None  # None: never printed (services/round_report._quotes) — unless from a comment
+    answer_id: int | None = None  # a respondent's written comment it was taken from (services/patient_comments)
 
 
 @operation(A, E)
@@ -442,7 +472,7 @@ def missing_per_item(s: Session, round_id: int, instrument_id: int) -> tuple[int
 
 @operation(A, E)
 def round_quotes(s: Session, round_id: int) -> list[QuoteRow]:
-    return [QuoteRow(q.id, q.version, q.informant_role.value, q.text, q.status.value, q.interview_id)
+    return [QuoteRow(q.id, q.version, q.informant_role.value, q.text, q.status.value, q.interview_id, q.answer_id)
             for q in s.scalars(select(Quote).where(Quote.round_id == round_id).order_by(Quote.id))]
 
 

@@ -179,7 +179,8 @@ class Touched:
 
 @operation(A, E)
 def touched_by(s: Session, consent_id: int) -> Touched:
-    """The interviews and quotes a consent touches, for the withdrawal: those quotes stop printing."""
+    """The interviews and quotes a consent touches (quotes from its interviews and from the comments written
+    on its questionnaires), for the withdrawal: those quotes stop printing."""
     Iv, IP, Q, R = m.Interview, m.InterviewParticipant, m.Quote, m.EvaluationRound
     interviews = [(i, n, d.isoformat(), k.value, r.value) for i, n, d, k, r in s.execute(
         select(Iv.id, R.number, Iv.held_on, Iv.kind, Iv.informant_role).join(IP, IP.interview_id == Iv.id)
@@ -190,8 +191,14 @@ def touched_by(s: Session, consent_id: int) -> Touched:
 
     quotes = [(i, n, st.value, text[:80]) for i, n, st, text in s.execute(
         select(Q.id, R.number, Q.status, Q.text).join(R, R.id == Q.round_id)
-        .where(or_(linked, Q.consent_id == consent_id)).order_by(R.number, Q.id))]
+        .where(or_(linked, Q.consent_id == consent_id, Q.answer_id.in_(_comments_of(consent_id)))).order_by(R.number, Q.id))]
     return Touched(interviews, quotes)
+
+
+def _comments_of(consent_id: int):
+    """The answers (with their written comments) of the questionnaires answered under a consent."""
+    return select(m.Answer.id).join(m.QuestionnaireResponse, m.QuestionnaireResponse.id == m.Answer.response_id).where(
+        m.QuestionnaireResponse.consent_id == consent_id)
 
 
 def touched_lines(touched: Touched, lang: str | None = None) -> list[str]:

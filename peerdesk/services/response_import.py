@@ -5,7 +5,8 @@ Each row is tried with exactly the rules of manual entry (evaluation.record_resp
 inside a savepoint, so the preview and the commit can never disagree.
 Columns: respondent_code, role, workplace (id or name, optional), consent (the signed consent form's
 number, optional), then one column per item number ("1", "2", … or "item_1" …). Blank cells are missing
-answers. A patient's row with no consent is an anonymous survey answer; a row naming a consent that is
+answers. A written comment beside an item goes in a comment column ("3 kommentar", "3 comment", "comment_3",
+"kommentar 3", "3 beskriv"); an open question's answer is text in the item's own column. A patient's row with no consent is an anonymous survey answer; a row naming a consent that is
 not registered, or is withdrawn, is refused — it never becomes anonymous.
 """
 
@@ -25,6 +26,8 @@ from peerdesk.services.evaluation import record_response
 from peerdesk.services.tabular import read_table  # noqa: F401  (the shared reader; callers use it from here too)
 
 _ITEM = re.compile(r"^(?:item_?|fraga_?|fråga_?)?(\d+)$", re.I)
+_COMMENT_WORDS = r"(?:kommentar|comment|beskriv|describe)"
+_COMMENT = re.compile(rf"^(?:(?:item|fraga|fråga)[ _-]?)?(\d+)[ _-]*{_COMMENT_WORDS}$|^{_COMMENT_WORDS}[ _-]*(\d+)$", re.I)
 ROLE_WORDS = {
     "peer_supporter": m.InformantRole.PEER_SUPPORTER, "peer supporter": m.InformantRole.PEER_SUPPORTER,
     "staff": m.InformantRole.STAFF, "personal": m.InformantRole.STAFF,
@@ -49,7 +52,12 @@ class Preview:
         return not self.problems
 
 
-def _parse_row(s: Session, row: dict[str, str], workplaces: dict[str, int]) -> dict:
+def _comment_item(column: str) -> int | None:
+    match = _COMMENT.match((column or "").strip())
+    return int(match.group(1) or match.group(2)) if match else None
+
+
+def _parse_row(s: Session, row: dict[str, str], workplaces: dict[str, int], open_items: frozenset[int] = frozenset()) -> dict:
     code = row.get("respondent_code") or row.get("kod") or row.get("code") or ""
     role_text = (row.get("role") or row.get("roll") or "").strip().lower()
     role = ROLE_WORDS.get(role_text)
@@ -63,11 +71,21 @@ def _parse_row(s: Session, row: dict[str, str], workplaces: dict[str, int]) -> d
             raise ValidationError("error.reference", field="workplace_id")
     consent_id = _consent_of(s, (row.get("consent") or row.get("samtycke") or row.get("form_number") or row.get("blankettnummer") or "").strip())
     answers: dict[int, int | None] = {}
+    comments: dict[int, str] = {}
     for column, value in row.items():
-        match = _ITEM.match(column or "")
+        commented = _comment_item(column)
+        if commented is not None:
+            if value not in ("", None):
+                comments[commented] = value
+            continue
+        match = _ITEM.match((column or "").strip())
         if not match:
             continue
         number = int(match.group(1))
+        if number in open_items:  # an open question: its answer is the text
+            if value not in ("", None):
+                comments[number] = value
+            continue
         if value in ("", None):
             answers[number] = None
             continue
@@ -78,7 +96,7 @@ def _parse_row(s: Session, row: dict[str, str], workplaces: dict[str, int]) -> d
         if answers[number] is None:
             raise ValidationError("error.not_a_number", field=f"item_{number}")
     return {"respondent_code": code, "informant_role": role, "workplace_id": workplace_id, "consent_id": consent_id,
-            "answers": answers, "anonymous": consent_id is None and role == m.InformantRole.PATIENT}
+            "answers": answers, "comments": comments, "anonymous": consent_id is None and role == m.InformantRole.PATIENT}
 
 
 def _consent_of(s: Session, form_number: str) -> int | None:
@@ -96,11 +114,13 @@ def _consent_of(s: Session, form_number: str) -> int | None:
 
 def _try_rows(s: Session, round_id: int, instrument_id: int, rows: list[dict[str, str]]) -> list[RowProblem]:
     workplaces = {name.lower(): wid for wid, name in s.execute(select(m.Workplace.id, m.Workplace.name))}
+    open_items = frozenset(s.scalars(select(m.InstrumentItem.number).where(m.InstrumentItem.instrument_id == instrument_id,
+                                                                          m.InstrumentItem.open_ended.is_(True))))
     problems = []
     for i, row in enumerate(rows, start=2):
         try:
             with s.begin_nested():
-                parsed = _parse_row(s, row, workplaces)
+                parsed = _parse_row(s, row, workplaces, open_items)
                 record_response(s, round_id, instrument_id, **parsed)
         except PeerDeskError as exc:
             problems.append(RowProblem(i, exc.message))

@@ -146,7 +146,7 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
         data = publication.own_report(frozen[round_number], lang, today)
         if fresh_texts:
             kq = max(MIN_K, int(get_setting(s, "report.min_quote_informants")))
-            data.quotes, quote_consents = _quotes(s, rnd_round, today, kq, lang)
+            data.quotes, quote_consents = _quotes_and_comments(s, rnd_round, today, kq, lang)
             data.sections = _sections(s, rnd_round.id)
             data.included_consents = sorted(set(data.included_consents) | quote_consents)
             data.published = None
@@ -210,7 +210,7 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
 
     method = _method(s, rnd_round, kept, lang, k, hide_patient_total)
     response_rates = _response_rates(s, rnd_round, method, k, lang)
-    quotes, quote_consents = _quotes(s, rnd_round, today, kq, lang)
+    quotes, quote_consents = _quotes_and_comments(s, rnd_round, today, kq, lang)
     used_consents |= quote_consents
     sections = _sections(s, rnd_round.id)
     instruments, frozen_consents, frozen_used = publication.apply_frozen(instruments, frozen, lang, round_number)
@@ -487,6 +487,17 @@ def _quotes(s: Session, rnd_round, today, kq, lang) -> tuple[dict[str, list[tupl
         used |= usable[interview_id]["consents"]
         out[themes.get(theme_id, t("report.no_theme", lang))].append((text, attribution[role]))
     return dict(out), used
+
+
+def _quotes_and_comments(s: Session, rnd_round, today, kq, lang) -> tuple[dict[str, list[tuple[str, str]]], set[int]]:
+    """Interview quotes and respondents' comment quotes (services/patient_comments), merged by theme."""
+    from peerdesk.services import patient_comments
+
+    quotes, used = _quotes(s, rnd_round, today, kq, lang)
+    comments, comment_consents = patient_comments.printable(s, rnd_round, today, kq, lang)
+    for theme, rows in comments.items():
+        quotes.setdefault(theme, []).extend(rows)
+    return quotes, used | comment_consents
 
 
 @operation(A, E)

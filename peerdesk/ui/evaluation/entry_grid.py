@@ -1,8 +1,10 @@
 """Fast keyboard-only entry of paper questionnaires: code, role, workplace, then one value per item.
 
 Type a value and press Enter to go to the next item; a value outside the scale is refused
-on the spot (the cell will not take it); a blank cell is a missing answer. Ctrl+Return saves
-and clears the form for the next questionnaire.
+on the spot (the cell will not take it); a blank cell is a missing answer. Tab after a value
+goes to the item's comment (the patient survey's "Beskriv" line); Enter there goes on to the
+next item. An open question has only its comment. Ctrl+Return saves and clears the form for
+the next questionnaire.
 """
 
 from __future__ import annotations
@@ -56,8 +58,35 @@ class _ValueDelegate(QStyledItemDelegate):
         return editor
 
 
+ANSWER, COMMENT, MISSING = 1, 2, 3  # the grid's columns after the item's text
+
+
+class _CommentDelegate(QStyledItemDelegate):
+    """A one-line editor for an item's written comment; Enter commits and moves on to the next item."""
+
+    advance = Signal()
+
+    def eventFilter(self, editor, event) -> bool:
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
+            self.advance.emit()
+            return True
+        return super().eventFilter(editor, event)
+
+    def createEditor(self, parent, option, index):
+        from peerdesk.models.base import COMMENT_LENGTH
+
+        editor = QLineEdit(parent)
+        editor.setMaxLength(COMMENT_LENGTH)
+        editor.setAccessibleName(t("ui.eval.comment"))
+        return editor
+
+
 class EntryGrid(QWidget):
     saved = Signal(str)  # the respondent code just saved
+    changed = Signal()  # questionnaires saved or imported (their comments are quote candidates)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,9 +106,13 @@ class EntryGrid(QWidget):
             widget.setAccessibleName(t(key))
             form.addRow(t(key), widget)
         layout.addLayout(form)
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels([t("report.col.item"), t("ui.eval.answer"), t("ui.eval.missing")])
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels([t("report.col.item"), t("ui.eval.answer"), t("ui.eval.comment"), t("ui.eval.missing")])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(COMMENT, QHeaderView.ResizeMode.Stretch)
+        comments = _CommentDelegate(self.table)
+        comments.advance.connect(lambda: QTimer.singleShot(0, self._next_item))
+        self.table.setItemDelegateForColumn(COMMENT, comments)
         self.table.setAccessibleName(t("ui.eval.answers"))
         self.table.setEditTriggers(QTableWidget.EditTrigger.AllEditTriggers)
         layout.addWidget(self.table)
@@ -115,20 +148,25 @@ class EntryGrid(QWidget):
         if index < 0:
             return
         self.instrument = self.defs[index]
-        items = [it for it in self.instrument.items if not it[2]]
+        items = list(self.instrument.items)  # an open question too: its answer is its comment
         self.table.setRowCount(len(items))
         delegate = _ValueDelegate(self.instrument.allowed, self.table)
         delegate.advance.connect(lambda: QTimer.singleShot(0, self._next_item))
-        self.table.setItemDelegateForColumn(1, delegate)
-        for row, (number, text, _open) in enumerate(items):
+        self.table.setItemDelegateForColumn(ANSWER, delegate)
+        for row, (number, text, open_ended) in enumerate(items):
             label = QTableWidgetItem(f"{number}. {text[language()]}")
             label.setFlags(Qt.ItemFlag.ItemIsEnabled)
             label.setData(Qt.ItemDataRole.UserRole, number)
+            label.setData(Qt.ItemDataRole.UserRole + 1, open_ended)
             self.table.setItem(row, 0, label)
-            self.table.setItem(row, 1, QTableWidgetItem(""))
+            value = QTableWidgetItem("")
+            if open_ended:
+                value.setFlags(Qt.ItemFlag.ItemIsEnabled)  # no scale: only the comment
+            self.table.setItem(row, ANSWER, value)
+            self.table.setItem(row, COMMENT, QTableWidgetItem(""))
             missing = QTableWidgetItem("")
             missing.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            self.table.setItem(row, 2, missing)
+            self.table.setItem(row, MISSING, missing)
         self._refresh_missing()
 
     def _refresh_missing(self) -> None:
@@ -137,23 +175,29 @@ class EntryGrid(QWidget):
         rid, iid = self.round_id, self.instrument.id
 
         def show(result):
+            if self.instrument is None or self.instrument.id != iid:
+                return  # the counts of an instrument no longer shown
             total, missing = result
             for row in range(self.table.rowCount()):
                 number = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
-                self.table.item(row, 2).setText(f"{missing.get(number, 0)} / {total}")
+                self.table.item(row, MISSING).setText(f"{missing[number]} / {total}" if number in missing else "")
 
         self.ops.query(lambda s: missing_per_item(s, rid, iid), show)
 
     def _next_item(self) -> None:
         row = self.table.currentRow() + 1
         if row < self.table.rowCount():
-            self.table.setCurrentCell(row, 1)  # the CurrentChanged trigger opens its editor
+            # the CurrentChanged trigger opens its editor: the value, or an open question's comment
+            self.table.setCurrentCell(row, COMMENT if self._open(row) else ANSWER)
         else:
             self.save_button.setFocus()
 
+    def _open(self, row: int) -> bool:
+        return bool(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole + 1))
+
     def focus_first_item(self) -> None:
         self.table.setFocus()
-        self.table.setCurrentCell(0, 1)
+        self.table.setCurrentCell(0, ANSWER)
 
     def open_editor(self) -> QLineEdit | None:
         """The value editor open on the current item, if any."""
@@ -162,9 +206,20 @@ class EntryGrid(QWidget):
     def answers(self) -> dict[int, int | None]:
         out = {}
         for row in range(self.table.rowCount()):
+            if self._open(row):
+                continue
             number = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
-            text = self.table.item(row, 1).text().strip()
+            text = self.table.item(row, ANSWER).text().strip()
             out[number] = int(text) if text else None
+        return out
+
+    def comments(self) -> dict[int, str]:
+        """The written comments typed beside the items (blank ones left out)."""
+        out = {}
+        for row in range(self.table.rowCount()):
+            text = self.table.item(row, COMMENT).text().strip()
+            if text:
+                out[self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)] = text
         return out
 
     def save(self) -> None:
@@ -172,22 +227,24 @@ class EntryGrid(QWidget):
 
         self.table.setCurrentCell(0, 0)  # commit an open editor
         code, role, wid = self.code.text().strip(), self.role.currentData(), self.workplace.currentData()
-        answers, rid, iid = self.answers(), self.round_id, self.instrument.id
+        answers, comments, rid, iid = self.answers(), self.comments(), self.round_id, self.instrument.id
 
         def done(_resp):
             self.message.setText(t("ui.eval.saved", code=code))
             self.code.clear()
             for row in range(self.table.rowCount()):
-                self.table.item(row, 1).setText("")
+                self.table.item(row, ANSWER).setText("")
+                self.table.item(row, COMMENT).setText("")
             self.code.setFocus()
             self._refresh_missing()
             self.saved.emit(code)
+            self.changed.emit()
 
         def failed(exc):
             # The form keeps everything typed; the message says what to fix.
             self.message.setText(exc.message if isinstance(exc, PeerDeskError) else t("error.cannot_save"))
 
-        self.ops.mutate(lambda s: record_response(s, rid, iid, code, role, answers, workplace_id=wid), {"responses"}, done, failed)
+        self.ops.mutate(lambda s: record_response(s, rid, iid, code, role, answers, workplace_id=wid, comments=comments), {"responses"}, done, failed)
 
     def import_file(self) -> None:
         """Answers from a CSV/XLSX file: a preview listing every problem by row; import only if none."""
@@ -216,7 +273,7 @@ class EntryGrid(QWidget):
             answer = QMessageBox.question(self, t("ui.eval.import"), t("ui.eval.import_confirm", n=len(rows)))
             if answer == QMessageBox.StandardButton.Yes:
                 self.ops.mutate(lambda s: response_import.commit(s, rid, iid, rows), {"responses"},
-                                lambda n: (self.message.setText(t("cli.import.done", n=n)), self._refresh_missing()),
+                                lambda n: (self.message.setText(t("cli.import.done", n=n)), self._refresh_missing(), self.changed.emit()),
                                 lambda exc: self.message.setText(getattr(exc, "message", t("error.cannot_save"))))
 
         self.ops.query(check, previewed, lambda exc: self.message.setText(getattr(exc, "message", t("error.cannot_save"))))

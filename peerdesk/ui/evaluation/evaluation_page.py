@@ -74,6 +74,8 @@ class EvaluationPage(QWidget):
         self.tabs = QTabWidget()
         self.entry = EntryGrid()
         self.quotes = QuotesPanel()
+        # A questionnaire saved or imported may bring comments: the quotes tab lists them as candidates.
+        self.entry.changed.connect(lambda: self.quotes.load(self.ops, self.round.id))
         self.rounds_panel = RoundsPanel()
         self.rounds_panel.changed.connect(lambda: self.attach(self.ops))
         self.interviews = InterviewsPanel()

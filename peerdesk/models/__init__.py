@@ -40,6 +40,7 @@ from peerdesk.models.evaluation import (
     Quote,
     QuoteStatus,
     ReportSection,
+    SectionPlacement,
     RoundStatus,
     RoundWorkplace,
     Theme,

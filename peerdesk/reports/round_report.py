@@ -24,16 +24,21 @@ def _fmt(value: float | None, lang: str) -> str:
 
 
 def build(data, path: str, progress: Callable[[int], None] | None = None, cancelled: Callable[[], bool] | None = None) -> int:
-    """Write the report to `path`; returns the number of pages. Raises Cancelled if asked to stop."""
+    """Write the report to `path`; returns the number of pages. Raises Cancelled if asked to stop.
+
+    Laid out as a report for a funder or an ethics board: a title page with the edition and a table of
+    contents, the evaluator's sections placed before the results (introduction, method) or after them
+    (discussion), numbered tables and figures with captions."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
+    from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table
 
     lang = data.lang
     st = styles()
     tr = lambda msgid, /, **kw: t(msgid, lang, **kw)  # noqa: E731
     steps = 4 + len(data.instruments)
     done = 0
+    numbers = {"table": 0, "figure": 0}
 
     def step():
         nonlocal done
@@ -43,7 +48,15 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
         if progress:
             progress(int(100 * done / steps))
 
-    story = [Spacer(1, 40 * mm), Paragraph(escape(tr("report.title", round=data.round_number)), st["title"])]
+    def caption(kind: str, text: str):
+        """ "Tabell 3. …" / "Figur 1. …": tables and figures numbered in the order they print."""
+        numbers[kind] += 1
+        return Paragraph(escape(tr(f"report.{kind}_caption", n=numbers[kind], caption=text)), st["caption"])
+
+    def heading(text: str):
+        return Paragraph(escape(text), st["h1"])
+
+    story = [Spacer(1, 30 * mm), Paragraph(escape(tr("report.title", round=data.round_number)), st["title"])]
     if data.study:
         story.append(Paragraph(escape(data.study), st["subtitle"]))
     edition, produced = _edition(data), tr("report.produced", date=format_date(_produced_on(data), lang))
@@ -51,17 +64,36 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
               Spacer(1, 4 * mm), Paragraph(escape(f"{edition} · {produced}"), st["subtitle"])]
     if data.published is None:
         story.append(Paragraph(escape(tr("report.draft_note")), st["body"]))
-    story += [Spacer(1, 26 * mm), Paragraph(escape(tr("report.anonymity", n=data.k)), st["body"]), PageBreak()]
+    story += [Spacer(1, 10 * mm), Paragraph(escape(tr("report.anonymity", n=data.k)), st["body"]),
+              Spacer(1, 8 * mm), Paragraph(escape(tr("report.contents")), st["contents"]), _contents(), PageBreak()]
     step()
 
+    def sections(placement: str) -> list:
+        out = []
+        for title, body, *place in data.sections:
+            if (place[0] if place else "after") != placement:
+                continue
+            out.append(heading(title))
+            for para in body.split("\n\n"):
+                out.append(Paragraph(escape(para).replace("\n", "<br/>"), st["body"]))
+        return out
+
+    before = sections("before")
+    if before:
+        story += before + [PageBreak()]
+
     # Method: what was collected, by informant role.
-    story.append(Paragraph(escape(tr("report.method")), st["h1"]))
+    people = data.method_counts == "people"
+    story.append(heading(tr("report.method")))
     story.append(Paragraph(escape(tr("report.method.text")), st["body"]))
-    rows = [[tr("report.col.role"), tr("report.col.individual"), tr("report.col.group_participants"), tr("report.col.questionnaires")]]
+    if people:
+        story.append(Paragraph(escape(tr("report.method.people")), st["body"]))
+    rows = [[tr("report.col.role"), tr("report.col.individual"), tr("report.col.group_participants"),
+             tr("report.col.people" if people else "report.col.questionnaires")]]
     rows += [[label, str(a), str(b), DASH if c is None else str(c)] for label, a, b, c in data.method]
     method_table = Table(rows, colWidths=[60 * mm, 35 * mm, 40 * mm, 35 * mm])
     method_table.setStyle(table_style())
-    story.append(method_table)
+    story.append(KeepTogether([caption("table", tr("report.method.caption", round=data.round_number)), method_table]))
     if any(c is None for *_, c in data.method):
         story += [Spacer(1, 2 * mm), Paragraph(escape(tr("report.method.suppressed", dash=DASH, n=data.k)), st["small"])]
     step()
@@ -69,20 +101,37 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
     footnote = Paragraph(escape(tr("report.suppressed_note", dash=DASH, n=data.k)), st["small"])
     for table in data.instruments:
         story.append(PageBreak())
-        story.append(Paragraph(escape(table.name), st["h1"]))
+        story.append(heading(table.name))
+        grids = [g for g in table.grids if any(c.round_number == data.round_number for c in g.columns)]
+        if not grids:  # only earlier rounds' columns: those rounds' own reports show them
+            earlier = sorted({c.round_number for g in table.grids for c in g.columns})
+            story.append(Paragraph(escape(tr("report.grid.earlier_only", name=table.name, round=data.round_number,
+                                             rounds=", ".join(str(r) for r in earlier))), st["body"]))
+            step()
+            continue
         story.append(Paragraph(escape(tr("report.scale", scale=table.scale)), st["body"]))
-        for grid in table.grids:
-            story += [Paragraph(escape(grid.caption), st["h2"])]
-            for part in _grid_tables(grid, table.items, lang):
+        for grid in grids:
+            subtitle = Paragraph(escape(grid.caption), st["h2"])
+            if _all_hidden(grid, table.items):  # one sentence instead of a grid of "–"
+                story.append(KeepTogether([subtitle, Paragraph(escape(tr("report.grid.all_hidden", caption=grid.caption, n=data.k)), st["body"])]))
+                continue
+            parts = _grid_tables(grid, table.items, lang)
+            title = caption("table", tr("report.table.grid", name=table.name, grid=grid.caption[:1].lower() + grid.caption[1:]))
+            story += [KeepTogether([subtitle, title, parts[0]]), Spacer(1, 2 * mm)]  # no heading left alone at a page's foot
+            for part in parts[1:]:
                 story += [part, Spacer(1, 2 * mm)]
             story.append(footnote)
-        chart = _chart(table, lang)
+        chart = _chart(table, lang) if grids[0] is table.grids[0] else None
         if chart is not None:
-            story += [Spacer(1, 6 * mm), KeepTogether([Paragraph(escape(tr("report.chart", name=table.name)), st["h2"]), chart])]
+            figure = [caption("figure", tr("report.chart", name=table.name)), chart]
+            note = _good_end_note(table, lang)
+            if note:
+                figure.append(Paragraph(escape(note), st["small"]))
+            story += [Spacer(1, 6 * mm), KeepTogether(figure)]
         step()
 
     if data.patient:
-        story += [PageBreak(), Paragraph(escape(tr("report.patient")), st["h1"])]
+        story += [PageBreak(), heading(tr("report.patient"))]
         rows = [[tr("report.col.question"), "n", tr("report.col.mean"), tr("report.col.median"), "7", "6", "5", "4", "3", "2", "1", "0"]]
         for q in data.patient:
             row = [Paragraph(f"{q.number}. {escape(q.text)}", st["cell"]), str(q.n) if not q.hidden else DASH,
@@ -93,31 +142,77 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
             rows.append(row)
         grid = Table(rows, colWidths=[64 * mm, 10 * mm, 14 * mm, 14 * mm] + [8.5 * mm] * 8, repeatRows=1)
         grid.setStyle(table_style())
-        story += [grid, Spacer(1, 2 * mm), Paragraph(escape(tr("report.patient.note")), st["small"]),
+        story += [caption("table", tr("report.table.patient", round=data.round_number)), grid, Spacer(1, 2 * mm),
+                  Paragraph(escape(tr("report.patient.note")), st["small"]),
                   Paragraph(escape(tr("report.patient.suppressed", dash=DASH, n=data.k)), st["small"])]
     step()
 
     if data.quotes:
-        story += [PageBreak(), Paragraph(escape(tr("report.quotes")), st["h1"])]
+        story += [PageBreak(), heading(tr("report.quotes"))]
         for theme, quotes in data.quotes.items():
             story.append(Paragraph(escape(theme), st["h2"]))
             for text, attribution in quotes:
                 story += [Paragraph(f"”{escape(text)}”", st["quote"]), Paragraph(escape(attribution), st["attribution"])]
-    for title, body in data.sections:
-        story.append(Paragraph(escape(title), st["h1"]))
-        for para in body.split("\n\n"):
-            story.append(Paragraph(escape(para).replace("\n", "<br/>"), st["body"]))
+    story += sections("after")
     step()
 
     title = tr("report.title", round=data.round_number)
-    doc = SimpleDocTemplate(path, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm, bottomMargin=22 * mm,
-                            title=title, author="PeerDesk", subject=f"{title} · {edition} · {produced}", creator="PeerDesk",
-                            keywords=_keywords(data))
+    doc = _Document(path, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm, bottomMargin=22 * mm,
+                    title=title, author="PeerDesk", subject=f"{title} · {edition} · {produced}", creator="PeerDesk",
+                    keywords=_keywords(data))
     decorate = footer(f"{title} · {edition} · {produced}")
     if data.published is None:  # drawn when a page is finished, over its tables, so no table background hides it
         doc.afterPage = lambda: _draft_stamp(doc.canv, doc, tr("report.draft").upper())
-    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    doc.multiBuild(story, onFirstPage=decorate, onLaterPages=decorate)  # twice, or until the contents' page numbers settle
     return doc.page
+
+
+def _contents():
+    """The table of contents: every chapter heading with its page, filled in by _Document.afterFlowable."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus.tableofcontents import TableOfContents
+
+    toc = TableOfContents(dotsMinLevel=0)
+    toc.levelStyles = [ParagraphStyle("toc1", fontName="Helvetica", fontSize=10, leading=14, leftIndent=0, firstLineIndent=0)]
+    return toc
+
+
+def _document_class():
+    from reportlab.platypus import SimpleDocTemplate
+
+    class Document(SimpleDocTemplate):
+        """A round report's pages: each chapter heading goes into the table of contents and the PDF's outline."""
+
+        def afterFlowable(self, flowable) -> None:
+            style = getattr(flowable, "style", None)
+            if getattr(style, "name", None) != "h1":
+                return
+            text = flowable.getPlainText()
+            key = f"h{id(flowable)}"
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(text, key, level=0)
+            self.notify("TOCEntry", (0, text, self.page, key))
+
+    return Document
+
+
+def _Document(*args, **kw):
+    return _document_class()(*args, **kw)
+
+
+def _all_hidden(grid, items) -> bool:
+    """Whether suppression leaves the grid with nothing to show: every cell and mean "–" (a total column
+    aside: it repeats the staff column of the table before)."""
+    columns = [ci for ci in range(len(grid.columns)) if ci != grid.total_column]
+    return all((grid.cells[(number, ci)].hidden or not grid.cells[(number, ci)].n) and grid.overall[ci].hidden
+               for number, _text in items for ci in columns)
+
+
+def _good_end_note(table, lang: str) -> str | None:
+    """Which end of the scale is the good one, said under the chart (a low DREEM score is good)."""
+    if table.good_end not in ("low", "high") or table.scale_min is None or table.scale_max is None:
+        return None
+    return t(f"report.chart.good_{table.good_end}", lang, min=table.scale_min, max=table.scale_max)
 
 
 def _produced_on(data):
@@ -269,10 +364,14 @@ def _chart(table, lang):
     chart.data = [[values.get((g, r)) for g in groups] for r in rounds]  # no bar (and no "0,0") where a group has no mean
     chart.categoryAxis.categoryNames = groups
     chart.categoryAxis.labels.fontSize = 7
-    chart.valueAxis.valueMin = 0
+    # The axis starts at the scale's lowest value (1 on a 1–5 scale: a bar from 0 would show a value no one can give).
+    chart.valueAxis.valueMin = table.scale_min if table.scale_min is not None else 0
+    if table.scale_max is not None:
+        chart.valueAxis.valueMax = table.scale_max
+        chart.valueAxis.valueStep = 0.5 if table.scale_max - (table.scale_min or 0) <= 5 else 1
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.labelTextFormat = lambda v: format_decimal(v, None, lang)  # sv "2,5", not "2.5"
-    chart.barLabelFormat = lambda v: format_decimal(v, 1, lang)  # each bar's mean above it
+    chart.barLabelFormat = lambda v: format_decimal(v, 2, lang)  # each bar's mean above it, as in the tables
     chart.barLabels.fontSize = 6
     chart.barLabels.nudge = 6
     palette = [colors.HexColor(c) for c in ("#9DB4CC", "#4F7CAC", "#1F3A5F", "#C9A66B", "#7FA37F")]

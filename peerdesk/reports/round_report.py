@@ -63,7 +63,7 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
     story += [Spacer(1, 4 * mm), Paragraph(escape(tr("report.period", period=data.period)), st["subtitle"]),
               Spacer(1, 4 * mm), Paragraph(escape(f"{edition} · {produced}"), st["subtitle"])]
     if data.published is None:
-        story.append(Paragraph(escape(tr("report.draft_note")), st["body"]))
+        story += [Spacer(1, 2 * mm), Paragraph(escape(tr("report.draft_note")), st["body"])]
     story += [Spacer(1, 10 * mm), Paragraph(escape(tr("report.anonymity", n=data.k)), st["body"]),
               Spacer(1, 8 * mm), Paragraph(escape(tr("report.contents")), st["contents"]), _contents(), PageBreak()]
     step()
@@ -78,9 +78,7 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
                 out.append(Paragraph(escape(para).replace("\n", "<br/>"), st["body"]))
         return out
 
-    before = sections("before")
-    if before:
-        story += before + [PageBreak()]
+    story += sections("before")  # introduction, method …: ahead of the results, with the method table after them
 
     # Method: what was collected, by informant role.
     people = data.method_counts == "people"
@@ -95,7 +93,8 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
     method_table.setStyle(table_style())
     story.append(KeepTogether([caption("table", tr("report.method.caption", round=data.round_number)), method_table]))
     if any(c is None for *_, c in data.method):
-        story += [Spacer(1, 2 * mm), Paragraph(escape(tr("report.method.suppressed", dash=DASH, n=data.k)), st["small"])]
+        story += [Spacer(1, 2 * mm), Paragraph(escape(tr("report.method.suppressed_people" if people else "report.method.suppressed",
+                                                         dash=DASH, n=data.k)), st["small"])]
     step()
 
     footnote = Paragraph(escape(tr("report.suppressed_note", dash=DASH, n=data.k)), st["small"])
@@ -127,7 +126,7 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
             note = _good_end_note(table, lang)
             if note:
                 figure.append(Paragraph(escape(note), st["small"]))
-            story += [Spacer(1, 6 * mm), KeepTogether(figure)]
+            story += [Spacer(1, 3 * mm), KeepTogether(figure)]
         step()
 
     if data.patient:
@@ -358,9 +357,9 @@ def _chart(table, lang):
     groups = list(dict.fromkeys(c.group for c, _ in shown))
     rounds = sorted({c.round_number for c, _ in shown})
     values = {(c.group, c.round_number): v for c, v in shown}
-    drawing = Drawing(460, 190)
+    drawing = Drawing(460, 160)
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 40, 30, 300, 140
+    chart.x, chart.y, chart.width, chart.height = 40, 22, 300, 128
     chart.data = [[values.get((g, r)) for g in groups] for r in rounds]  # no bar (and no "0,0") where a group has no mean
     chart.categoryAxis.categoryNames = groups
     chart.categoryAxis.labels.fontSize = 7
@@ -380,7 +379,7 @@ def _chart(table, lang):
         chart.bars[i].strokeColor = None
     drawing.add(chart)
     legend = Legend()
-    legend.x, legend.y = 360, 150
+    legend.x, legend.y = 360, 140
     legend.fontSize = 8
     legend.colorNamePairs = [(palette[i % len(palette)], t("report.round_short", lang, round=r)) for i, r in enumerate(rounds)]
     drawing.add(legend)

@@ -23,17 +23,17 @@ DOTS = re.compile(r"^(?P<title>.*?)\s*(?:\.\s*){3,}(?P<page>\d+)\s*$")
 
 
 def _contents(first_page: str) -> list[tuple[str, int]]:
-    """(chapter, page) from the title page's contents. pypdf reads a contents line's leader dots and
-    page number apart from its title (sometimes before it): titles and numbers are paired in order."""
+    """(chapter, page) from the title page's contents. pypdf reads a contents line's title, leader dots
+    and page number as separate lines: titles and numbers are paired in order."""
     lines = [line.strip() for line in first_page.split("Innehåll", 1)[1].splitlines() if line.strip()]
     titles, numbers = [], []
     for line in lines:
-        if line.upper() == "UTKAST":
+        if line.upper() == "UTKAST" or not line.replace(".", "").strip():
             continue
         mt = DOTS.match(line)
-        if mt:
-            numbers.append(int(mt["page"]))
-            if mt["title"]:
+        if line.isdigit() or mt:
+            numbers.append(int(line if line.isdigit() else mt["page"]))
+            if mt and mt["title"]:
                 titles.append(mt["title"])
         else:
             titles.append(line)

@@ -53,7 +53,10 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
         numbers[kind] += 1
         return Paragraph(escape(tr(f"report.{kind}_caption", n=numbers[kind], caption=text)), st["caption"])
 
+    chapters: list[str] = []  # every chapter heading, in order: the contents on the title page list them
+
     def heading(text: str):
+        chapters.append(text)
         return Paragraph(escape(text), st["h1"])
 
     story = [Spacer(1, 30 * mm), Paragraph(escape(tr("report.title", round=data.round_number)), st["title"])]
@@ -65,7 +68,7 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
     if data.published is None:
         story += [Spacer(1, 2 * mm), Paragraph(escape(tr("report.draft_note")), st["body"])]
     story += [Spacer(1, 10 * mm), Paragraph(escape(tr("report.anonymity", n=data.k)), st["body"]),
-              Spacer(1, 8 * mm), Paragraph(escape(tr("report.contents")), st["contents"]), _contents(), PageBreak()]
+              Spacer(1, 8 * mm), Paragraph(escape(tr("report.contents")), st["contents"]), _contents(chapters), PageBreak()]
     step()
 
     def sections(placement: str) -> list:
@@ -162,35 +165,80 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
     decorate = footer(f"{title} · {edition} · {produced}")
     if data.published is None:  # drawn when a page is finished, over its tables, so no table background hides it
         doc.afterPage = lambda: _draft_stamp(doc.canv, doc, tr("report.draft").upper())
-    doc.multiBuild(story, onFirstPage=decorate, onLaterPages=decorate)  # twice, or until the contents' page numbers settle
+    # One layout pass: the contents' page numbers are PDF forms drawn on the title page and filled in once
+    # every chapter has been placed (reportlab's TableOfContents lays the whole report out twice or more).
+    doc._doSave = 0
+    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    doc.fill_contents()
+    doc.canv.save()
     return doc.page
 
 
-def _contents():
-    """The table of contents: every chapter heading with its page, filled in by _Document.afterFlowable."""
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus.tableofcontents import TableOfContents
+TOC_NUMBER_WIDTH = 24  # points at the right of a contents line for its page number
 
-    toc = TableOfContents(dotsMinLevel=0)
-    toc.levelStyles = [ParagraphStyle("toc1", fontName="Helvetica", fontSize=10, leading=14, leftIndent=0, firstLineIndent=0)]
-    return toc
+
+def _contents(chapters: list[str]):
+    from reportlab.platypus import Flowable
+
+    class Contents(Flowable):
+        """The table of contents: each chapter with a dot leader and its page. The list of chapters is
+        known before layout (the headings are made with the story); the page numbers are not, so each is
+        a PDF form ("toc-N") that _Document.fill_contents draws once the chapter has been placed."""
+
+        LEADING, SIZE, NUMBER = 15, 10, TOC_NUMBER_WIDTH
+
+        def wrap(self, avail_width, avail_height):
+            self.width = avail_width
+            return avail_width, self.LEADING * len(chapters)
+
+        def draw(self) -> None:
+            from reportlab.pdfbase.pdfmetrics import stringWidth
+
+            c = self.canv
+            for i, title in enumerate(chapters):
+                y = self.LEADING * (len(chapters) - i - 1) + 3
+                c.setFont("Helvetica", self.SIZE)
+                c.drawString(0, y, title)
+                start = stringWidth(title, "Helvetica", self.SIZE) + 6
+                dots = int((self.width - self.NUMBER - start) / stringWidth(" .", "Helvetica", self.SIZE))
+                if dots > 0:
+                    c.drawRightString(self.width - self.NUMBER, y, " ." * dots)
+                c.saveState()
+                c.translate(self.width - self.NUMBER, y)  # a form clips at its origin: the number is drawn right of it
+                c.doForm(f"toc-{i}")
+                c.restoreState()
+                c.linkRect("", f"chapter-{i}", (0, y - 3, self.width, y + self.LEADING - 3), relative=1)
+
+    return Contents()
 
 
 def _document_class():
     from reportlab.platypus import SimpleDocTemplate
 
     class Document(SimpleDocTemplate):
-        """A round report's pages: each chapter heading goes into the table of contents and the PDF's outline."""
+        """A round report's pages: each chapter heading gets a bookmark, an entry in the PDF's outline and
+        its page number in the contents."""
+
+        chapter_pages: list[int]
 
         def afterFlowable(self, flowable) -> None:
             style = getattr(flowable, "style", None)
             if getattr(style, "name", None) != "h1":
                 return
-            text = flowable.getPlainText()
-            key = f"h{id(flowable)}"
+            pages = self.__dict__.setdefault("chapter_pages", [])
+            key = f"chapter-{len(pages)}"
             self.canv.bookmarkPage(key)
-            self.canv.addOutlineEntry(text, key, level=0)
-            self.notify("TOCEntry", (0, text, self.page, key))
+            self.canv.addOutlineEntry(flowable.getPlainText(), key, level=0)
+            pages.append(self.page)
+
+        def fill_contents(self) -> None:
+            """Draw each chapter's page number into its form on the title page (after the last page)."""
+            c = self.canv
+            for i, page in enumerate(self.__dict__.get("chapter_pages", [])):
+                c.beginForm(f"toc-{i}")
+                c.setFont("Helvetica", 10)
+                c.drawRightString(TOC_NUMBER_WIDTH, 0, str(page))
+                c.endForm()
 
     return Document
 

@@ -57,7 +57,7 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
 
     def heading(text: str):
         chapters.append(text)
-        return Paragraph(escape(text), st["h1"])
+        return _chapter_heading(escape(text), st["h1"])
 
     story = [Spacer(1, 30 * mm), Paragraph(escape(tr("report.title", round=data.round_number)), st["title"])]
     if data.study:
@@ -175,6 +175,18 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
 
 
 TOC_NUMBER_WIDTH = 24  # points at the right of a contents line for its page number
+
+
+def _chapter_heading(markup: str, style):
+    """A chapter's heading: never split over two pages, so that each heading is placed once and the
+    contents pair the n-th heading placed with the n-th chapter."""
+    from reportlab.platypus import Paragraph
+
+    class ChapterHeading(Paragraph):
+        def split(self, avail_width, avail_height):
+            return []  # moved whole to the next page instead
+
+    return ChapterHeading(markup, style)
 
 
 def _contents(chapters: list[str]):

@@ -65,10 +65,11 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
                m.QuestionnaireResponse.anonymous)
         .where(m.QuestionnaireResponse.round_id.in_(rounds))
     ).all()
-    kept, excluded, used_consents = {}, 0, set()
+    kept, excluded, used_consents, consent_of = {}, 0, set(), {}
     for rid, round_id, ins_id, role, wid, cid, anonymous in responses:
         if usable(cid, role, "questionnaires", anonymous=anonymous):
             kept[rid] = (rounds[round_id], ins_id, role, wid)
+            consent_of[rid] = cid
             if cid:
                 used_consents.add(cid)
         else:
@@ -98,17 +99,17 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
             continue
         instruments.append(_instrument_table(ins, items, item_by_id, used, answers, ward_letter, k, lang, round_number))
 
-    method = _method(s, rnd_round, kept, lang, k, hide_patient_total)
+    method = _method(s, rnd_round, kept, lang, k, hide_patient_total, consent_of)
     quotes, quote_consents = _quotes(s, rnd_round, usable, kq, lang)
     used_consents |= quote_consents
-    sections = [(sec.title, sec.body) for sec in s.scalars(
+    sections = [(sec.title, sec.body, sec.placement) for sec in s.scalars(
         select(m.ReportSection).where(m.ReportSection.round_id == rnd_round.id).order_by(m.ReportSection.position, m.ReportSection.id))]
     study = s.get(m.Study, rnd_round.study_id) if rnd_round.study_id else None
     return RoundReportData(
         lang=lang, round_number=round_number,
         period=f"{rnd_round.start_date.isoformat()} – {rnd_round.end_date.isoformat() if rnd_round.end_date else ''}",
         study=study.name if study else None, method=method, instruments=instruments, patient=patient, quotes=quotes, sections=sections, k=k,
-        included_consents=sorted(used_consents), excluded_responses=excluded,
+        included_consents=sorted(used_consents), excluded_responses=excluded, method_counts="people",
     )
 
 
@@ -172,7 +173,8 @@ def _instrument_table(ins, items, item_by_id, used, answers, ward_letter, k, lan
             # A column's overall mean would give away a hidden item, so it is hidden with it.
             hidden = respondents[ci] < k or any(c.hidden for c in col if c.n) or not means
             overall[ci] = Cell(n=respondents[ci], total=(sum(means) / len(means)) * respondents[ci] if means else 0.0, hidden=hidden)
-        return Grid(caption, columns, grid_cells, overall, respondents)
+        return Grid(caption, columns, grid_cells, overall, respondents,
+                    total_column=keys.index(total_key) if total_key in keys else None)
 
     by_role = [(("role", role), r) for role in ROLE_ORDER for r in shown_rounds if (("role", role), r) in groups]
     grids = [grid(t("report.grid.groups", lang), by_role)]
@@ -184,6 +186,7 @@ def _instrument_table(ins, items, item_by_id, used, answers, ward_letter, k, lan
     return InstrumentTable(
         code=ins.code, name=getattr(ins, f"name_{lang}"), scale=f"{ins.scale_min} = {low}, {ins.scale_max} = {high}",
         items=[(it.number, getattr(it, f"text_{lang}")) for it in items], grids=grids,
+        scale_min=ins.scale_min, scale_max=ins.scale_max, good_end=ins.good_end,
     )
 
 
@@ -231,7 +234,9 @@ def _patient_total_hidden(questions, ins, item_by_id, used, answers, round_numbe
     return False
 
 
-def _method(s: Session, rnd_round, kept, lang, k, hide_patient_total) -> list[tuple[str, int, int, int | None]]:
+def _method(s: Session, rnd_round, kept, lang, k, hide_patient_total, consent_of) -> list[tuple[str, int, int, int | None]]:
+    """Questionnaire respondents counted as people: distinct consents; anonymous forms (one a person)
+    per instrument, the largest count."""
     interviews = s.execute(
         select(m.Interview.informant_role, m.Interview.kind, func.count(), func.sum(m.Interview.participants))
         .where(m.Interview.round_id == rnd_round.id).group_by(m.Interview.informant_role, m.Interview.kind)
@@ -242,9 +247,15 @@ def _method(s: Session, rnd_round, kept, lang, k, hide_patient_total) -> list[tu
             by_role[role][0] += count
         else:
             by_role[role][1] += int(participants or 0)
-    for rnum, _ins, role, _wid in kept.values():
+    people, anonymous = defaultdict(set), defaultdict(lambda: defaultdict(int))
+    for rid, (rnum, ins, role, _wid) in kept.items():
         if rnum == rnd_round.number:
-            by_role[role][2] += 1
+            if consent_of[rid] is None:
+                anonymous[role][ins] += 1
+            else:
+                people[role].add(consent_of[rid])
+    for role in set(people) | set(anonymous):
+        by_role[role][2] += len(people[role]) + max(anonymous[role].values(), default=0)
     for role, row in by_role.items():  # too few questionnaires, or the patients' total giving a hidden count back
         if 0 < row[2] < k or (role == m.InformantRole.PATIENT and hide_patient_total):
             row[2] = None

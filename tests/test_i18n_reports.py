@@ -23,8 +23,8 @@ def _chart_text(db, tmp_path, lang: str) -> str:
 
 def test_the_swedish_chart_writes_decimals_with_a_comma(sqlite_db, tmp_path):
     chart = _chart_text(sqlite_db, tmp_path, "sv")
-    bars = chart.splitlines()[1:6]  # the mean above each bar; staff have no round 1, so no bar and no "0,0"
-    assert sorted(bars) == ["2,2", "2,5", "2,8", "2,9", "3,1"], chart
+    bars = chart.splitlines()[1:6]  # the mean above each bar, to two decimals as in the tables; staff have no round 1, so no bar and no "0,0"
+    assert sorted(bars) == ["2,17", "2,50", "2,79", "2,90", "3,10"], chart
     assert "0,0" not in chart and not re.search(r"\d\.\d", chart)
 
 

@@ -45,8 +45,8 @@ def _patient_row(text: str, lang: str = "en") -> list[str]:
 
 
 def _method_row(text: str, label: str) -> list[str]:
-    """The method table's cells after a role's label: individual, group participants, questionnaires."""
-    method = text[text.index("Questionnaires" if "Questionnaires" in text else "Enkätsvar"):].split("\n")
+    """The method table's cells after a role's label: individual, group participants, respondents (people)."""
+    method = text[text.index("Respondents (people)" if "Respondents (people)" in text else "Svarande (personer)"):].split("\n")
     at = method.index(label)
     return method[at + 1:at + 4]
 
@@ -119,7 +119,7 @@ def test_the_questionnaire_total_does_not_give_a_hidden_dont_know_count_back(db,
     assert patients[3] is None
     text = _pdf_text(data, tmp_path)
     assert _method_row(text, "Patients")[-1] == "–"
-    assert "fewer than 5 questionnaires" in text and "worked out from n and the mean" in text
+    assert "fewer than 5 respondents" in text and "worked out from n and the mean" in text
 
 
 def test_method_table_hides_a_role_with_fewer_than_k_questionnaires(db, tmp_path):

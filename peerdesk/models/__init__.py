@@ -44,6 +44,7 @@ from peerdesk.models.evaluation import (
     Quote,
     QuoteStatus,
     ReportSection,
+    SectionPlacement,
     RoundStatus,
     RoundWorkplace,
     SurveyLogistics,

@@ -267,13 +267,23 @@ class Quote(Versioned, Base):
     status: Mapped[QuoteStatus] = mapped_column(enum_type(QuoteStatus, "quote_status"), default=QuoteStatus.DRAFT)
 
 
+class SectionPlacement(StrEnum):
+    """Where the evaluator's section stands in the round report."""
+
+    BEFORE = "before"  # introduction, method: ahead of the results
+    AFTER = "after"  # discussion, conclusions: after the results and quotes
+
+
 class ReportSection(Versioned, Base):
-    """The evaluator's own text in a round report (analysis, conclusions …), written in the app."""
+    """The evaluator's own text in a round report (introduction, method, analysis, conclusions …), written
+    in the app and placed before or after the results."""
 
     __tablename__ = "report_section"
+    __table_args__ = (CheckConstraint("placement IN ('before', 'after')", name="placement_known"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("evaluation_round.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(long_text(NOTES_LENGTH), info=MULTILINE)
+    placement: Mapped[str] = mapped_column(String(8), default=SectionPlacement.AFTER.value, server_default="after")

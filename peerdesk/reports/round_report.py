@@ -24,16 +24,21 @@ def _fmt(value: float | None, lang: str) -> str:
 
 
 def build(data, path: str, progress: Callable[[int], None] | None = None, cancelled: Callable[[], bool] | None = None) -> int:
-    """Write the report to `path`; returns the number of pages. Raises Cancelled if asked to stop."""
+    """Write the report to `path`; returns the number of pages. Raises Cancelled if asked to stop.
+
+    Laid out as a report for a funder or an ethics board: a title page with the edition and a table of
+    contents, the evaluator's sections placed before the results (introduction, method) or after them
+    (discussion), numbered tables and figures with captions."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
+    from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table
 
     lang = data.lang
     st = styles()
     tr = lambda msgid, /, **kw: t(msgid, lang, **kw)  # noqa: E731
     steps = 4 + len(data.instruments)
     done = 0
+    numbers = {"table": 0, "figure": 0}
 
     def step():
         nonlocal done
@@ -43,47 +48,93 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
         if progress:
             progress(int(100 * done / steps))
 
-    story = [Spacer(1, 40 * mm), Paragraph(escape(tr("report.title", round=data.round_number)), st["title"])]
+    def caption(kind: str, text: str):
+        """ "Tabell 3. …" / "Figur 1. …": tables and figures numbered in the order they print."""
+        numbers[kind] += 1
+        return Paragraph(escape(tr(f"report.{kind}_caption", n=numbers[kind], caption=text)), st["caption"])
+
+    chapters: list[str] = []  # every chapter heading, in order: the contents on the title page list them
+
+    def heading(text: str):
+        chapters.append(text)
+        return _chapter_heading(escape(text), st["h1"])
+
+    story = [Spacer(1, 30 * mm), Paragraph(escape(tr("report.title", round=data.round_number)), st["title"])]
     if data.study:
         story.append(Paragraph(escape(data.study), st["subtitle"]))
     edition, produced = _edition(data), tr("report.produced", date=format_date(_produced_on(data), lang))
     story += [Spacer(1, 4 * mm), Paragraph(escape(tr("report.period", period=data.period)), st["subtitle"]),
               Spacer(1, 4 * mm), Paragraph(escape(f"{edition} · {produced}"), st["subtitle"])]
     if data.published is None:
-        story.append(Paragraph(escape(tr("report.draft_note")), st["body"]))
-    story += [Spacer(1, 26 * mm), Paragraph(escape(tr("report.anonymity", n=data.k)), st["body"]), PageBreak()]
+        story += [Spacer(1, 2 * mm), Paragraph(escape(tr("report.draft_note")), st["body"])]
+    story += [Spacer(1, 10 * mm), Paragraph(escape(tr("report.anonymity", n=data.k)), st["body"]),
+              Spacer(1, 8 * mm), Paragraph(escape(tr("report.contents")), st["contents"]), _contents(chapters), PageBreak()]
     step()
 
+    def sections(placement: str) -> list:
+        out = []
+        for title, body, *place in data.sections:
+            if (place[0] if place else "after") != placement:
+                continue
+            out.append(heading(title))
+            for para in body.split("\n\n"):
+                out.append(Paragraph(escape(para).replace("\n", "<br/>"), st["body"]))
+        return out
+
+    story += sections("before")  # introduction, method …: ahead of the results, with the method table after them
+
     # Method: what was collected, by informant role.
-    story.append(Paragraph(escape(tr("report.method")), st["h1"]))
+    people = data.method_counts == "people"
+    story.append(heading(tr("report.method")))
     story.append(Paragraph(escape(tr("report.method.text")), st["body"]))
-    rows = [[tr("report.col.role"), tr("report.col.individual"), tr("report.col.group_participants"), tr("report.col.questionnaires")]]
+    if people:
+        story.append(Paragraph(escape(tr("report.method.people")), st["body"]))
+    rows = [[tr("report.col.role"), tr("report.col.individual"), tr("report.col.group_participants"),
+             tr("report.col.people" if people else "report.col.questionnaires")]]
     rows += [[label, str(a), str(b), DASH if c is None else str(c)] for label, a, b, c in data.method]
     method_table = Table(rows, colWidths=[60 * mm, 35 * mm, 40 * mm, 35 * mm])
     method_table.setStyle(table_style())
-    story.append(method_table)
+    story.append(KeepTogether([caption("table", tr("report.method.caption", round=data.round_number)), method_table]))
     if any(c is None for *_, c in data.method):
-        story += [Spacer(1, 2 * mm), Paragraph(escape(tr("report.method.suppressed", dash=DASH, n=data.k)), st["small"])]
+        story += [Spacer(1, 2 * mm), Paragraph(escape(tr("report.method.suppressed_people" if people else "report.method.suppressed",
+                                                         dash=DASH, n=data.k)), st["small"])]
     story += _response_rate_table(data, st, tr)
     step()
 
     footnote = Paragraph(escape(tr("report.suppressed_note", dash=DASH, n=data.k)), st["small"])
     for table in data.instruments:
         story.append(PageBreak())
-        story.append(Paragraph(escape(table.name), st["h1"]))
+        story.append(heading(table.name))
+        grids = [g for g in table.grids if any(c.round_number == data.round_number for c in g.columns)]
+        if not grids:  # only earlier rounds' columns: those rounds' own reports show them
+            earlier = sorted({c.round_number for g in table.grids for c in g.columns})
+            story.append(Paragraph(escape(tr("report.grid.earlier_only", name=table.name, round=data.round_number,
+                                             rounds=", ".join(str(r) for r in earlier))), st["body"]))
+            step()
+            continue
         story.append(Paragraph(escape(tr("report.scale", scale=table.scale)), st["body"]))
-        for grid in table.grids:
-            story += [Paragraph(escape(grid.caption), st["h2"])]
-            for part in _grid_tables(grid, table.items, lang):
+        for grid in grids:
+            subtitle = Paragraph(escape(grid.caption), st["h2"])
+            if _all_hidden(grid, table.items):  # one sentence instead of a grid of "–"
+                story.append(KeepTogether([subtitle, Paragraph(escape(tr("report.grid.all_hidden", caption=grid.caption, n=data.k)), st["body"])]))
+                continue
+            parts = _grid_tables(grid, table.items, lang)
+            title = caption("table", tr("report.table.grid", name=table.name, grid=grid.caption[:1].lower() + grid.caption[1:]))
+            story += [KeepTogether([subtitle, title, parts[0]]), Spacer(1, 2 * mm)]  # no heading left alone at a page's foot
+            for part in parts[1:]:
                 story += [part, Spacer(1, 2 * mm)]
             story.append(footnote)
-        chart = _chart(table, lang)
+        chart = _chart(table, lang) if grids[0] is table.grids[0] else None
         if chart is not None:
-            story += [Spacer(1, 6 * mm), KeepTogether([Paragraph(escape(tr("report.chart", name=table.name)), st["h2"]), chart])]
+            figure = [caption("figure", tr("report.chart", name=table.name)), chart]
+            note = _good_end_note(table, lang)
+            if note:
+                figure.append(Paragraph(escape(note), st["small"]))
+            story += [Spacer(1, 3 * mm), KeepTogether(figure)]
         step()
 
     if data.patient:
-        story += [PageBreak(), Paragraph(escape(tr("report.patient")), st["h1"])]
+        story += [PageBreak(), heading(tr("report.patient"))]
         rows = [[tr("report.col.question"), "n", tr("report.col.mean"), tr("report.col.median"), "7", "6", "5", "4", "3", "2", "1", "0"]]
         for q in data.patient:
             row = [Paragraph(f"{q.number}. {escape(q.text)}", st["cell"]), str(q.n) if not q.hidden else DASH,
@@ -94,30 +145,33 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
             rows.append(row)
         grid = Table(rows, colWidths=[64 * mm, 10 * mm, 14 * mm, 14 * mm] + [8.5 * mm] * 8, repeatRows=1)
         grid.setStyle(table_style())
-        story += [grid, Spacer(1, 2 * mm), Paragraph(escape(tr("report.patient.note")), st["small"]),
+        story += [caption("table", tr("report.table.patient", round=data.round_number)), grid, Spacer(1, 2 * mm),
+                  Paragraph(escape(tr("report.patient.note")), st["small"]),
                   Paragraph(escape(tr("report.patient.suppressed", dash=DASH, n=data.k)), st["small"])]
     step()
 
     if data.quotes:
-        story += [PageBreak(), Paragraph(escape(tr("report.quotes")), st["h1"])]
+        story += [PageBreak(), heading(tr("report.quotes"))]
         for theme, quotes in data.quotes.items():
             story.append(Paragraph(escape(theme), st["h2"]))
             for text, attribution in quotes:
                 story += [Paragraph(f"”{escape(text)}”", st["quote"]), Paragraph(escape(attribution), st["attribution"])]
-    for title, body in data.sections:
-        story.append(Paragraph(escape(title), st["h1"]))
-        for para in body.split("\n\n"):
-            story.append(Paragraph(escape(para).replace("\n", "<br/>"), st["body"]))
+    story += sections("after")
     step()
 
     title = tr("report.title", round=data.round_number)
-    doc = SimpleDocTemplate(path, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm, bottomMargin=22 * mm,
-                            title=title, author="PeerDesk", subject=f"{title} · {edition} · {produced}", creator="PeerDesk",
-                            keywords=_keywords(data))
+    doc = _Document(path, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm, bottomMargin=22 * mm,
+                    title=title, author="PeerDesk", subject=f"{title} · {edition} · {produced}", creator="PeerDesk",
+                    keywords=_keywords(data))
     decorate = footer(f"{title} · {edition} · {produced}")
     if data.published is None:  # drawn when a page is finished, over its tables, so no table background hides it
         doc.afterPage = lambda: _draft_stamp(doc.canv, doc, tr("report.draft").upper())
+    # One layout pass: the contents' page numbers are PDF forms drawn on the title page and filled in once
+    # every chapter has been placed (reportlab's TableOfContents lays the whole report out twice or more).
+    doc._doSave = 0
     doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    doc.fill_contents()
+    doc.canv.save()
     return doc.page
 
 
@@ -143,6 +197,106 @@ def _response_rate_table(data, st, tr) -> list:
     if any(returned is None or usable is None for _l, _h, returned, _r, usable in rates):
         out += [Spacer(1, 2 * mm), Paragraph(escape(tr("report.response_rate.suppressed", dash=DASH, n=data.k)), st["small"])]
     return out
+
+
+TOC_NUMBER_WIDTH = 24  # points at the right of a contents line for its page number
+
+
+def _chapter_heading(markup: str, style):
+    """A chapter's heading: never split over two pages, so that each heading is placed once and the
+    contents pair the n-th heading placed with the n-th chapter."""
+    from reportlab.platypus import Paragraph
+
+    class ChapterHeading(Paragraph):
+        def split(self, avail_width, avail_height):
+            return []  # moved whole to the next page instead
+
+    return ChapterHeading(markup, style)
+
+
+def _contents(chapters: list[str]):
+    from reportlab.platypus import Flowable
+
+    class Contents(Flowable):
+        """The table of contents: each chapter with a dot leader and its page. The list of chapters is
+        known before layout (the headings are made with the story); the page numbers are not, so each is
+        a PDF form ("toc-N") that _Document.fill_contents draws once the chapter has been placed."""
+
+        LEADING, SIZE, NUMBER = 15, 10, TOC_NUMBER_WIDTH
+
+        def wrap(self, avail_width, avail_height):
+            self.width = avail_width
+            return avail_width, self.LEADING * len(chapters)
+
+        def draw(self) -> None:
+            from reportlab.pdfbase.pdfmetrics import stringWidth
+
+            c = self.canv
+            for i, title in enumerate(chapters):
+                y = self.LEADING * (len(chapters) - i - 1) + 3
+                c.setFont("Helvetica", self.SIZE)
+                c.drawString(0, y, title)
+                start = stringWidth(title, "Helvetica", self.SIZE) + 6
+                dots = int((self.width - self.NUMBER - start) / stringWidth(" .", "Helvetica", self.SIZE))
+                if dots > 0:
+                    c.drawRightString(self.width - self.NUMBER, y, " ." * dots)
+                c.saveState()
+                c.translate(self.width - self.NUMBER, y)  # a form clips at its origin: the number is drawn right of it
+                c.doForm(f"toc-{i}")
+                c.restoreState()
+                c.linkRect("", f"chapter-{i}", (0, y - 3, self.width, y + self.LEADING - 3), relative=1)
+
+    return Contents()
+
+
+def _document_class():
+    from reportlab.platypus import SimpleDocTemplate
+
+    class Document(SimpleDocTemplate):
+        """A round report's pages: each chapter heading gets a bookmark, an entry in the PDF's outline and
+        its page number in the contents."""
+
+        chapter_pages: list[int]
+
+        def afterFlowable(self, flowable) -> None:
+            style = getattr(flowable, "style", None)
+            if getattr(style, "name", None) != "h1":
+                return
+            pages = self.__dict__.setdefault("chapter_pages", [])
+            key = f"chapter-{len(pages)}"
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(flowable.getPlainText(), key, level=0)
+            pages.append(self.page)
+
+        def fill_contents(self) -> None:
+            """Draw each chapter's page number into its form on the title page (after the last page)."""
+            c = self.canv
+            for i, page in enumerate(self.__dict__.get("chapter_pages", [])):
+                c.beginForm(f"toc-{i}")
+                c.setFont("Helvetica", 10)
+                c.drawRightString(TOC_NUMBER_WIDTH, 0, str(page))
+                c.endForm()
+
+    return Document
+
+
+def _Document(*args, **kw):
+    return _document_class()(*args, **kw)
+
+
+def _all_hidden(grid, items) -> bool:
+    """Whether suppression leaves the grid with nothing to show: every cell and mean "–" (a total column
+    aside: it repeats the staff column of the table before)."""
+    columns = [ci for ci in range(len(grid.columns)) if ci != grid.total_column]
+    return all((grid.cells[(number, ci)].hidden or not grid.cells[(number, ci)].n) and grid.overall[ci].hidden
+               for number, _text in items for ci in columns)
+
+
+def _good_end_note(table, lang: str) -> str | None:
+    """Which end of the scale is the good one, said under the chart (a low DREEM score is good)."""
+    if table.good_end not in ("low", "high") or table.scale_min is None or table.scale_max is None:
+        return None
+    return t(f"report.chart.good_{table.good_end}", lang, min=table.scale_min, max=table.scale_max)
 
 
 def _produced_on(data):
@@ -288,16 +442,20 @@ def _chart(table, lang):
     groups = list(dict.fromkeys(c.group for c, _ in shown))
     rounds = sorted({c.round_number for c, _ in shown})
     values = {(c.group, c.round_number): v for c, v in shown}
-    drawing = Drawing(460, 190)
+    drawing = Drawing(460, 160)
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 40, 30, 300, 140
+    chart.x, chart.y, chart.width, chart.height = 40, 22, 300, 128
     chart.data = [[values.get((g, r)) for g in groups] for r in rounds]  # no bar (and no "0,0") where a group has no mean
     chart.categoryAxis.categoryNames = groups
     chart.categoryAxis.labels.fontSize = 7
-    chart.valueAxis.valueMin = 0
+    # The axis starts at the scale's lowest value (1 on a 1–5 scale: a bar from 0 would show a value no one can give).
+    chart.valueAxis.valueMin = table.scale_min if table.scale_min is not None else 0
+    if table.scale_max is not None:
+        chart.valueAxis.valueMax = table.scale_max
+        chart.valueAxis.valueStep = 0.5 if table.scale_max - (table.scale_min or 0) <= 5 else 1
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.labelTextFormat = lambda v: format_decimal(v, None, lang)  # sv "2,5", not "2.5"
-    chart.barLabelFormat = lambda v: format_decimal(v, 1, lang)  # each bar's mean above it
+    chart.barLabelFormat = lambda v: format_decimal(v, 2, lang)  # each bar's mean above it, as in the tables
     chart.barLabels.fontSize = 6
     chart.barLabels.nudge = 6
     palette = [colors.HexColor(c) for c in ("#9DB4CC", "#4F7CAC", "#1F3A5F", "#C9A66B", "#7FA37F")]
@@ -306,7 +464,7 @@ def _chart(table, lang):
         chart.bars[i].strokeColor = None
     drawing.add(chart)
     legend = Legend()
-    legend.x, legend.y = 360, 150
+    legend.x, legend.y = 360, 140
     legend.fontSize = 8
     legend.colorNamePairs = [(palette[i % len(palette)], t("report.round_short", lang, round=r)) for i, r in enumerate(rounds)]
     drawing.add(legend)

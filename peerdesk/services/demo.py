@@ -342,7 +342,22 @@ def load_demo(s: Session, today: dt.date | None = None) -> None:
     for i, (role, theme, text) in enumerate(QUOTES):
         create(s, m.Quote, round_id=rounds[i % 3].id, informant_role=role, theme_id=themes[theme % len(themes)].id, text=text,
                interview_id=interviews[(rounds[i % 3].number, role)], status=m.QuoteStatus.APPROVED if i < 4 else m.QuoteStatus.DRAFT)
+    # The evaluator's own text: an introduction before the results and a discussion after them.
+    last = max(rounds, key=lambda r: r.number)
+    for position, (title, body, placement) in enumerate(DEMO_SECTIONS, 1):
+        create(s, m.ReportSection, round_id=last.id, position=position, title=title, body=body, placement=placement)
     s.flush()
+
+
+DEMO_SECTIONS = (
+    ("Inledning", "Denna rapport redovisar den tredje materialinsamlingsomgången i utvärderingen av peer support "
+                  "vid psykiatriska vårdavdelningar. Den bygger på intervjuer med peer supportrar, personal och chefer "
+                  "samt på enkäterna DREEM och RKI och patientenkäten.\n\nResultaten jämförs med de två tidigare "
+                  "omgångarna där samma grupper har svarat.", "before"),
+    ("Diskussion", "Personalens bedömning av organisationens klimat är i stort sett oförändrad mellan omgångarna. "
+                   "Skillnaderna mellan personalgrupperna är större än skillnaderna över tid, vilket talar för att "
+                   "introduktionen vid varje arbetsplats betyder mer än hur länge peer supportern har arbetat där.", "after"),
+)
 
 
 def _respond(s, rnd, rnd_round, instrument, code, role, consent, workplace_id, center):

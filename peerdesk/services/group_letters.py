@@ -2,9 +2,13 @@
 keeps it in every round, report and export of that study ("personalgrupp Y … under alla
 materialinsamlingsomgångar", as the source report follows its groups).
 
-Letters are drawn with the operating system's randomness (SystemRandom) from the whole alphabet, so
-a letter says nothing about a ward's name, its id, or when it joined the study. Only with more than
-26 wards do two-letter groups (AA, AB, …) come in. A round without a study keeps letters of its own.
+Letters are contiguous, so a report reads "Grupp A, B, C", never "Grupp A, C" (a reader would ask
+where B went): the wards present when a study's letters are first drawn get A, B, C, … in an order
+drawn with the operating system's randomness (SystemRandom), and a ward that joins later gets the
+next unused letter. So a letter says nothing about a ward's name, its id or its place in any list;
+it says only that a ward with a later letter joined the study's reports later, which the reports
+show anyway (it has no earlier columns). Only with more than 26 wards do two-letter groups (AA, AB,
+…) come in. A round without a study keeps letters of its own.
 """
 
 from __future__ import annotations
@@ -45,10 +49,10 @@ def _stored(s: Session, owner: dict) -> dict[int | None, str]:
 
 
 def _draw(taken: set[str], wards: list[int], rnd: random.Random) -> dict[int, str]:
-    """New letters for `wards`, at random among the free ones of the first max(26, taken + new) letters."""
+    """New letters for `wards`: the first unused ones (A, B, … for a study's first draw), given to the
+    wards in random order."""
     size = max(ALPHABET, len(taken) + len(wards))
-    free = [letter(i) for i in range(size) if letter(i) not in taken]
-    rnd.shuffle(free)
+    free = [letter(i) for i in range(size) if letter(i) not in taken][:len(wards)]
     wards = list(wards)
     rnd.shuffle(wards)
     return dict(zip(wards, free))

@@ -49,6 +49,7 @@ def _dump_grid(grid) -> dict:
         "cells": [[number, ci, *_cell(cell)] for (number, ci), cell in sorted(grid.cells.items())],
         "overall": [[ci, *_cell(cell)] for ci, cell in sorted(grid.overall.items())],
         "respondents": [[ci, 0 if grid.overall[ci].hidden else n] for ci, n in sorted(grid.respondents.items())],
+        "total_column": grid.total_column,
     }
 
 
@@ -60,6 +61,7 @@ def _load_grid(raw: dict):
         cells={(int(number), int(ci)): _uncell(rest) for number, ci, *rest in raw["cells"]},
         overall={int(ci): _uncell(rest) for ci, *rest in raw["overall"]},
         respondents={int(ci): int(n) for ci, n in raw["respondents"]},
+        total_column=raw.get("total_column"),
     )
 
 
@@ -87,7 +89,8 @@ def dump(data) -> dict:
         value = getattr(data, f.name)
         if f.name == "instruments":
             value = [{"code": ins.code, "name": ins.name, "scale": ins.scale, "items": [list(i) for i in ins.items],
-                      "grids": [_dump_grid(g) for g in ins.grids]} for ins in value]
+                      "grids": [_dump_grid(g) for g in ins.grids],
+                      "scale_min": ins.scale_min, "scale_max": ins.scale_max, "good_end": ins.good_end} for ins in value]
         elif f.name == "patient":
             value = [{**{pf.name: _plain(getattr(q, pf.name)) for pf in fields(q)},
                       **({"n": 0, "distribution": _plain({})} if q.hidden else {})} for q in value]
@@ -109,7 +112,8 @@ def load(raw: dict):
             continue
         if name == "instruments":
             value = [InstrumentTable(code=i["code"], name=i["name"], scale=i["scale"], items=[tuple(x) for x in i["items"]],
-                                     grids=[_load_grid(g) for g in i["grids"]]) for i in value]
+                                     grids=[_load_grid(g) for g in i["grids"]], scale_min=i.get("scale_min"),
+                                     scale_max=i.get("scale_max"), good_end=i.get("good_end")) for i in value]
         elif name == "patient":
             qfields = {f.name for f in fields(PatientQuestion)}
             value = [PatientQuestion(**{k: _unplain(v) for k, v in q.items() if k in qfields}) for q in value]
@@ -119,8 +123,8 @@ def load(raw: dict):
             value = [tuple(row) for row in value]
         elif name == "quotes":
             value = {theme: [tuple(q) for q in qs] for theme, qs in _unplain(value).items()}
-        elif name == "sections":
-            value = [tuple(sec) for sec in value]
+        elif name == "sections":  # snapshots from before placements held (title, body): those printed after the results
+            value = [(*sec, "after") if len(sec) == 2 else tuple(sec) for sec in value]
         else:
             value = _unplain(value)
         kw[name] = value
@@ -278,7 +282,8 @@ def apply_frozen(instruments: list, frozen: dict[int, Frozen], lang: str, round_
         new_grid0 = Grid(caption, columns, cells, overall, respondents)
         if table is None:
             out.append(InstrumentTable(code=source_table.code, name=source_table.name, scale=source_table.scale,
-                                       items=source_table.items, grids=[new_grid0]))
+                                       items=source_table.items, grids=[new_grid0], scale_min=source_table.scale_min,
+                                       scale_max=source_table.scale_max, good_end=source_table.good_end))
         else:
             # This round's own columns published beside a later round: its staff-group table (whose total
             # is the staff column) was never published and would contradict them, so a draft leaves it out.

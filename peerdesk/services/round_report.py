@@ -45,6 +45,7 @@ class Grid:
     cells: dict[tuple[int, int], Cell]  # (item number, column index); cells are shared between grids
     overall: dict[int, Cell]  # column index -> mean of the item means
     respondents: dict[int, int]  # column index -> n respondents
+    total_column: int | None = None  # the column that is the margin of the others (the staff total), if any
 
 
 @dataclass
@@ -54,6 +55,9 @@ class InstrumentTable:
     scale: str  # "1 = …, 5 = …"
     items: list[tuple[int, str]]
     grids: list[Grid]
+    scale_min: int | None = None  # the chart's axis starts here (1 on a 1–5 scale); None: at 0
+    scale_max: int | None = None
+    good_end: str | None = None  # "low" (DREEM: 1 = agree fully) or "high": said under the chart
 
 
 @dataclass
@@ -78,7 +82,7 @@ class RoundReportData:
     instruments: list[InstrumentTable]
     patient: list[PatientQuestion]
     quotes: dict[str, list[tuple[str, str]]]  # theme -> [(text, attribution)]
-    sections: list[tuple[str, str]]
+    sections: list[tuple[str, str, str]]  # (title, body, placement: "before" the results or "after" them)
     k: int
     included_consents: list[int] = field(default_factory=list)
     excluded_responses: int = 0
@@ -88,6 +92,9 @@ class RoundReportData:
     # Per informant group with forms counted back: (role label, handed out, returned, returned / handed out, usable
     # questionnaires); None where hidden (services/survey_logistics, _response_rates).
     response_rates: list[tuple[str, int, int | None, float | None, int | None]] = field(default_factory=list)
+    # What the method table's last column counts: "people" (distinct respondents) — or "questionnaires",
+    # as publications from before it counted people still say.
+    method_counts: str = "questionnaires"
 
 
 def _role_label(role: m.InformantRole, lang: str, plural: bool = True) -> str:
@@ -208,7 +215,7 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
         instruments.append(_instrument_table(ins, items, used, shown_rounds, [(rounds[rid], *rest) for rid, *rest in sums],
                                              ward_letter, k, lang, round_number))
 
-    method = _method(s, rnd_round, kept, lang, k, hide_patient_total)
+    method = _method(s, rnd_round, kept, lang, k, hide_patient_total, usable=usable)
     response_rates = _response_rates(s, rnd_round, method, k, lang)
     quotes, quote_consents = _quotes_and_comments(s, rnd_round, today, kq, lang)
     used_consents |= quote_consents
@@ -222,11 +229,12 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
         study=study.name if study else None, method=method, instruments=instruments, patient=patient, quotes=quotes, sections=sections, k=k,
         included_consents=sorted(used_consents), excluded_responses=excluded, produced_on=today, frozen_rounds=frozen_used,
         response_rates=response_rates,
+        method_counts="people",
     )
 
 
-def _sections(s: Session, round_id: int) -> list[tuple[str, str]]:
-    return [(sec.title, sec.body) for sec in s.scalars(
+def _sections(s: Session, round_id: int) -> list[tuple[str, str, str]]:
+    return [(sec.title, sec.body, sec.placement or m.SectionPlacement.AFTER.value) for sec in s.scalars(
         select(m.ReportSection).where(m.ReportSection.round_id == round_id).order_by(m.ReportSection.position, m.ReportSection.id))]
 
 
@@ -308,7 +316,8 @@ def _instrument_table(ins, items, used, shown_rounds, sums, ward_letter, k, lang
             # A column's overall mean would give away a hidden item, so it is hidden with it.
             hidden = respondents[ci] < k or any(c.hidden for c in col if c.n) or not means
             overall[ci] = Cell(n=respondents[ci], total=(sum(means) / len(means)) * respondents[ci] if means else 0.0, hidden=hidden)
-        return Grid(caption, columns, grid_cells, overall, respondents)
+        return Grid(caption, columns, grid_cells, overall, respondents,
+                    total_column=keys.index(total_key) if total_key in keys else None)
 
     by_role = [(("role", role), r) for role in ROLE_ORDER for r in shown_rounds if (("role", role), r) in groups]
     grids = [grid(t("report.grid.groups", lang), by_role)]
@@ -320,6 +329,7 @@ def _instrument_table(ins, items, used, shown_rounds, sums, ward_letter, k, lang
     return InstrumentTable(
         code=ins.code, name=getattr(ins, f"name_{lang}"), scale=f"{ins.scale_min} = {low}, {ins.scale_max} = {high}",
         items=[(it.number, getattr(it, f"text_{lang}")) for it in items], grids=grids,
+        scale_min=ins.scale_min, scale_max=ins.scale_max, good_end=ins.good_end,
     )
 
 
@@ -395,10 +405,13 @@ def _patient_total_hidden(questions: list[PatientQuestion], ins, items, counts, 
     return False
 
 
-def _method(s: Session, rnd_round, kept, lang, k: int = MIN_K, hide_patient_total: bool = False) -> list[tuple[str, int, int, int | None]]:
-    """Per role: individual interviews, group-interview participants, and this round's usable questionnaires
-    — None (not shown) below k, as a group's answers are, and the patients' where it would give a hidden
-    count of the patient survey back."""
+def _method(s: Session, rnd_round, kept, lang, k: int = MIN_K, hide_patient_total: bool = False,
+            usable=None) -> list[tuple[str, int, int, int | None]]:
+    """Per role: individual interviews, group-interview participants, and the people who answered this
+    round's usable questionnaires — one person answering DREEM and RKI counts once (distinct consents;
+    anonymous patient surveys, one form a person, counted per instrument, the largest) — None (not
+    shown) below k, as a group's answers are, and the patients' where it would give a hidden count of
+    the patient survey back."""
     interviews = s.execute(
         select(m.Interview.informant_role, m.Interview.kind, func.count(), func.sum(m.Interview.participants))
         .where(m.Interview.round_id == rnd_round.id).group_by(m.Interview.informant_role, m.Interview.kind)
@@ -409,10 +422,22 @@ def _method(s: Session, rnd_round, kept, lang, k: int = MIN_K, hide_patient_tota
             by_role[role][0] += count
         else:
             by_role[role][1] += int(participants or 0)
-    this_round = rnd_round.number
-    for (rnum, _ins, role, _wid), count in kept.items():
-        if rnum == this_round:
-            by_role[role][2] += count
+    R = m.QuestionnaireResponse
+    usable = usable if usable is not None else _usable_response(rnd_round.study_id, dt.date.today())
+    if any(rnum == rnd_round.number for rnum, *_ in kept):
+        for role, people in s.execute(
+            _responses(R.informant_role, func.count(R.consent_id.distinct()))
+            .where(R.round_id == rnd_round.id, R.consent_id.is_not(None), usable).group_by(R.informant_role)
+        ):
+            by_role[role][2] += people
+        anonymous = defaultdict(int)
+        for role, _ins, forms in s.execute(
+            _responses(R.informant_role, R.instrument_id, func.count())
+            .where(R.round_id == rnd_round.id, R.consent_id.is_(None), usable).group_by(R.informant_role, R.instrument_id)
+        ):
+            anonymous[role] = max(anonymous[role], forms)
+        for role, people in anonymous.items():
+            by_role[role][2] += people
     for role, row in by_role.items():
         if 0 < row[2] < k or (role == m.InformantRole.PATIENT and hide_patient_total):
             row[2] = None
@@ -541,15 +566,21 @@ def deidentified_rows(s: Session, round_number: int, instrument_code: str, today
 
 
 @operation(A, E)
-def save_section(s: Session, round_id: int, title: str, body: str) -> m.ReportSection:
-    """The evaluator's text under a heading: replaced when the same heading is saved again."""
+def save_section(s: Session, round_id: int, title: str, body: str, placement: str | None = None) -> m.ReportSection:
+    """The evaluator's text under a heading: replaced when the same heading is saved again. `placement`:
+    "before" the results (introduction, method) or "after" them (discussion); a new section goes after
+    unless told, a saved one keeps its place unless told."""
     from peerdesk.services.records import create, update
 
+    if placement is not None and placement not in {p.value for p in m.SectionPlacement}:
+        raise ValidationError("error.invalid_choice", field="placement")
     existing = s.scalar(select(m.ReportSection).where(m.ReportSection.round_id == round_id, m.ReportSection.title == title))
     if existing is not None:
-        return update(s, m.ReportSection, existing.id, existing.version, body=body)
+        return update(s, m.ReportSection, existing.id, existing.version, body=body,
+                      **({"placement": placement} if placement is not None else {}))
     position = (s.scalar(select(func.max(m.ReportSection.position)).where(m.ReportSection.round_id == round_id)) or 0) + 1
-    return create(s, m.ReportSection, round_id=round_id, position=position, title=title, body=body)
+    return create(s, m.ReportSection, round_id=round_id, position=position, title=title, body=body,
+                  placement=placement or m.SectionPlacement.AFTER.value)
 
 
 @operation(A, E)

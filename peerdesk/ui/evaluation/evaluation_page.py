@@ -87,6 +87,10 @@ class EvaluationPage(QWidget):
         self.section_title.setAccessibleName(t("ui.eval.section_title"))
         self.section_body = QPlainTextEdit()
         self.section_body.setAccessibleName(t("ui.eval.section_body"))
+        self.section_place = QComboBox()  # where the section prints: before the results (introduction, method) or after
+        self.section_place.addItem(t("ui.eval.section_after"), "after")
+        self.section_place.addItem(t("ui.eval.section_before"), "before")
+        self.section_place.setAccessibleName(t("ui.eval.section_place"))
         self.report_lang = QComboBox()
         self.report_lang.addItem("Svenska", "sv")
         self.report_lang.addItem("English", "en")
@@ -104,7 +108,7 @@ class EvaluationPage(QWidget):
             buttons.addWidget(w)
         buttons.addWidget(self.edition, 1)
         for w in (QLabel(t("ui.eval.section_title")), self.section_title, QLabel(t("ui.eval.section_body")), self.section_body,
-                  self.report_lang):
+                  QLabel(t("ui.eval.section_place")), self.section_place, self.report_lang):
             rl.addWidget(w)
         rl.addLayout(buttons)
         rl.addWidget(self.report_status)
@@ -178,10 +182,11 @@ class EvaluationPage(QWidget):
         from peerdesk.services import publication, round_report
 
         title, body = self.section_title.text().strip(), self.section_body.toPlainText().strip()
+        placement = self.section_place.currentData()
 
         def work(s):
             if title and body:
-                round_report.save_section(s, rid, title, body)
+                round_report.save_section(s, rid, title, body, placement=placement)
             publication.publish(s, number)
             return publication.list_publications(s, number)
 
@@ -205,10 +210,11 @@ class EvaluationPage(QWidget):
 
         number, rid, lang = self.round.number, self.round.id, self.report_lang.currentData()
         title, body = self.section_title.text().strip(), self.section_body.toPlainText().strip()
+        placement = self.section_place.currentData()
 
         def gather(s):
             if title and body:
-                round_report.save_section(s, rid, title, body)
+                round_report.save_section(s, rid, title, body, placement=placement)
             return round_report.gather(s, number, lang=lang)
 
         self.build_button.setEnabled(False)

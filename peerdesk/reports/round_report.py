@@ -67,6 +67,7 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
     step()
 
     footnote = Paragraph(escape(tr("report.suppressed_note", dash=DASH, n=data.k)), st["small"])
+    overall_note = Paragraph(escape(_overall_note(data)), st["small"])
     for table in data.instruments:
         story.append(PageBreak())
         story.append(Paragraph(escape(table.name), st["h1"]))
@@ -75,7 +76,7 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
             story += [Paragraph(escape(grid.caption), st["h2"])]
             for part in _grid_tables(grid, table.items, lang):
                 story += [part, Spacer(1, 2 * mm)]
-            story.append(footnote)
+            story += [footnote, overall_note]
         chart = _chart(table, lang)
         if chart is not None:
             story += [Spacer(1, 6 * mm), KeepTogether([Paragraph(escape(tr("report.chart", name=table.name)), st["h2"]), chart])]
@@ -118,6 +119,15 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
         doc.afterPage = lambda: _draft_stamp(doc.canv, doc, tr("report.draft").upper())
     doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
     return doc.page
+
+
+def _overall_note(data) -> str:
+    """How the overall mean was computed: the mean of respondents' means (with the minimum share of items
+    answered), or, in a report published before that, the mean of the item means."""
+    share = getattr(data, "min_share_answered", None)
+    if share is None:
+        return t("report.overall_note.item_means", data.lang)
+    return t("report.overall_note", data.lang, share=format_decimal(share * 100, None, data.lang))
 
 
 def _produced_on(data):
@@ -233,7 +243,7 @@ def _grid_table(grid, items, lang, only: list[int] | None = None, wrap=_wrapped)
             row.append(DASH if cell.hidden or not cell.n else f"{_fmt(cell.mean, lang)}\nn={cell.n}")
         rows.append(row)
     rows.append([wrap(t("report.overall", lang), first, BOLD)]
-                + [DASH if grid.overall[ci].hidden else _fmt(grid.overall[ci].mean, lang) for ci in range(n)])
+                + [DASH if grid.overall[ci].mean is None else f"{_fmt(grid.overall[ci].mean, lang)}\nn={grid.overall[ci].n}" for ci in range(n)])
     rows.append([wrap(t("report.respondents", lang), first, BOLD)]
                 + [DASH if grid.overall[ci].hidden else str(grid.respondents[ci]) for ci in range(n)])
     table = Table(rows, colWidths=[first] + [other] * n, repeatRows=2)

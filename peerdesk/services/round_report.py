@@ -287,10 +287,13 @@ def _overall_cells(groups, cells, qualified, staff_total, ward_keys, k) -> dict[
     same subtraction leaves, per respondent whose count differs, their own mean over their items as an
     unknown (anywhere on the scale), so a hidden item total is only bounded, by a band as wide as those
     respondents' possible means — narrow only where the shown means sit at the end of the scale, where
-    the shown means already tell much (docs/disclosure.md). With few items the band is the same: one
-    respondent with 2 of 3 items and a hidden third item leaves that respondent's mean over their 2 items
-    unknown, 1–5 on a 1–5 scale. Respondents who answered too few items are in the item cells but not in
-    the overall mean, another unknown.
+    the shown means already tell much (docs/disclosure.md). With one respondent who skipped one item
+    and the rest complete, overall × n × m minus the other items' totals is the hidden item's total plus
+    exactly that respondent's mean over their m − 1 items. With few items: at 80 % an instrument of 3
+    items needs all 3, so everyone counted answered the same number and the rule above hides the overall
+    mean with any hidden item; with a share that lets 2 of 3 count, such a respondent's mean over their 2
+    items stays unknown (1–5 on a 1–5 scale). Respondents who answered too few items are in the item
+    cells but not in the overall mean: another unknown.
 
     The staff total's overall mean beside the wards' is a margin like every item's: a ward's (n, sum of
     means) is the total's minus the other wards' and the staff with no ward, so protect_margin hides a

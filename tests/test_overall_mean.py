@@ -231,3 +231,27 @@ def test_publication_keeps_the_overall_means_and_how_they_were_computed(db, tmp_
     assert old.min_share_answered is None
     text = _pdf_text(old, tmp_path / "old.pdf")
     assert "Totalmedelvärde: medelvärdet av påståendenas medelvärden." in " ".join(text.split())
+
+
+def test_a_later_report_says_which_rounds_were_published_with_the_mean_of_the_item_means(db, tmp_path):
+    with db.begin(SYSTEM) as s:
+        round2, _wards = _office(s, {"Y": Y, "Z": Z}, round_number=2)
+        dreem = f.instrument(s, "DREEM-OK")
+        round3 = f.round_(s, number=3, study_id=round2.study_id)
+        for i, values in enumerate(Z):
+            code = f"Z3-{i}"
+            evaluation.record_response(s, round3.id, dreem.id, code, "staff", _answers(values),
+                                       consent_id=_consent(s, round3.study_id, code).id)
+        publication.publish(s, 2, today=TODAY)
+        pub = s.query(m.Publication).one()  # made as a version before this change would have made it
+        snapshot = json.loads(pub.snapshot)
+        for lang in snapshot["reports"]:
+            del snapshot["reports"][lang]["min_share_answered"]
+        pub.snapshot = json.dumps(snapshot)
+        s.flush()
+        data = round_report.gather(s, 3, lang="sv", today=TODAY)
+        assert data.frozen_rounds == [2] and data.item_mean_rounds == [2] and data.min_share_answered == 0.8
+        assert publication.load(json.loads(json.dumps(publication.dump(data)))).item_mean_rounds == [2]
+    text = " ".join(_pdf_text(data, tmp_path / "r3.pdf").split())
+    assert "räknas inte; n är antalet som räknas. Omgång 2 visas som den publicerades, med totalmedelvärdet som " \
+           "medelvärdet av påståendenas medelvärden." in text

@@ -127,7 +127,11 @@ def _overall_note(data) -> str:
     share = getattr(data, "min_share_answered", None)
     if share is None:
         return t("report.overall_note.item_means", data.lang)
-    return t("report.overall_note", data.lang, share=format_decimal(share * 100, None, data.lang))
+    note = t("report.overall_note", data.lang, share=format_decimal(share * 100, None, data.lang))
+    earlier = getattr(data, "item_mean_rounds", None)
+    if earlier:
+        note += " " + t("report.overall_note.earlier", data.lang, rounds=", ".join(str(r) for r in earlier), n=len(earlier))
+    return note
 
 
 def _produced_on(data):

@@ -90,6 +90,7 @@ class RoundReportData:
     # answered at least this share of the items; None: a publication made before, whose overall means are
     # the mean of the item means.
     min_share_answered: float | None = None
+    item_mean_rounds: list[int] = field(default_factory=list)  # earlier rounds shown as published before that
 
 
 def _role_label(role: m.InformantRole, lang: str, plural: bool = True) -> str:
@@ -224,8 +225,21 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
         period=f"{rnd_round.start_date.isoformat()} – {rnd_round.end_date.isoformat() if rnd_round.end_date else ''}",
         study=study.name if study else None, method=method, instruments=instruments, patient=patient, quotes=quotes, sections=sections, k=k,
         included_consents=sorted(used_consents), excluded_responses=excluded, produced_on=today, frozen_rounds=frozen_used,
-        min_share_answered=share,
+        min_share_answered=share, item_mean_rounds=_item_mean_rounds(frozen, frozen_used, lang),
     )
+
+
+def _item_mean_rounds(frozen: dict, used: list[int], lang: str) -> list[int]:
+    """The rounds shown from a publication made before overall means were respondents' means (its snapshot
+    has no min_share_answered): their overall means are the mean of the item means, and the report says so.
+    A round's columns come from its own publication, or else from a later one (publication.apply_frozen);
+    then any such later publication made before counts."""
+    old = {p for p, fr in frozen.items() if fr.data.get(lang, {}).get("min_share_answered") is None}
+    out = []
+    for r in used:
+        if (r in old) if r in frozen else any(p in old for p in frozen if p > r):
+            out.append(r)
+    return sorted(out)
 
 
 def _sections(s: Session, round_id: int) -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ import datetime as dt
 import random
 import statistics
 from collections import defaultdict
+from fractions import Fraction
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -55,6 +56,7 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
         raise ValidationError("error.no_such_round", field="round_id", number=round_number)
     k = effective_k(get_setting(s, "report.min_group_size"))
     kq = max(MIN_K, int(get_setting(s, "report.min_quote_informants")))
+    share = get_setting(s, "report.min_share_answered")
     rounds = {r.id: r.number for r in s.scalars(select(m.EvaluationRound).where(m.EvaluationRound.number <= round_number))}
     usable = _Usable(s, rnd_round.study_id, today)
 
@@ -97,7 +99,7 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
             total = sum(1 for rnum, _i, role, _w in kept.values() if rnum == round_number and role == m.InformantRole.PATIENT)
             hide_patient_total = _patient_total_hidden(patient, ins, item_by_id, used, answers, round_number, total)
             continue
-        instruments.append(_instrument_table(ins, items, item_by_id, used, answers, ward_letter, k, lang, round_number))
+        instruments.append(_instrument_table(ins, items, item_by_id, used, answers, ward_letter, k, lang, round_number, share))
 
     method = _method(s, rnd_round, kept, lang, k, hide_patient_total, consent_of)
     quotes, quote_consents = _quotes(s, rnd_round, usable, kq, lang)
@@ -110,13 +112,14 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
         period=f"{rnd_round.start_date.isoformat()} – {rnd_round.end_date.isoformat() if rnd_round.end_date else ''}",
         study=study.name if study else None, method=method, instruments=instruments, patient=patient, quotes=quotes, sections=sections, k=k,
         included_consents=sorted(used_consents), excluded_responses=excluded, method_counts="people",
+        min_share_answered=share,
     )
 
 
 ROUNDS_SHOWN = 3  # this round beside the two before it, as in the source report's Figure 1
 
 
-def _instrument_table(ins, items, item_by_id, used, answers, ward_letter, k, lang, round_number) -> InstrumentTable:
+def _instrument_table(ins, items, item_by_id, used, answers, ward_letter, k, lang, round_number, share) -> InstrumentTable:
     """Table 1: each informant group across the latest rounds. Table 2: this round's staff groups
     (lettered) with their total — the margin that needs complementary suppression."""
     groups: dict[tuple, list[int]] = defaultdict(list)  # ((kind, value), round) -> response ids
@@ -154,6 +157,42 @@ def _instrument_table(ins, items, item_by_id, used, answers, ward_letter, k, lan
             for cell in cells[key].values():
                 cell.hidden, cell.reason = True, cell.reason or "small"
 
+    # Overall mean: each respondent's mean over the items they answered, for those who answered at least
+    # `share` of the items; the mean of those means. Hidden below k, or (everyone counted answered the same
+    # number of items, so it is the item totals' sum over that number) beside a hidden item.
+    need = 1
+    while Fraction(need, len(items)) < Fraction(str(share)):
+        need += 1
+    overall_of: dict[tuple, Cell] = {}
+    for key, rids in groups.items():
+        means, counts = [], set()
+        for rid in rids:
+            values = [v for iid, v in answers[rid] if iid in item_by_id and v is not None]
+            if len(values) >= need:
+                means.append(Fraction(sum(values), len(values)))
+                counts.add(len(values))
+        cell = overall_of[key] = Cell(n=len(means), total=float(sum(means, Fraction(0))))
+        if len(rids) < k or 0 < len(means) < k:
+            cell.hidden, cell.reason = True, "small"
+        elif means and len(counts) == 1 and any(c.hidden and c.n for c in cells[key].values()):
+            cell.hidden, cell.reason = True, "complement"
+    if staff_total in groups and ward_keys:
+        # Respondent counts are a margin; a count is shown only with its overall mean.
+        counts = {key[0][1]: Cell(n=len(groups[key]), total=0.0) for key in ward_keys}
+        whole = Cell(n=len(groups[staff_total]), total=0.0)
+        if whole.n - sum(c.n for c in counts.values()) > 0:
+            counts[None] = Cell(n=whole.n - sum(c.n for c in counts.values()), total=0.0)
+        protect_margin(Margin(whole, counts), k)
+        for key in ward_keys + [staff_total]:
+            count = whole if key == staff_total else counts[key[0][1]]
+            if count.hidden and not overall_of[key].hidden:
+                overall_of[key].hidden, overall_of[key].reason = True, "complement"
+        parts = {key[0][1]: overall_of[key] for key in ward_keys}
+        whole = overall_of[staff_total]
+        if whole.n - sum(c.n for c in parts.values()) > 0:
+            parts[None] = Cell(n=whole.n - sum(c.n for c in parts.values()), total=0.0)
+        protect_margin(Margin(whole, parts), k)
+
     def grid(caption: str, keys: list[tuple], total_key: tuple | None = None) -> Grid:
         columns, grid_cells, overall, respondents = [], {}, {}, {}
         for ci, key in enumerate(keys):
@@ -169,10 +208,7 @@ def _instrument_table(ins, items, item_by_id, used, answers, ward_letter, k, lan
             col = [cells[key][it.number] for it in items]
             for it, cell in zip(items, col):
                 grid_cells[(it.number, ci)] = cell
-            means = [c.total / c.n for c in col if c.n]
-            # A column's overall mean would give away a hidden item, so it is hidden with it.
-            hidden = respondents[ci] < k or any(c.hidden for c in col if c.n) or not means
-            overall[ci] = Cell(n=respondents[ci], total=(sum(means) / len(means)) * respondents[ci] if means else 0.0, hidden=hidden)
+            overall[ci] = overall_of[key]
         return Grid(caption, columns, grid_cells, overall, respondents,
                     total_column=keys.index(total_key) if total_key in keys else None)
 

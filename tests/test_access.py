@@ -95,6 +95,7 @@ EXPECTED_OPERATIONS = {
     "accounts.reset_password": {A},
     "settings.get_setting": EVERYONE,
     "settings.set_setting": {A},
+    "settings.checked_setting": EVERYONE,
     "demo.load_demo": {A},
     "auth.change_password": EVERYONE,
     "alerts.compute_alerts": EVERYONE,  # each role gets only its own areas' alerts

@@ -102,6 +102,7 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
     step()
 
     footnote = Paragraph(escape(tr("report.suppressed_note", dash=DASH, n=data.k)), st["small"])
+    overall_note = Paragraph(escape(_overall_note(data)), st["small"])
     for table in data.instruments:
         story.append(PageBreak())
         story.append(heading(table.name))
@@ -123,7 +124,7 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
             story += [KeepTogether([subtitle, title, parts[0]]), Spacer(1, 2 * mm)]  # no heading left alone at a page's foot
             for part in parts[1:]:
                 story += [part, Spacer(1, 2 * mm)]
-            story.append(footnote)
+            story += [footnote, overall_note]
         chart = _chart(table, lang) if grids[0] is table.grids[0] else None
         if chart is not None:
             figure = [caption("figure", tr("report.chart", name=table.name)), chart]
@@ -299,6 +300,19 @@ def _good_end_note(table, lang: str) -> str | None:
     return t(f"report.chart.good_{table.good_end}", lang, min=table.scale_min, max=table.scale_max)
 
 
+def _overall_note(data) -> str:
+    """How the overall mean was computed: the mean of respondents' means (with the minimum share of items
+    answered), or, in a report published before that, the mean of the item means."""
+    share = getattr(data, "min_share_answered", None)
+    if share is None:
+        return t("report.overall_note.item_means", data.lang)
+    note = t("report.overall_note", data.lang, share=format_decimal(share * 100, None, data.lang))
+    earlier = getattr(data, "item_mean_rounds", None)
+    if earlier:
+        note += " " + t("report.overall_note.earlier", data.lang, rounds=", ".join(str(r) for r in earlier), n=len(earlier))
+    return note
+
+
 def _produced_on(data):
     import datetime as dt
 
@@ -412,7 +426,7 @@ def _grid_table(grid, items, lang, only: list[int] | None = None, wrap=_wrapped)
             row.append(DASH if cell.hidden or not cell.n else f"{_fmt(cell.mean, lang)}\nn={cell.n}")
         rows.append(row)
     rows.append([wrap(t("report.overall", lang), first, BOLD)]
-                + [DASH if grid.overall[ci].hidden else _fmt(grid.overall[ci].mean, lang) for ci in range(n)])
+                + [DASH if grid.overall[ci].mean is None else f"{_fmt(grid.overall[ci].mean, lang)}\nn={grid.overall[ci].n}" for ci in range(n)])
     rows.append([wrap(t("report.respondents", lang), first, BOLD)]
                 + [DASH if grid.overall[ci].hidden else str(grid.respondents[ci]) for ci in range(n)])
     table = Table(rows, colWidths=[first] + [other] * n, repeatRows=2)

@@ -14,6 +14,7 @@ import datetime as dt
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
@@ -43,8 +44,8 @@ class Grid:
     caption: str
     columns: list[Column]
     cells: dict[tuple[int, int], Cell]  # (item number, column index); cells are shared between grids
-    overall: dict[int, Cell]  # column index -> mean of the item means
-    respondents: dict[int, int]  # column index -> n respondents
+    overall: dict[int, Cell]  # column index -> overall mean: n respondents who answered enough items, total the sum of their means
+    respondents: dict[int, int]  # column index -> n respondents (shown only with the overall mean)
     total_column: int | None = None  # the column that is the margin of the others (the staff total), if any
 
 
@@ -95,6 +96,11 @@ class RoundReportData:
     # What the method table's last column counts: "people" (distinct respondents) — or "questionnaires",
     # as publications from before it counted people still say.
     method_counts: str = "questionnaires"
+    # The overall means are the mean of respondents' means over the items they answered, counting those who
+    # answered at least this share of the items; None: a publication made before, whose overall means are
+    # the mean of the item means.
+    min_share_answered: float | None = None
+    item_mean_rounds: list[int] = field(default_factory=list)  # earlier rounds shown as published before that
 
 
 def _role_label(role: m.InformantRole, lang: str, plural: bool = True) -> str:
@@ -139,7 +145,7 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
     rounds shown beside an unpublished one come from theirs (services.publication); `fresh_texts`
     (publishing a new version) keeps the published figures but takes today's quotes and sections."""
     from peerdesk.services import publication
-    from peerdesk.services.settings import get_setting
+    from peerdesk.services.settings import checked_setting, get_setting
 
     R, Ans = m.QuestionnaireResponse, m.Answer
     today = today or dt.date.today()
@@ -160,6 +166,7 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
         return data
     k = effective_k(get_setting(s, "report.min_group_size"))
     kq = max(MIN_K, int(get_setting(s, "report.min_quote_informants")))
+    share = checked_setting(s, "report.min_share_answered")
     rounds = {r.id: r.number for r in s.scalars(select(m.EvaluationRound).where(m.EvaluationRound.number <= round_number))}
     usable = _usable_response(rnd_round.study_id, today)
 
@@ -206,14 +213,15 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
         # Only the rounds the tables show need item sums; a group's size comes from the counts above.
         shown_rounds = sorted({key[0] for key in used})[-ROUNDS_SHOWN:]
         ward = case((and_(R.informant_role == m.InformantRole.STAFF, R.round_id == rnd_round.id), R.workplace_id)).label("ward")
-        answers = _responses(R.round_id, R.informant_role, ward, Ans.item_id, Ans.value).join(Ans, Ans.response_id == R.id).where(
-            R.round_id.in_([round_ids[r] for r in shown_rounds]), R.instrument_id == ins.id, usable).subquery()
+        answers = _responses(R.id.label("response_id"), R.round_id, R.informant_role, ward, Ans.item_id, Ans.value).join(
+            Ans, Ans.response_id == R.id).where(R.round_id.in_([round_ids[r] for r in shown_rounds]), R.instrument_id == ins.id, usable).subquery()
         sums = s.execute(
             select(answers.c.round_id, answers.c.informant_role, answers.c.ward, answers.c.item_id, func.count(answers.c.value), func.sum(answers.c.value))
             .group_by(answers.c.round_id, answers.c.informant_role, answers.c.ward, answers.c.item_id)
         ).all()
+        profiles = _answer_profiles(s, answers, [it.id for it in items], items_needed(share, len(items)))
         instruments.append(_instrument_table(ins, items, used, shown_rounds, [(rounds[rid], *rest) for rid, *rest in sums],
-                                             ward_letter, k, lang, round_number))
+                                             ward_letter, k, lang, round_number, [(rounds[rid], *rest) for rid, *rest in profiles]))
 
     method = _method(s, rnd_round, kept, lang, k, hide_patient_total, usable=usable)
     response_rates = _response_rates(s, rnd_round, method, k, lang)
@@ -230,7 +238,21 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
         included_consents=sorted(used_consents), excluded_responses=excluded, produced_on=today, frozen_rounds=frozen_used,
         response_rates=response_rates,
         method_counts="people",
+        min_share_answered=share, item_mean_rounds=_item_mean_rounds(frozen, frozen_used, lang),
     )
+
+
+def _item_mean_rounds(frozen: dict, used: list[int], lang: str) -> list[int]:
+    """The rounds shown from a publication made before overall means were respondents' means (its snapshot
+    has no min_share_answered): their overall means are the mean of the item means, and the report says so.
+    A round's columns come from its own publication, or else from a later one (publication.apply_frozen);
+    then any such later publication made before counts."""
+    old = {p for p, fr in frozen.items() if fr.data.get(lang, {}).get("min_share_answered") is None}
+    out = []
+    for r in used:
+        if (r in old) if r in frozen else any(p in old for p in frozen if p > r):
+            out.append(r)
+    return sorted(out)
 
 
 def _sections(s: Session, round_id: int) -> list[tuple[str, str, str]]:
@@ -253,11 +275,88 @@ def _refuse_flagged_texts(s: Session, round_id: int) -> None:
 ROUNDS_SHOWN = 3  # this round beside the two before it, as in the source report's Figure 1
 
 
-def _instrument_table(ins, items, used, shown_rounds, sums, ward_letter, k, lang, round_number) -> InstrumentTable:
+def items_needed(share: float, items: int) -> int:
+    """How many of an instrument's `items` a respondent must answer to count in the overall mean: at least
+    `share` of them, and at least one. Exact (0.7 × 10 is 7, where floating point gives 7.000000000000001)."""
+    return max(1, -(-Fraction(str(share)) * items // 1))
+
+
+def _answer_profiles(s: Session, answers, item_ids: list[int], need: int) -> list[tuple]:
+    """Per (round id, role, staff ward of this round or None): how many usable respondents answered how many
+    of the items (at least `need`) with which sum of values — (round id, role, ward, answered, sum, respondents).
+    The database groups the answers by response and then by that profile, so only a few hundred rows come
+    back even at national scale, and the overall mean is summed exactly (Fractions) in the same way on
+    every backend."""
+    per_response = (
+        select(answers.c.round_id, answers.c.informant_role, answers.c.ward,
+               func.count(answers.c.value).label("answered"), func.sum(answers.c.value).label("value_sum"))
+        .where(answers.c.item_id.in_(item_ids))
+        .group_by(answers.c.response_id, answers.c.round_id, answers.c.informant_role, answers.c.ward)
+        .having(func.count(answers.c.value) >= need)
+    ).subquery()
+    p = per_response.c
+    return s.execute(select(p.round_id, p.informant_role, p.ward, p.answered, p.value_sum, func.count())
+                     .group_by(p.round_id, p.informant_role, p.ward, p.answered, p.value_sum)).all()
+
+
+def _overall_cells(groups, cells, qualified, staff_total, ward_keys, k) -> dict[tuple, Cell]:
+    """Each group's overall mean as a Cell: n = respondents who answered enough items (`qualified`: group ->
+    [respondents, exact sum of their means, the numbers of items they answered]), total = the sum of their means.
+
+    Shown when k respondents qualify and the group's own respondent count may be shown (it is printed only
+    beside the overall mean). Can it give a hidden item mean back? A respondent's mean is their sum over
+    the items they answered divided by how many they answered (c). When every counted respondent answered
+    the same number c, c × the sum of means is the sum of their item totals: the overall mean is then a
+    linear function of the item cells, and overall × n × c minus the shown item totals gives a hidden item
+    back exactly — the usual case for an item hidden as a complement in a ward where everyone answered
+    everything. Such an overall mean is hidden with the item ("complement"). When the counts differ, each
+    respondent's answers weigh 1/c and the reader knows neither who answered how many nor their sums: the
+    same subtraction leaves, per respondent whose count differs, their own mean over their items as an
+    unknown (anywhere on the scale), so a hidden item total is only bounded, by a band as wide as those
+    respondents' possible means — narrow only where the shown means sit at the end of the scale, where
+    the shown means already tell much (docs/disclosure.md). With one respondent who skipped one item
+    and the rest complete, overall × n × m minus the other items' totals is the hidden item's total plus
+    exactly that respondent's mean over their m − 1 items. With few items: at 80 % an instrument of 3
+    items needs all 3, so everyone counted answered the same number and the rule above hides the overall
+    mean with any hidden item; with a share that lets 2 of 3 count, such a respondent's mean over their 2
+    items stays unknown (1–5 on a 1–5 scale). Respondents who answered too few items are in the item
+    cells but not in the overall mean: another unknown.
+
+    The staff total's overall mean beside the wards' is a margin like every item's: a ward's (n, sum of
+    means) is the total's minus the other wards' and the staff with no ward, so protect_margin hides a
+    second ward where one is hidden. The respondent counts form a margin too, and a count is shown only
+    with its overall mean: a count hidden by its margin hides the overall mean first, so that the overall
+    margin sees it hidden."""
+    overall: dict[tuple, Cell] = {}
+    for key, size in groups.items():
+        n, total, answered = qualified.get(key, (0, Fraction(0), set()))
+        cell = overall[key] = Cell(n=n, total=float(total))
+        if size < k or 0 < n < k:
+            cell.hidden, cell.reason = True, "small"
+        elif n and len(answered) == 1 and any(c.hidden and c.n for c in cells[key].values()):
+            cell.hidden, cell.reason = True, "complement"
+    if staff_total in groups and ward_keys:
+        def rest_of(whole: Cell, parts: dict) -> dict:
+            rest = Cell(n=whole.n - sum(c.n for c in parts.values()), total=0.0)
+            return {**parts, None: rest} if rest.n > 0 else parts
+
+        counts = {key: Cell(n=groups[key], total=0.0) for key in ward_keys}
+        whole = Cell(n=groups[staff_total], total=0.0)
+        protect_margin(Margin(whole, rest_of(whole, {key[0][1]: counts[key] for key in ward_keys})), k)
+        for key, count in [*counts.items(), (staff_total, whole)]:
+            if count.hidden and not overall[key].hidden:
+                overall[key].hidden, overall[key].reason = True, "complement"
+        whole = overall[staff_total]
+        protect_margin(Margin(whole, rest_of(whole, {key[0][1]: overall[key] for key in ward_keys})), k)
+    return overall
+
+
+def _instrument_table(ins, items, used, shown_rounds, sums, ward_letter, k, lang, round_number, profiles=()) -> InstrumentTable:
     """Table 1: each informant group across the latest rounds. Table 2: this round's staff groups
     (lettered) with their total — the margin that needs complementary suppression.
     `used`: usable responses per (round, instrument, role, workplace); `sums`: (round, role, staff
-    workplace of this round or None, item id, answers, sum of values) for the shown rounds."""
+    workplace of this round or None, item id, answers, sum of values) for the shown rounds; `profiles`:
+    (round, role, ward, items answered, sum of values, respondents) of those who answered enough items."""
     groups: dict[tuple, int] = defaultdict(int)  # ((kind, value), round) -> respondents
     for (rnum, _ins, role, wid), count in used.items():
         if rnum not in shown_rounds:
@@ -297,6 +396,17 @@ def _instrument_table(ins, items, used, shown_rounds, sums, ward_letter, k, lang
             for cell in cells[key].values():
                 cell.hidden, cell.reason = True, cell.reason or "small"
 
+    # The overall mean: the mean over respondents of each one's mean over the items they answered.
+    qualified: dict[tuple, list] = defaultdict(lambda: [0, Fraction(0), set()])
+    for rnum, role, wid, answered, value_sum, count in profiles:
+        for key in [(("role", role), rnum)] + ([(("ward", ward_letter[wid]), rnum)] if wid in ward_letter else []):
+            if key in groups:
+                q = qualified[key]
+                q[0] += count
+                q[1] += Fraction(int(value_sum), int(answered)) * count
+                q[2].add(int(answered))
+    overall_cells = _overall_cells(groups, cells, qualified, staff_total, ward_keys, k)
+
     def grid(caption: str, keys: list[tuple], total_key: tuple | None = None) -> Grid:
         columns, grid_cells, overall, respondents = [], {}, {}, {}
         for ci, key in enumerate(keys):
@@ -312,10 +422,7 @@ def _instrument_table(ins, items, used, shown_rounds, sums, ward_letter, k, lang
             col = [cells[key][number] for _iid, number in item_ids]
             for (_iid, number), cell in zip(item_ids, col):
                 grid_cells[(number, ci)] = cell
-            means = [c.total / c.n for c in col if c.n]
-            # A column's overall mean would give away a hidden item, so it is hidden with it.
-            hidden = respondents[ci] < k or any(c.hidden for c in col if c.n) or not means
-            overall[ci] = Cell(n=respondents[ci], total=(sum(means) / len(means)) * respondents[ci] if means else 0.0, hidden=hidden)
+            overall[ci] = overall_cells[key]  # shared, like the cells: the staff total is in both grids
         return Grid(caption, columns, grid_cells, overall, respondents,
                     total_column=keys.index(total_key) if total_key in keys else None)
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy.orm import Session
 
+from peerdesk.errors import ValidationError
 from peerdesk.models import Setting
 from peerdesk.services.access import A, C, E, S, operation
 
@@ -23,6 +24,9 @@ DEFAULTS: dict[str, Any] = {
     "alerts.tenure_notice_days": 30,
     "report.min_group_size": 5,
     "report.min_quote_informants": 3,
+    # A group's overall mean is the mean of its respondents' means; a respondent counts when they
+    # answered at least this share of the instrument's items (services/round_report.py).
+    "report.min_share_answered": 0.8,
     "quotes.marked_terms": [],
     "security.lock_after_minutes": 10,
     "backup.interval_hours": 24,
@@ -46,6 +50,23 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+MIN_SHARE_ANSWERED = (0.5, 1.0)  # below half, a respondent's mean would rest on less than half the instrument
+
+
+def _share(value: Any) -> float:
+    """A share of items as a number from 0.5 to 1 (80 % is 0.8); anything else is refused."""
+    low, high = MIN_SHARE_ANSWERED
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise ValidationError("error.setting_share", field="min_share_answered", low=round(low * 100), high=round(high * 100))
+    return float(value)
+
+
+# Settings whose values are checked (and made their type) before they are stored, and again when read.
+CHECKS: dict[str, Callable[[Any], Any]] = {
+    "report.min_share_answered": _share,
+}
+
+
 @operation(A, C, S, E)
 def get_setting(s: Session, key: str) -> Any:
     row = s.get(Setting, key)
@@ -58,6 +79,8 @@ def get_setting(s: Session, key: str) -> Any:
 def set_setting(s: Session, key: str, value: Any) -> None:
     if key not in DEFAULTS:
         raise KeyError(key)
+    if key in CHECKS:
+        value = CHECKS[key](value)
     row = s.get(Setting, key)
     encoded = json.dumps(value)
     if row is None:
@@ -65,3 +88,11 @@ def set_setting(s: Session, key: str, value: Any) -> None:
     else:
         row.value = encoded
     s.flush()
+
+
+@operation(A, C, S, E)
+def checked_setting(s: Session, key: str) -> Any:
+    """get_setting, with the value checked as set_setting checks it: a value stored some other way
+    (an edited database, an old archive) is refused with the same message instead of used."""
+    value = get_setting(s, key)
+    return CHECKS[key](value) if key in CHECKS else value

@@ -44,6 +44,14 @@ class SettingsArea(QWidget):
             layout.addWidget(self.password_button)
             from peerdesk.models import Role
 
+            self._ops = ops
+            self.report_settings = None
+            if ops.actor.has(Role.ADMINISTRATOR, Role.EVALUATOR):  # how the round report counts respondents
+                from peerdesk.ui.settings.report_panel import ReportSettings
+
+                self.report_settings = ReportSettings(ops, self)
+                layout.addWidget(self.report_settings)
+
             if ops.actor.has(Role.ADMINISTRATOR):  # the audit trail is the administrator's
                 from peerdesk.ui.audit.audit_page import AuditPage
 
@@ -162,6 +170,8 @@ class SettingsArea(QWidget):
         self._ops.mutate(work, set(), alive(self, done), alive(self, failed))
 
     def start(self) -> None:
+        if getattr(self, "report_settings", None) is not None:
+            self.report_settings.load()
         if getattr(self, "audit", None) is not None:
             self.audit.attach(self._ops)
             self.accounts.refresh()

@@ -739,7 +739,7 @@ def cmd_consent_register(args) -> int:
     actor = _login(db, args)
     with db.begin(actor) as s:
         c = consent_forms.register_returned(s, args.number, signed_on=args.signed, informant_role=args.role, informant_code=args.code,
-                                            valid_until=args.valid_until,
+                                            valid_until=args.valid_until, profession=args.profession,
                                             scopes=args.scopes.split(",") if args.scopes else None)
         consent_id = c.id
     print(t("cli.consent.registered", number=args.number.strip(), id=consent_id))
@@ -771,6 +771,8 @@ def cmd_extract(args) -> int:
 
 
 OFFICE_FIELDS = ("name", "address", "phone", "email")
+# models.StaffProfession, written out so that building the parser imports no models (tests/test_cli.py checks they agree).
+PROFESSIONS = ("nurse", "assistant_nurse", "social_worker", "dietitian", "occupational_therapist", "psychologist", "physician", "other")
 
 
 def cmd_office(args) -> int:
@@ -901,7 +903,8 @@ def build_parser() -> argparse.ArgumentParser:
     cr = csub.add_parser("register", help=t("cli.consent.register.help"))
     cr.add_argument("number")
     cr.add_argument("--signed", type=date_arg("signed_on"), required=True)
-    cr.add_argument("--role", choices=["peer_supporter", "staff", "manager", "patient"])
+    cr.add_argument("--role", choices=["peer_supporter", "staff", "manager", "patient", "client", "case_manager"])
+    cr.add_argument("--profession", choices=PROFESSIONS, help=t("cli.consent.profession.help"))
     cr.add_argument("--code")
     cr.add_argument("--valid-until", type=date_arg("valid_until"))
     cr.add_argument("--scopes", help="interviews,focus_groups,questionnaires")

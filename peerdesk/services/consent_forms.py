@@ -241,8 +241,9 @@ def lookup_form(s: Session, number: str) -> FormInfo:
 def register_returned(s: Session, number: str, *, signed_on: dt.date | str, informant_role: str | None = None,
                       informant_code: str | None = None, informant_name: str | None = None, peer_supporter_id: int | None = None,
                       manager_id: int | None = None, valid_until: dt.date | str | None = None,
-                      scopes: tuple[str, ...] | list[str] | None = None) -> Consent:
-    """Register a signed form that came back: the consent gets the form's number, study and workplace."""
+                      scopes: tuple[str, ...] | list[str] | None = None, profession: str | None = None) -> Consent:
+    """Register a signed form that came back: the consent gets the form's number, study and workplace
+    (`profession`: a staff member's or case manager's, where the study asks for it)."""
     info = lookup_form(s, number)
     if info.consent_id is not None:
         raise ValidationError("error.form_already_registered", field="form_number")
@@ -251,7 +252,7 @@ def register_returned(s: Session, number: str, *, signed_on: dt.date | str, info
     consent = create(
         s, Consent, study_id=info.study_id, informant_role=informant_role or info.informant_role,
         peer_supporter_id=peer_supporter_id or info.peer_supporter_id, manager_id=manager_id or info.manager_id,
-        informant_code=informant_code, informant_name=informant_name, workplace_id=info.workplace_id,
+        informant_code=informant_code, informant_name=informant_name, workplace_id=info.workplace_id, profession=profession or None,
         form_number=info.form_number, signed_on=parse_date(signed_on, "signed_on"),
         valid_until=parse_date(valid_until, "valid_until", required=False) if valid_until else info.valid_until,
         scope_interviews="interviews" in scopes, scope_focus_groups="focus_groups" in scopes,

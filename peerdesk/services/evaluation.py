@@ -29,7 +29,7 @@ from peerdesk.models import (
 from peerdesk.paths import resources_dir
 from peerdesk.services.access import A, E, operation
 from peerdesk.services.records import create, ensure_unique, flush, get, validates
-from peerdesk.services.validation import check_order, require
+from peerdesk.services.validation import check_order, check_profession, require
 
 DEFAULT_THEMES = [
     ("Rollen som peer supporter", "The peer supporter role"),
@@ -58,6 +58,7 @@ def _check_response(s: Session, r: QuestionnaireResponse) -> None:
 
     if r.anonymous and (r.consent_id is not None or InformantRole(r.informant_role) != InformantRole.PATIENT):
         raise ValidationError("error.response_anonymous_needs_patient", field="anonymous")
+    check_profession(r.informant_role, r.profession)
     state = inspect_state(r)
     if state.persistent and state.attrs.anonymous.history.has_changes():
         raise ValidationError("error.response_anonymous_fixed", field="anonymous")
@@ -69,6 +70,7 @@ def _check_interview(s: Session, i: Interview) -> None:
     require(i.kind, "kind")
     require(i.informant_role, "informant_role")
     require(i.held_on, "held_on")
+    check_profession(i.informant_role, i.profession)
     if i.participants is None or i.participants < 1:
         raise ValidationError("error.out_of_range", field="participants", low=1, high=99)
     if InterviewKind(i.kind) == InterviewKind.INDIVIDUAL and i.participants != 1:
@@ -302,6 +304,7 @@ def record_response(
     consent_id: int | None = None,
     comments: dict[int, str] | None = None,
     anonymous: bool | None = None,
+    profession: str | None = None,
 ) -> QuestionnaireResponse:
     """One questionnaire: `answers` maps item number → value (None = left blank).
 
@@ -344,6 +347,7 @@ def record_response(
     resp = create(
         s, QuestionnaireResponse, round_id=round_id, instrument_id=instrument_id, respondent_code=respondent_code,
         informant_role=informant_role, workplace_id=workplace_id, consent_id=consent_id, anonymous=anonymous,
+        profession=profession or (consent.profession if consent_id is not None else None),  # else the consent's
     )
     comments = comments or {}
     for number, item in items.items():

@@ -27,7 +27,8 @@ from peerdesk.services.group_letters import letters_for
 from peerdesk.services.respondent_codes import RespondentCodes
 from peerdesk.services.suppression import MIN_K, Cell, Margin, effective_k, protect_cells, protect_margin
 
-ROLE_ORDER = (m.InformantRole.PEER_SUPPORTER, m.InformantRole.STAFF, m.InformantRole.MANAGER, m.InformantRole.PATIENT)
+ROLE_ORDER = (m.InformantRole.PEER_SUPPORTER, m.InformantRole.STAFF, m.InformantRole.MANAGER, m.InformantRole.PATIENT,
+              m.InformantRole.CLIENT, m.InformantRole.CASE_MANAGER)  # the last two: municipal services (Housing First)
 
 
 @dataclass

@@ -39,7 +39,7 @@ from peerdesk.i18n import t
 from peerdesk.ui.common.date_field import DateField, with_note
 from peerdesk.ui.common.fit import FlowLayout
 
-ROLES = ("staff", "patient", "manager", "peer_supporter")
+ROLES = ("staff", "patient", "manager", "peer_supporter", "client", "case_manager")
 SCOPES = ("interviews", "focus_groups", "questionnaires")
 COLUMNS = ("form_number", "informant_role", "informant", "study_name", "scopes", "signed_on", "valid_until", "received_by", "status")
 

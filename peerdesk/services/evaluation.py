@@ -403,11 +403,17 @@ def rounds(s: Session) -> list[RoundInfo]:
 
 
 @operation(A, E)
-def instrument_defs(s: Session) -> list[InstrumentDef]:
+def instrument_defs(s: Session, round_id: int | None = None) -> list[InstrumentDef]:
+    """The instruments for entering answers; with `round_id` their texts say the round's workplace noun
+    ("verksamheten" in a municipal round: services/workplace_wording.py)."""
+    from peerdesk.services.workplace_wording import for_round
+
+    worded = for_round(s, round_id) if round_id is not None else (lambda _code, text, _lang: text)
     out = []
     for ins in s.scalars(select(Instrument).order_by(Instrument.id)):
         allowed = set(range(ins.scale_min, ins.scale_max + 1)) | ({ins.extra_value} if ins.extra_value is not None else set())
-        items = tuple((it.number, {"sv": it.text_sv, "en": it.text_en}, it.open_ended) for it in ins.items)
+        items = tuple((it.number, {"sv": worded(ins.code, it.text_sv, "sv"), "en": worded(ins.code, it.text_en, "en")}, it.open_ended)
+                      for it in ins.items)
         name = {"sv": ins.name_sv, "en": ins.name_en}
         if ins.edition > 1:  # two versions of one instrument side by side in a chooser
             name = {lang: f"{text} ({t('ui.eval.instrument_version', lang, version=ins.edition)})" for lang, text in name.items()}

@@ -118,8 +118,11 @@ def statistics_table(s: Session, export: RoundExport, lang: str = "sv"):
     from peerdesk.i18n import t
     from peerdesk.reports.statistics_file import StatisticsTable
 
+    from peerdesk.services.workplace_wording import for_round
+
     instruments = [_instrument(s, export.round_id, code) for code in export.instruments]
     instruments = [ins for ins in instruments if ins is not None]
+    worded = for_round(s, export.round_id)  # "avdelningen" only where the round's workplaces are wards
     variables = {col: t(f"export.variable.{col}", lang) for col in (*BASE_COLUMNS, "instrument")}
     values: dict[str, dict[int, str]] = {"role": {ROLE_CODES[role.value]: t(f"report.role.{role.value}", lang)
                                                   for role in m.InformantRole}}
@@ -128,7 +131,7 @@ def statistics_table(s: Session, export: RoundExport, lang: str = "sv"):
             continue
         number = int(col[5:])
         asked = [(ins, it) for ins in instruments for it in ins.items if it.number == number and not it.open_ended]
-        texts = [getattr(it, f"text_{lang}") for _ins, it in asked]
+        texts = [worded(ins.code, getattr(it, f"text_{lang}"), lang) for ins, it in asked]
         if len(asked) == 1:
             variables[col] = texts[0]
         elif asked:

@@ -205,6 +205,7 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
         ).all()
         instruments.append(_instrument_table(ins, items, used, shown_rounds, [(rounds[rid], *rest) for rid, *rest in sums],
                                              ward_letter, k, lang, round_number))
+    _word_for_workplaces(s, rnd_round.id, instruments, patient, lang)
 
     method = _method(s, rnd_round, kept, lang, k, hide_patient_total)
     quotes, quote_consents = _quotes(s, rnd_round, today, kq, lang)
@@ -219,6 +220,19 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
         study=study.name if study else None, method=method, instruments=instruments, patient=patient, quotes=quotes, sections=sections, k=k,
         included_consents=sorted(used_consents), excluded_responses=excluded, produced_on=today, frozen_rounds=frozen_used,
     )
+
+
+def _word_for_workplaces(s: Session, round_id: int, instruments: list[InstrumentTable], patient: list[PatientQuestion],
+                         lang: str) -> None:
+    """Issue #21: the questionnaires' "avdelningen" becomes the round's workplace noun ("verksamheten" in a
+    municipal service), in the item texts the report prints (services/workplace_wording.py)."""
+    from peerdesk.services.workplace_wording import for_round
+
+    worded = for_round(s, round_id)
+    for table in instruments:
+        table.items = [(number, worded(table.code, text, lang)) for number, text in table.items]
+    for question in patient:
+        question.text = worded("PATIENT", question.text, lang)
 
 
 def _sections(s: Session, round_id: int) -> list[tuple[str, str]]:

@@ -24,6 +24,9 @@ DEFAULTS: dict[str, Any] = {
     "report.min_group_size": 5,
     "report.min_quote_informants": 3,
     "quotes.marked_terms": [],
+    # The workplace noun in questionnaire texts per instrument and workplace kind, e.g.
+    # {"PATIENT": {"municipal": "home"}}: "boendet" (services/workplace_wording.py; empty: each kind's default).
+    "survey.workplace_noun": {},
     "security.lock_after_minutes": 10,
     "backup.interval_hours": 24,
     "backup.keep": 14,

@@ -117,3 +117,29 @@ def test_import_reads_client_and_case_manager_words(db):
         response_import.commit(s, rnd.id, dreem.id, rows)
         got = {r.respondent_code: r.informant_role for r in s.query(m.QuestionnaireResponse)}
     assert got == {"K-1": m.InformantRole.CLIENT, "H-1": m.InformantRole.CASE_MANAGER}
+
+
+def test_cli_professions_are_the_models():
+    from peerdesk import cli
+
+    assert cli.PROFESSIONS == tuple(p.value for p in m.StaffProfession)
+    args = cli.build_parser().parse_args(["consent", "register", "F-1", "--signed", "2025-01-10", "--role", "case_manager",
+                                          "--code", "H1", "--profession", "dietitian"])
+    assert (args.role, args.profession) == ("case_manager", "dietitian")
+
+
+def test_role_words_are_not_names_in_the_disclosure_check(db):
+    """A briefing attendee noted by role ("Case manager", "Dietist") is registered like a name; the words of
+    the new roles and professions must not then flag every quote that mentions a case manager."""
+    from peerdesk.services import disclosure
+
+    with db.begin(SYSTEM) as s:
+        service = f.workplace(s, name="Bostad Först Norr", kind=m.WorkplaceKind.MUNICIPAL)
+        b = records.create(s, m.Briefing, workplace_id=service.id, held_on="2025-02-01")
+        for name in ("Case manager", "Dietist", "Kurator Berit Holmqvist"):
+            s.add(m.BriefingAttendee(briefing_id=b.id, name=name))
+        s.flush()
+        clean = disclosure.check_quote(s, "Min case manager och dietisten hjälpte mig att få ett eget hem.", "client")
+        named = disclosure.check_quote(s, "Holmqvist hjälpte mig.", "client")
+    assert clean == []
+    assert [finding.term for finding in named] == ["Holmqvist"]

@@ -143,3 +143,45 @@ def test_role_words_are_not_names_in_the_disclosure_check(db):
         named = disclosure.check_quote(s, "Holmqvist hjälpte mig.", "client")
     assert clean == []
     assert [finding.term for finding in named] == ["Holmqvist"]
+
+
+def test_admin_registers_a_case_managers_form_with_profession_in_the_window(qtbot, sqlite_db, tmp_path):
+    from PySide6.QtCore import QDate, Qt
+
+    from peerdesk.models import Role
+    from peerdesk.services import accounts, consent_forms
+    from peerdesk.services.auth import login
+    from peerdesk.ui.consents.consents_page import ConsentsPage
+    from peerdesk.ui.operations import Operations
+
+    with sqlite_db.begin(SYSTEM) as s:
+        accounts.create_user(s, "boss", "Boss", "admin password", [Role.ADMINISTRATOR])
+        study = f.study(s)
+        service = f.workplace(s, name="Bostad Först Norr", kind=m.WorkplaceKind.MUNICIPAL)
+        number = consent_forms.print_blank_forms(s, study.id, service.id, 1, tmp_path / "form.pdf", lang="en").form_numbers[0]
+    admin = login(sqlite_db, "boss", "admin password")
+    page = ConsentsPage()
+    qtbot.addWidget(page)
+    page.show()
+    ops = Operations(sqlite_db, admin, page)
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        page.attach(ops)
+    roles = [page.role.itemText(i) for i in range(page.role.count())]
+    assert "Resident/client" in roles and "Case manager" in roles
+    page.role.setCurrentIndex(page.role.findData("client"))
+    assert not page.profession.isEnabled()  # a client has no profession
+    page.role.setCurrentIndex(page.role.findData("case_manager"))
+    assert page.profession.isEnabled()
+    with qtbot.waitSignal(page.form_found, timeout=10000):
+        qtbot.keyClicks(page.number, number)
+        qtbot.keyClick(page.number, Qt.Key.Key_Return)
+    page.role.setCurrentIndex(page.role.findData("case_manager"))
+    page.profession.setCurrentIndex(page.profession.findText("Social worker"))
+    qtbot.keyClicks(page.code, "H07")
+    page.signed.setDate(QDate(2026, 11, 20))
+    with qtbot.waitSignal(page.registered, timeout=10000) as registered:
+        qtbot.mouseClick(page.register_button, Qt.MouseButton.LeftButton)
+    with sqlite_db.session(SYSTEM) as s:
+        c = s.get(m.Consent, registered.args[0])
+        assert (c.informant_role, c.informant_code, c.profession) == (m.InformantRole.CASE_MANAGER, "H07", m.StaffProfession.SOCIAL_WORKER)
+    ops.wait()

@@ -185,3 +185,18 @@ def test_admin_registers_a_case_managers_form_with_profession_in_the_window(qtbo
         c = s.get(m.Consent, registered.args[0])
         assert (c.informant_role, c.informant_code, c.profession) == (m.InformantRole.CASE_MANAGER, "H07", m.StaffProfession.SOCIAL_WORKER)
     ops.wait()
+
+
+def test_blank_consent_forms_for_a_municipal_service_offer_its_roles(db, tmp_path):
+    from peerdesk.services import consent_forms
+
+    with db.begin(SYSTEM) as s:
+        study = f.study(s)
+        service = f.workplace(s, name="Bostad Först Norr", kind=m.WorkplaceKind.MUNICIPAL)
+        ward = f.workplace(s, name="Avdelning 21")
+        consent_forms.print_blank_forms(s, study.id, service.id, 1, tmp_path / "service.pdf", lang="sv")
+        consent_forms.print_blank_forms(s, study.id, ward.id, 1, tmp_path / "ward.pdf", lang="sv")
+    service_text = PdfReader(str(tmp_path / "service.pdf")).pages[0].extract_text()
+    ward_text = PdfReader(str(tmp_path / "ward.pdf")).pages[0].extract_text()
+    assert "Boende/klient" in service_text and "Case manager" in service_text and "Patient" not in service_text
+    assert "Patient" in ward_text and "Boende/klient" not in ward_text

@@ -77,13 +77,20 @@ def _next_numbers(s: Session, study_id: int, n: int) -> list[str]:
     return [format_number(study_id, used + i) for i in range(1, n + 1)]
 
 
-def _page(study: Study, number: str, lang: str, workplace: str | None, name: str | None):
+# The roles a blank form offers, by the workplace's kind: a municipal service (Housing First) has
+# residents/clients and case managers where a ward has patients.
+ROLE_BOXES = {"municipal": ("client", "case_manager", "staff", "manager", "peer_supporter")}
+WARD_ROLE_BOXES = ("staff", "patient", "manager", "peer_supporter")
+
+
+def _page(study: Study, number: str, lang: str, workplace: str | None, name: str | None, kind: str | None = None):
     from peerdesk.reports.consent_forms import FormPage
 
     text = (study.consent_text_sv if lang == "sv" else study.consent_text_en) or study.consent_text_sv or study.consent_text_en or ""
     return FormPage(form_number=number, study_name=study.name, organisation=study.organisation, contact=study.contact,
                     start_date=study.start_date, end_date=study.end_date, info_text=text, scopes=scopes_of(study),
-                    valid_until=study.end_date, workplace=workplace, informant_name=name)
+                    valid_until=study.end_date, workplace=workplace, informant_name=name,
+                    roles=ROLE_BOXES.get(kind or "", WARD_ROLE_BOXES))
 
 
 @dataclass(frozen=True)
@@ -96,13 +103,15 @@ class PrintResult:
 def _print(s: Session, study: Study, forms: list[ConsentForm], path, lang, progress, names: dict[int, str | None]) -> PrintResult:
     from peerdesk.reports.consent_forms import FormBatch, build_consent_forms
 
-    workplace_names = {}
+    workplace_names, kinds = {}, {}
     for f in forms:
         if f.workplace_id and f.workplace_id not in workplace_names:
-            workplace_names[f.workplace_id] = get(s, Workplace, f.workplace_id).name
+            wp = get(s, Workplace, f.workplace_id)
+            workplace_names[f.workplace_id], kinds[f.workplace_id] = wp.name, wp.kind.value
     from peerdesk.storage.safe_output import session_output
 
-    batch = FormBatch(lang=lang, pages=[_page(study, f.form_number, lang, workplace_names.get(f.workplace_id), names.get(f.id)) for f in forms])
+    batch = FormBatch(lang=lang, pages=[_page(study, f.form_number, lang, workplace_names.get(f.workplace_id), names.get(f.id),
+                                                    kinds.get(f.workplace_id)) for f in forms])
     # The numbers (flushed above, unique in the database), the batch and its audit entry commit in the
     # caller's unit of work only after the whole PDF is on disk; then it is renamed into place. A
     # failure or an interrupt at any step leaves no PDF at `path` and no number recorded.

@@ -200,3 +200,18 @@ def test_blank_consent_forms_for_a_municipal_service_offer_its_roles(db, tmp_pat
     ward_text = PdfReader(str(tmp_path / "ward.pdf")).pages[0].extract_text()
     assert "Boende/klient" in service_text and "Case manager" in service_text and "Patient" not in service_text
     assert "Patient" in ward_text and "Boende/klient" not in ward_text
+
+
+def test_interviews_with_case_managers_and_clients(db):
+    with db.begin(SYSTEM) as s:
+        study, rnd, service = _housing_first(s, clients=0, case_managers=0)
+        managers = [_consent(s, study.id, "case_manager", f"H{i}", profession="social_worker") for i in range(3)]
+        iv = interview_consents.save_interview(s, rnd.id, "group", "case_manager", "2025-03-12", managers, workplace_id=service.id,
+                                               profession="social_worker")
+        assert (iv.informant_role, iv.profession, iv.participants) == (m.InformantRole.CASE_MANAGER, m.StaffProfession.SOCIAL_WORKER, 3)
+        client = _consent(s, study.id, "client", "K1")
+        with pytest.raises(ValidationError) as err:
+            interview_consents.save_interview(s, rnd.id, "individual", "client", "2025-03-12", [client], profession="nurse")
+        assert err.value.field == "profession"
+        with pytest.raises(ValidationError):  # a client's consent in a case managers' interview: the roles must agree
+            interview_consents.save_interview(s, rnd.id, "individual", "case_manager", "2025-03-12", [client])

@@ -128,3 +128,16 @@ def test_export_round_dta_in_english_and_csv_stays_the_default(demo_office, tmp_
     assert _cli(demo_office, "export-round", "3", "--instrument", "RKI", "-o", str(csv_out), user="evaluator") == 0
     rows = list(csv.DictReader(csv_out.open(encoding="utf-8")))
     assert len(rows) == len(frame) and {row["role"] for row in rows} <= {role.value for role in m.InformantRole}
+
+
+@pytest.mark.parametrize("fmt", ["sav", "dta"])
+def test_empty_text_columns_and_an_empty_export_still_write(tmp_path, fmt):
+    table = statistics_file.StatisticsTable(["respondent", "group", "item_1"],
+                                            [{"respondent": "AB12", "group": "", "item_1": None}, {"respondent": "CD34", "group": "", "item_1": 3}],
+                                            {"group": "Grupp"}, {"item_1": {1: "låg"}}, {"item_1"})
+    statistics_file.write(table, tmp_path / f"a.{fmt}", fmt)
+    frame, meta = READ[fmt](str(tmp_path / f"a.{fmt}"))
+    assert list(frame["group"]) == ["", ""] and frame["item_1"].isna().tolist() == [True, False]
+    empty = statistics_file.StatisticsTable(["respondent", "item_1"], [], {}, {}, {"item_1"})
+    statistics_file.write(empty, tmp_path / f"e.{fmt}", fmt)
+    assert len(READ[fmt](str(tmp_path / f"e.{fmt}"))[0]) == 0

@@ -509,9 +509,9 @@ def cmd_report_publish(args) -> int:
 
 
 def cmd_export_round(args) -> int:
-    import csv
     from pathlib import Path
 
+    from peerdesk.reports import statistics_file
     from peerdesk.services import audit, round_export
 
     from peerdesk.storage.safe_output import session_output
@@ -520,13 +520,15 @@ def cmd_export_round(args) -> int:
     actor = _login(db, args)
     with db.begin(actor) as s:
         export = round_export.export_rows(s, args.number, args.instrument)
+        if args.format == "csv":
+            table = statistics_file.StatisticsTable(export.columns, export.rows)
+        else:  # labels in the language asked for, Swedish unless --lang says otherwise (the questionnaires' own)
+            table = round_export.statistics_table(s, export, args.lang or "sv")
         out = session_output(s, args.output)  # the use of the consents is recorded only with its file (renamed in at commit)
-        with out.writing() as temp, open(temp, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=export.columns)
-            writer.writeheader()
-            writer.writerows(export.rows)
+        with out.writing() as temp:
+            statistics_file.write(table, temp, args.format)
         round_export.record_export(s, export, Path(args.output).name)
-        audit.record(s, "export", "evaluation_round", None, {"round": args.number, "rows": len(export.rows)})
+        audit.record(s, "export", "evaluation_round", None, {"round": args.number, "rows": len(export.rows), "format": args.format})
     print(t("cli.export.done", path=args.output, n=len(export.rows)))
     return 0
 
@@ -737,7 +739,7 @@ def cmd_consent_register(args) -> int:
     actor = _login(db, args)
     with db.begin(actor) as s:
         c = consent_forms.register_returned(s, args.number, signed_on=args.signed, informant_role=args.role, informant_code=args.code,
-                                            valid_until=args.valid_until,
+                                            valid_until=args.valid_until, profession=args.profession,
                                             scopes=args.scopes.split(",") if args.scopes else None)
         consent_id = c.id
     print(t("cli.consent.registered", number=args.number.strip(), id=consent_id))
@@ -769,6 +771,8 @@ def cmd_extract(args) -> int:
 
 
 OFFICE_FIELDS = ("name", "address", "phone", "email")
+# models.StaffProfession, written out so that building the parser imports no models (tests/test_cli.py checks they agree).
+PROFESSIONS = ("nurse", "assistant_nurse", "social_worker", "dietitian", "occupational_therapist", "psychologist", "physician", "other")
 
 
 def cmd_office(args) -> int:
@@ -855,6 +859,8 @@ def build_parser() -> argparse.ArgumentParser:
     exr.add_argument("number", type=number_arg("number"))
     exr.add_argument("--instrument", metavar="CODE", help=t("cli.export.instrument.help"))
     exr.add_argument("-o", "--output", required=True, help=t("cli.output.help"))
+    exr.add_argument("--format", choices=["csv", "sav", "dta"], default="csv", help=t("cli.export.format.help"))
+    exr.add_argument("--lang", choices=["sv", "en"], help=t("cli.export.lang.help"))
     exr.set_defaults(func=cmd_export_round)
     imr = sub.add_parser("import-responses", help=t("cli.import.help"))
     imr.add_argument("file")
@@ -897,7 +903,8 @@ def build_parser() -> argparse.ArgumentParser:
     cr = csub.add_parser("register", help=t("cli.consent.register.help"))
     cr.add_argument("number")
     cr.add_argument("--signed", type=date_arg("signed_on"), required=True)
-    cr.add_argument("--role", choices=["peer_supporter", "staff", "manager", "patient"])
+    cr.add_argument("--role", choices=["peer_supporter", "staff", "manager", "patient", "client", "case_manager"])
+    cr.add_argument("--profession", choices=PROFESSIONS, help=t("cli.consent.profession.help"))
     cr.add_argument("--code")
     cr.add_argument("--valid-until", type=date_arg("valid_until"))
     cr.add_argument("--scopes", help="interviews,focus_groups,questionnaires")

@@ -143,6 +143,7 @@ EXPECTED_OPERATIONS = {
     "round_report.record_produced": {A, E},
     "round_export.export_rows": {A, E},
     "round_export.record_export": {A, E},
+    "round_export.statistics_table": {A, E},
     "group_letters.letters_for": {A, E},
     "consent_withdrawal.withdraw_by_form": {A},
     "consent_withdrawal.undo_withdrawal_by_form": {A},

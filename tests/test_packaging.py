@@ -51,4 +51,8 @@ def test_the_built_bundle_runs_commands_and_paints_its_window(tmp_path):
     assert run("peerdesk-cli", "audit", "verify").returncode == 0
     exported = run("peerdesk-cli", "export-all", "-o", str(tmp_path / "office.zip"))
     assert exported.returncode == 0, exported.stderr
+    # pyreadstat and pandas are imported only when a .sav is written: the bundle must hold them all the same.
+    sav = run("peerdesk-cli", "export-round", "3", "--format", "sav", "-o", str(tmp_path / "round3.sav"))
+    assert sav.returncode == 0, sav.stderr
+    assert (tmp_path / "round3.sav").read_bytes()[:4] == b"$FL2"  # an SPSS system file
     assert run("PeerDesk", "--exit-when-painted").returncode == 0

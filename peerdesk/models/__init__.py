@@ -24,7 +24,7 @@ from peerdesk.models.supervision import (
     SupervisorAssignment,
     session_topic,
 )
-from peerdesk.models.consent import Consent, InformantRole, Study
+from peerdesk.models.consent import Consent, InformantRole, StaffProfession, Study
 from peerdesk.models.alerts import AlertAck
 from peerdesk.models.consent import ConsentForm, ReportRun, ReportRunConsent
 from peerdesk.models.group_letters import GroupLetter

@@ -15,6 +15,32 @@ class InformantRole(StrEnum):
     STAFF = "staff"
     MANAGER = "manager"
     PATIENT = "patient"
+    # Municipal services such as Housing First (the 2022 article): the residents/clients the service
+    # supports, and their case managers. New roles go last: export files number roles in this order.
+    CLIENT = "client"
+    CASE_MANAGER = "case_manager"
+
+
+# Roles recorded by code or name only (no register of their own), as staff and patients always were.
+CODED_ROLES = ("staff", "patient", "client", "case_manager")
+
+
+class StaffProfession(StrEnum):
+    """A staff member's (or case manager's) profession, where the study asks for it: municipal
+    services are staffed by several professions, a ward mostly by nurses and skötare."""
+
+    NURSE = "nurse"  # sjuksköterska
+    ASSISTANT_NURSE = "assistant_nurse"  # skötare / undersköterska
+    SOCIAL_WORKER = "social_worker"  # socionom / kurator
+    DIETITIAN = "dietitian"  # dietist
+    OCCUPATIONAL_THERAPIST = "occupational_therapist"  # arbetsterapeut
+    PSYCHOLOGIST = "psychologist"  # psykolog
+    PHYSICIAN = "physician"  # läkare
+    OTHER = "other"
+
+
+# The roles a profession may be recorded for.
+PROFESSION_ROLES = ("staff", "case_manager")
 
 
 class Study(Versioned, Base):
@@ -46,7 +72,8 @@ class Consent(Versioned, Base):
         CheckConstraint(
             "(informant_role = 'peer_supporter' AND peer_supporter_id IS NOT NULL)"
             " OR (informant_role = 'manager' AND manager_id IS NOT NULL)"
-            " OR (informant_role IN ('staff', 'patient') AND (informant_code IS NOT NULL OR informant_name IS NOT NULL))",
+            " OR (informant_role IN ('staff', 'patient', 'client', 'case_manager')"
+            " AND (informant_code IS NOT NULL OR informant_name IS NOT NULL))",
             name="informant_identified",
         ),
         Index("ix_consent_valid_until", "valid_until"),
@@ -61,6 +88,7 @@ class Consent(Versioned, Base):
     informant_code: Mapped[str | None] = mapped_column(String(40))
     informant_name: Mapped[str | None] = mapped_column(String(200))
     workplace_id: Mapped[int | None] = mapped_column(ForeignKey("workplace.id", ondelete="SET NULL"))
+    profession: Mapped[StaffProfession | None] = mapped_column(enum_type(StaffProfession, "staff_profession"))
     form_number: Mapped[str | None] = mapped_column(String(40), unique=True)
     scope_interviews: Mapped[bool] = mapped_column(Boolean, default=True)
     scope_focus_groups: Mapped[bool] = mapped_column(Boolean, default=True)

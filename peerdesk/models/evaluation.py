@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Intege
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerdesk.models.base import COMMENT_LENGTH, MULTILINE, NOTES_LENGTH, Base, StrEnum, Versioned, enum_type, long_text
-from peerdesk.models.consent import InformantRole
+from peerdesk.models.consent import InformantRole, StaffProfession
 
 
 class RoundStatus(StrEnum):
@@ -104,6 +104,7 @@ class Interview(Versioned, Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("evaluation_round.id", ondelete="CASCADE"), index=True)
     kind: Mapped[InterviewKind] = mapped_column(enum_type(InterviewKind, "interview_kind"))
     informant_role: Mapped[InformantRole] = mapped_column(enum_type(InformantRole, "interview_informant_role"))
+    profession: Mapped[StaffProfession | None] = mapped_column(enum_type(StaffProfession, "staff_profession"))
     workplace_id: Mapped[int | None] = mapped_column(ForeignKey("workplace.id", ondelete="SET NULL"))
     held_on: Mapped[dt.date] = mapped_column(Date)
     participants: Mapped[int] = mapped_column(Integer, default=1)
@@ -209,6 +210,7 @@ class QuestionnaireResponse(Versioned, Base):
     instrument_id: Mapped[int] = mapped_column(ForeignKey("instrument.id", ondelete="RESTRICT"))
     respondent_code: Mapped[str] = mapped_column(String(40))
     informant_role: Mapped[InformantRole] = mapped_column(enum_type(InformantRole, "response_informant_role"))
+    profession: Mapped[StaffProfession | None] = mapped_column(enum_type(StaffProfession, "staff_profession"))
     workplace_id: Mapped[int | None] = mapped_column(ForeignKey("workplace.id", ondelete="SET NULL"))
     consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent.id", ondelete="SET NULL"), index=True)
     # Recorded when the answers are entered, never inferred later: an anonymous patient survey needs no

@@ -31,6 +31,9 @@ class FormPage:
     valid_until: dt.date | None
     workplace: str | None = None
     informant_name: str | None = None  # prefilled form; None on a blank form
+    # The roles a blank form offers to tick: a municipal service's forms (Housing First) offer its
+    # residents/clients and case managers instead of patients (services/consent_forms.ROLE_BOXES).
+    roles: tuple[str, ...] = ("staff", "patient", "manager", "peer_supporter")
 
 
 @dataclass
@@ -206,7 +209,7 @@ def build_consent_forms(batch: FormBatch, path: str | Path, progress: Progress |
             label = t("pdf.consent.i_am", lang)
             c.drawString(margin, sig_top - 53 * mm, label)
             x = margin + c.stringWidth(label, "Helvetica", 8) + 4 * mm
-            _draw_boxes(c, x, sig_top - 53 * mm, [t(f"pdf.consent.role.{r}", lang) for r in ("staff", "patient", "manager", "peer_supporter")], 8)
+            _draw_boxes(c, x, sig_top - 53 * mm, [t(f"pdf.consent.role.{r}", lang) for r in page.roles], 8)
 
         # Footer: form number, where to return it, and the page within this form (every form is
         # its own document for the person who signs it: "1 of 1", never its place in the batch).

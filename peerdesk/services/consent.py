@@ -10,7 +10,7 @@ from peerdesk.errors import ValidationError
 from peerdesk.models import Consent, InformantRole, Manager, PeerSupporter, Study
 from peerdesk.services.access import A, operation
 from peerdesk.services.records import get, update, validates
-from peerdesk.services.validation import check_order, parse_date, require
+from peerdesk.services.validation import check_order, check_profession, parse_date, require
 
 
 @validates(Study)
@@ -38,6 +38,7 @@ def _check_consent(s: Session, c: Consent) -> None:
             raise ValidationError("error.required", field="manager_id")
     elif not (c.informant_code or c.informant_name):
         raise ValidationError("error.informant_code_or_name", field="informant_code")
+    check_profession(role, c.profession)
     check_order(c.signed_on, c.valid_until, "valid_until")
     if c.withdrawn_on is not None:
         if c.signed_on is None:

@@ -85,13 +85,20 @@ def _next_numbers(s: Session, study_id: int, n: int) -> list[str]:
     return [format_number(study_id, used + i) for i in range(1, n + 1)]
 
 
-def _page(study: Study, number: str, lang: str, workplace: str | None, name: str | None):
+# The roles a blank form offers, by the workplace's kind: a municipal service (Housing First) has
+# residents/clients and case managers where a ward has patients.
+ROLE_BOXES = {"municipal": ("client", "case_manager", "staff", "manager", "peer_supporter")}
+WARD_ROLE_BOXES = ("staff", "patient", "manager", "peer_supporter")
+
+
+def _page(study: Study, number: str, lang: str, workplace: str | None, name: str | None, kind: str | None = None):
     from peerdesk.reports.consent_forms import FormPage
 
     text = (study.consent_text_sv if lang == "sv" else study.consent_text_en) or study.consent_text_sv or study.consent_text_en or ""
     return FormPage(form_number=number, study_name=study.name, organisation=study.organisation, contact=study.contact,
                     start_date=study.start_date, end_date=study.end_date, info_text=text, scopes=scopes_of(study),
-                    valid_until=study.end_date, workplace=workplace, informant_name=name)
+                    valid_until=study.end_date, workplace=workplace, informant_name=name,
+                    roles=ROLE_BOXES.get(kind or "", WARD_ROLE_BOXES))
 
 
 @dataclass(frozen=True)
@@ -104,13 +111,15 @@ class PrintResult:
 def _print(s: Session, study: Study, forms: list[ConsentForm], path, lang, progress, names: dict[int, str | None]) -> PrintResult:
     from peerdesk.reports.consent_forms import FormBatch, build_consent_forms
 
-    workplace_names = {}
+    workplace_names, kinds = {}, {}
     for f in forms:
         if f.workplace_id and f.workplace_id not in workplace_names:
-            workplace_names[f.workplace_id] = get(s, Workplace, f.workplace_id).name
+            wp = get(s, Workplace, f.workplace_id)
+            workplace_names[f.workplace_id], kinds[f.workplace_id] = wp.name, wp.kind.value
     from peerdesk.storage.safe_output import session_output
 
-    batch = FormBatch(lang=lang, pages=[_page(study, f.form_number, lang, workplace_names.get(f.workplace_id), names.get(f.id)) for f in forms])
+    batch = FormBatch(lang=lang, pages=[_page(study, f.form_number, lang, workplace_names.get(f.workplace_id), names.get(f.id),
+                                                    kinds.get(f.workplace_id)) for f in forms])
     # The numbers (flushed above, unique in the database), the batch and its audit entry commit in the
     # caller's unit of work only after the whole PDF is on disk; then it is renamed into place. A
     # failure or an interrupt at any step leaves no PDF at `path` and no number recorded.
@@ -249,8 +258,9 @@ def lookup_form(s: Session, number: str) -> FormInfo:
 def register_returned(s: Session, number: str, *, signed_on: dt.date | str, informant_role: str | None = None,
                       informant_code: str | None = None, informant_name: str | None = None, peer_supporter_id: int | None = None,
                       manager_id: int | None = None, valid_until: dt.date | str | None = None,
-                      scopes: tuple[str, ...] | list[str] | None = None) -> Consent:
-    """Register a signed form that came back: the consent gets the form's number, study and workplace."""
+                      scopes: tuple[str, ...] | list[str] | None = None, profession: str | None = None) -> Consent:
+    """Register a signed form that came back: the consent gets the form's number, study and workplace
+    (`profession`: a staff member's or case manager's, where the study asks for it)."""
     info = lookup_form(s, number)
     if info.consent_id is not None:
         raise ValidationError("error.form_already_registered", field="form_number")
@@ -259,7 +269,7 @@ def register_returned(s: Session, number: str, *, signed_on: dt.date | str, info
     consent = create(
         s, Consent, study_id=info.study_id, informant_role=informant_role or info.informant_role,
         peer_supporter_id=peer_supporter_id or info.peer_supporter_id, manager_id=manager_id or info.manager_id,
-        informant_code=informant_code, informant_name=informant_name, workplace_id=info.workplace_id,
+        informant_code=informant_code, informant_name=informant_name, workplace_id=info.workplace_id, profession=profession or None,
         form_number=info.form_number, signed_on=parse_date(signed_on, "signed_on"),
         valid_until=parse_date(valid_until, "valid_until", required=False) if valid_until else info.valid_until,
         scope_interviews="interviews" in scopes, scope_focus_groups="focus_groups" in scopes,

@@ -58,7 +58,8 @@ PRONOUNS = PRONOUNS_SV
 
 # A workplace's generic words: the words of ward and care names that describe, not name. They
 # never count as names alone, nor do compounds of them ("öppenvårdsmottagning", "psykosvård").
-# Role words of users' display names ("Handledare Demo") are here too. Folded (å→a, ö→o).
+# Role words of users' display names ("Handledare Demo") are here too, and the informant roles and
+# professions of municipal services (a briefing attendee noted as "Case manager"). Folded (å→a, ö→o).
 GENERIC = frozenset(_w for _w in """
     avdelning avd mottagning psykiatri psykiatrisk psykiatriska psykos psykosvard vard klinik enhet region
     regional kommun kommunal boende stod forst bostad oppen sluten oppenvard slutenvard beroende rattspsykiatri
@@ -70,6 +71,8 @@ GENERIC = frozenset(_w for _w in """
     support peer
     demo kontaktperson administrator samordnare handledare utvarderare chef avdelningschef enhetschef
     personal kansli forening projekt kull
+    klient klienter boendestodjare case manager casemanager handlaggare kurator dietist sjukskoterska skotare
+    underskoterska socionom arbetsterapeut psykolog lakare resident client nurse dietitian social worker
 """.split())
 
 _GENERIC_STARTS = frozenset(w[:2] for w in GENERIC)

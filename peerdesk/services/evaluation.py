@@ -29,7 +29,7 @@ from peerdesk.models import (
 from peerdesk.paths import resources_dir
 from peerdesk.services.access import A, E, operation
 from peerdesk.services.records import create, ensure_unique, flush, get, validates
-from peerdesk.services.validation import check_order, require
+from peerdesk.services.validation import check_order, check_profession, require
 
 DEFAULT_THEMES = [
     ("Rollen som peer supporter", "The peer supporter role"),
@@ -58,6 +58,7 @@ def _check_response(s: Session, r: QuestionnaireResponse) -> None:
 
     if r.anonymous and (r.consent_id is not None or InformantRole(r.informant_role) != InformantRole.PATIENT):
         raise ValidationError("error.response_anonymous_needs_patient", field="anonymous")
+    check_profession(r.informant_role, r.profession)
     state = inspect_state(r)
     if state.persistent and state.attrs.anonymous.history.has_changes():
         raise ValidationError("error.response_anonymous_fixed", field="anonymous")
@@ -69,6 +70,7 @@ def _check_interview(s: Session, i: Interview) -> None:
     require(i.kind, "kind")
     require(i.informant_role, "informant_role")
     require(i.held_on, "held_on")
+    check_profession(i.informant_role, i.profession)
     if i.participants is None or i.participants < 1:
         raise ValidationError("error.out_of_range", field="participants", low=1, high=99)
     if InterviewKind(i.kind) == InterviewKind.INDIVIDUAL and i.participants != 1:
@@ -313,6 +315,7 @@ def record_response(
     consent_id: int | None = None,
     comments: dict[int, str] | None = None,
     anonymous: bool | None = None,
+    profession: str | None = None,
 ) -> QuestionnaireResponse:
     """One questionnaire: `answers` maps item number → value (None = left blank).
 
@@ -356,6 +359,7 @@ def record_response(
     resp = create(
         s, QuestionnaireResponse, round_id=round_id, instrument_id=instrument_id, respondent_code=respondent_code,
         informant_role=informant_role, workplace_id=workplace_id, consent_id=consent_id, anonymous=anonymous,
+        profession=profession or (consent.profession if consent_id is not None else None),  # else the consent's
     )
     for number, item in items.items():
         if number in answers or number in comments:
@@ -429,11 +433,17 @@ def rounds(s: Session) -> list[RoundInfo]:
 
 
 @operation(A, E)
-def instrument_defs(s: Session) -> list[InstrumentDef]:
+def instrument_defs(s: Session, round_id: int | None = None) -> list[InstrumentDef]:
+    """The instruments for entering answers; with `round_id` their texts say the round's workplace noun
+    ("verksamheten" in a municipal round: services/workplace_wording.py)."""
+    from peerdesk.services.workplace_wording import for_round
+
+    worded = for_round(s, round_id) if round_id is not None else (lambda _code, text, _lang: text)
     out = []
     for ins in s.scalars(select(Instrument).order_by(Instrument.id)):
         allowed = set(range(ins.scale_min, ins.scale_max + 1)) | ({ins.extra_value} if ins.extra_value is not None else set())
-        items = tuple((it.number, {"sv": it.text_sv, "en": it.text_en}, it.open_ended) for it in ins.items)
+        items = tuple((it.number, {"sv": worded(ins.code, it.text_sv, "sv"), "en": worded(ins.code, it.text_en, "en")}, it.open_ended)
+                      for it in ins.items)
         name = {"sv": ins.name_sv, "en": ins.name_en}
         if ins.edition > 1:  # two versions of one instrument side by side in a chooser
             name = {lang: f"{text} ({t('ui.eval.instrument_version', lang, version=ins.edition)})" for lang, text in name.items()}

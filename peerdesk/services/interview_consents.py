@@ -70,17 +70,19 @@ def _check_consents(s: Session, rnd: m.EvaluationRound, kind, role, consent_ids:
 
 @operation(A, E)
 def save_interview(s: Session, round_id: int, kind: str, informant_role: str, held_on: dt.date | str, consent_ids: list[int],
-                   participants: int | None = None, workplace_id: int | None = None, **details) -> m.Interview:
+                   participants: int | None = None, workplace_id: int | None = None,
+                   profession: str | None = None, **details) -> m.Interview:
     """Log an interview with its participants' consents. `participants` defaults to the number of
     consents (at least 1); it may be larger while some consents are still to be linked — the
     interview's quotes then wait, since not every participant's consent is known. `details`: guide_id,
-    interviewer_id, duration_minutes, place (services/interview_details.set_details)."""
+    interviewer_id, duration_minutes, place (services/interview_details.set_details). `profession`: a staff
+    or case-manager interview's profession (e.g. the dietitians' focus group), never shown in a report."""
     rnd = get(s, m.EvaluationRound, round_id)
     ids = list(dict.fromkeys(int(i) for i in consent_ids))
     count = participants if participants is not None else max(1, len(ids))
     _check_consents(s, rnd, kind, informant_role, ids, count)
     iv = create(s, m.Interview, round_id=round_id, kind=kind, informant_role=informant_role, held_on=held_on,
-                participants=count, workplace_id=workplace_id)
+                participants=count, workplace_id=workplace_id, profession=profession or None)
     s.add_all([m.InterviewParticipant(interview_id=iv.id, consent_id=cid) for cid in ids])
     flush(s)
     audit.record(s, "interview_participants", "interview", iv.id, {"consents": len(ids)})

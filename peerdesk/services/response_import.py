@@ -33,6 +33,11 @@ ROLE_WORDS = {
     "staff": m.InformantRole.STAFF, "personal": m.InformantRole.STAFF,
     "manager": m.InformantRole.MANAGER, "chef": m.InformantRole.MANAGER,
     "patient": m.InformantRole.PATIENT,
+    # Municipal services (Housing First): residents/clients and their case managers.
+    "client": m.InformantRole.CLIENT, "klient": m.InformantRole.CLIENT, "resident": m.InformantRole.CLIENT,
+    "boende": m.InformantRole.CLIENT, "hyresgäst": m.InformantRole.CLIENT,
+    "case_manager": m.InformantRole.CASE_MANAGER, "case manager": m.InformantRole.CASE_MANAGER,
+    "boendestödjare": m.InformantRole.CASE_MANAGER,
 }
 
 

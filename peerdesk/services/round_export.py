@@ -84,3 +84,63 @@ def record_export(s: Session, export: RoundExport, output: str | None) -> int:
 
     return record_report_run(s, KIND, export.consent_ids, study_id=export.study_id, round_id=export.round_id,
                              scope="questionnaires", output=output)
+
+
+# --------------------------------------------------------------- labels for SPSS and Stata (--format sav|dta)
+# Roles are numbers with value labels in a statistics file. The codes follow InformantRole's order, so a
+# role added later gets the next number and no earlier file's codes change meaning.
+ROLE_CODES = {role.value: number for number, role in enumerate(m.InformantRole, start=1)}
+
+
+def _instrument(s: Session, round_id: int, code: str) -> m.Instrument:
+    """The version of the instrument the round was answered on (the newest, if several), as the rows have it."""
+    answered = select(m.QuestionnaireResponse.id).where(
+        m.QuestionnaireResponse.instrument_id == m.Instrument.id, m.QuestionnaireResponse.round_id == round_id).exists()
+    return s.scalar(select(m.Instrument).where(m.Instrument.code == code)
+                    .order_by(answered.desc(), m.Instrument.edition.desc()).limit(1))
+
+
+def _scale_labels(ins: m.Instrument, lang: str) -> dict[int, str]:
+    """The anchors the questionnaire prints: the low and high ends and the extra value ("vet ej"), if any."""
+    labels = {ins.scale_min: getattr(ins, f"anchor_low_{lang}"), ins.scale_max: getattr(ins, f"anchor_high_{lang}")}
+    if ins.extra_value is not None:
+        labels[ins.extra_value] = getattr(ins, f"anchor_extra_{lang}")
+    return {value: text for value, text in labels.items() if text}
+
+
+@operation(A, E)
+def statistics_table(s: Session, export: RoundExport, lang: str = "sv"):
+    """The export as a table with labels: each variable labelled (an item by its question's text, in
+    `lang`), the roles as numbered values with their names, an item's scale values with the anchors. An
+    export of several instruments shares its item columns: an item's label then names each instrument's
+    question, and a value is labelled only where every instrument gives it the same anchor (RKI's 1
+    disagrees, DREEM's 1 agrees: such a value stays unlabelled rather than wrongly labelled)."""
+    from peerdesk.i18n import t
+    from peerdesk.reports.statistics_file import StatisticsTable
+
+    from peerdesk.services.workplace_wording import for_round
+
+    instruments = [_instrument(s, export.round_id, code) for code in export.instruments]
+    instruments = [ins for ins in instruments if ins is not None]
+    worded = for_round(s, export.round_id)  # "avdelningen" only where the round's workplaces are wards
+    variables = {col: t(f"export.variable.{col}", lang) for col in (*BASE_COLUMNS, "instrument")}
+    values: dict[str, dict[int, str]] = {"role": {ROLE_CODES[role.value]: t(f"report.role.{role.value}", lang)
+                                                  for role in m.InformantRole}}
+    for col in export.columns:
+        if not col.startswith("item_"):
+            continue
+        number = int(col[5:])
+        asked = [(ins, it) for ins in instruments for it in ins.items if it.number == number and not it.open_ended]
+        texts = [worded(ins.code, getattr(it, f"text_{lang}"), lang) for ins, it in asked]
+        if len(asked) == 1:
+            variables[col] = texts[0]
+        elif asked:
+            variables[col] = " | ".join(f"{ins.code}: {text}" for (ins, _it), text in zip(asked, texts))
+        scales = [_scale_labels(ins, lang) for ins, _it in asked]
+        if scales:
+            values[col] = {v: label for v, label in scales[0].items() if all(other.get(v) == label for other in scales[1:])}
+    rows = [{**row, "role": ROLE_CODES.get(row["role"], row["role"])} for row in export.rows]
+    numeric = {"round", "role", *(col for col in export.columns if col.startswith("item_"))}
+    names = ", ".join(getattr(ins, f"name_{lang}") for ins in instruments)
+    return StatisticsTable(list(export.columns), rows, {c: v for c, v in variables.items() if c in export.columns},
+                           values, numeric, file_label=t("export.file_label", lang, round=export.round_number, names=names))

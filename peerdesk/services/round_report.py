@@ -28,7 +28,8 @@ from peerdesk.services.group_letters import letters_for
 from peerdesk.services.respondent_codes import RespondentCodes
 from peerdesk.services.suppression import MIN_K, Cell, Margin, effective_k, protect_cells, protect_margin
 
-ROLE_ORDER = (m.InformantRole.PEER_SUPPORTER, m.InformantRole.STAFF, m.InformantRole.MANAGER, m.InformantRole.PATIENT)
+ROLE_ORDER = (m.InformantRole.PEER_SUPPORTER, m.InformantRole.STAFF, m.InformantRole.MANAGER, m.InformantRole.PATIENT,
+              m.InformantRole.CLIENT, m.InformantRole.CASE_MANAGER)  # the last two: municipal services (Housing First)
 
 
 @dataclass
@@ -222,6 +223,7 @@ def gather(s: Session, round_number: int, lang: str = "sv", today: dt.date | Non
         profiles = _answer_profiles(s, answers, [it.id for it in items], items_needed(share, len(items)))
         instruments.append(_instrument_table(ins, items, used, shown_rounds, [(rounds[rid], *rest) for rid, *rest in sums],
                                              ward_letter, k, lang, round_number, [(rounds[rid], *rest) for rid, *rest in profiles]))
+    _word_for_workplaces(s, rnd_round.id, instruments, patient, lang)
 
     method = _method(s, rnd_round, kept, lang, k, hide_patient_total, usable=usable)
     response_rates = _response_rates(s, rnd_round, method, k, lang)
@@ -253,6 +255,19 @@ def _item_mean_rounds(frozen: dict, used: list[int], lang: str) -> list[int]:
         if (r in old) if r in frozen else any(p in old for p in frozen if p > r):
             out.append(r)
     return sorted(out)
+
+
+def _word_for_workplaces(s: Session, round_id: int, instruments: list[InstrumentTable], patient: list[PatientQuestion],
+                         lang: str) -> None:
+    """Issue #21: the questionnaires' "avdelningen" becomes the round's workplace noun ("verksamheten" in a
+    municipal service), in the item texts the report prints (services/workplace_wording.py)."""
+    from peerdesk.services.workplace_wording import for_round
+
+    worded = for_round(s, round_id)
+    for table in instruments:
+        table.items = [(number, worded(table.code, text, lang)) for number, text in table.items]
+    for question in patient:
+        question.text = worded("PATIENT", question.text, lang)
 
 
 def _sections(s: Session, round_id: int) -> list[tuple[str, str, str]]:

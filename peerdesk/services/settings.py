@@ -28,6 +28,9 @@ DEFAULTS: dict[str, Any] = {
     # answered at least this share of the instrument's items (services/round_report.py).
     "report.min_share_answered": 0.8,
     "quotes.marked_terms": [],
+    # The workplace noun in questionnaire texts per instrument and workplace kind, e.g.
+    # {"PATIENT": {"municipal": "home"}}: "boendet" (services/workplace_wording.py; empty: each kind's default).
+    "survey.workplace_noun": {},
     "security.lock_after_minutes": 10,
     "backup.interval_hours": 24,
     "backup.keep": 14,

@@ -124,3 +124,11 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def check_email(value: str | None, field: str = "email") -> None:
     if value and not _EMAIL.match(value.strip()):
         raise ValidationError("error.invalid_email", field=field)
+
+
+def check_profession(role, profession) -> None:
+    """A profession is recorded only for staff and case managers (models.PROFESSION_ROLES)."""
+    from peerdesk.models.consent import PROFESSION_ROLES, InformantRole
+
+    if profession is not None and str(InformantRole(role)) not in PROFESSION_ROLES:
+        raise ValidationError("error.profession_role", field="profession")

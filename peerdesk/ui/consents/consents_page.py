@@ -39,7 +39,10 @@ from peerdesk.i18n import t
 from peerdesk.ui.common.date_field import DateField, with_note
 from peerdesk.ui.common.fit import FlowLayout
 
-ROLES = ("staff", "patient", "manager", "peer_supporter")
+ROLES = ("staff", "patient", "manager", "peer_supporter", "client", "case_manager")
+# models.StaffProfession and PROFESSION_ROLES: the profession is asked only of staff and case managers.
+PROFESSIONS = ("nurse", "assistant_nurse", "social_worker", "dietitian", "occupational_therapist", "psychologist", "physician", "other")
+PROFESSION_ROLES = ("staff", "case_manager")
 SCOPES = ("interviews", "focus_groups", "questionnaires")
 COLUMNS = ("form_number", "informant_role", "informant", "study_name", "scopes", "signed_on", "valid_until", "received_by", "status")
 
@@ -209,7 +212,18 @@ class ConsentsPage(QWidget):
         for r in ROLES:
             self.role.addItem(t(f"pdf.consent.role.{r}"), r)
         self.role.setAccessibleName(t("field.informant_role"))
-        form.addRow(t("field.informant_role"), self.role)
+        self.profession = QComboBox()
+        self.profession.addItem(t("ui.consents.no_profession"), None)
+        for p in PROFESSIONS:
+            self.profession.addItem(t(f"profession.{p}"), p)
+        self.profession.setAccessibleName(t("field.profession"))
+        role_row = QHBoxLayout()
+        role_row.addWidget(self.role, 1)
+        role_row.addWidget(QLabel(t("field.profession")))
+        role_row.addWidget(self.profession, 1)
+        form.addRow(t("field.informant_role"), role_row)
+        self.role.currentIndexChanged.connect(self._role_changed)
+        self._role_changed()
         self.code = QLineEdit()
         self.code.setPlaceholderText(t("ui.consents.code_hint"))
         self.code.setAccessibleName(t("field.informant_code"))
@@ -547,6 +561,13 @@ class ConsentsPage(QWidget):
         self.message.emit("")
         self.form_found.emit(info)
 
+    def _role_changed(self) -> None:
+        """A profession only for staff and case managers: for other roles the picker is off and empty."""
+        asked = self.role.currentData() in PROFESSION_ROLES
+        self.profession.setEnabled(asked)
+        if not asked:
+            self.profession.setCurrentIndex(0)
+
     def register(self) -> None:
         if self.form is None:
             return
@@ -559,6 +580,7 @@ class ConsentsPage(QWidget):
         number = self.form.form_number
         fields = dict(signed_on=self.signed.date(), valid_until=self.valid_until.date(),
                       informant_role=self.role.currentData(), informant_code=self.code.text().strip() or None,
+                      profession=self.profession.currentData() if self.profession.isEnabled() else None,
                       scopes=[sc for sc, cb in self.scope_boxes.items() if cb.isChecked()])
 
         def work(s):

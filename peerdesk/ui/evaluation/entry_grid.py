@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from peerdesk.errors import PeerDeskError
 from peerdesk.i18n import language, t
 
-ROLES = ("peer_supporter", "staff", "manager", "patient")
+ROLES = ("peer_supporter", "staff", "manager", "patient", "client", "case_manager")
 
 
 class _ValueDelegate(QStyledItemDelegate):

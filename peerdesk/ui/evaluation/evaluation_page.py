@@ -158,7 +158,7 @@ class EvaluationPage(QWidget):
         from peerdesk.services.publication import list_publications
 
         number = info.number
-        self.ops.query(lambda s: (instrument_defs(s), round_workplaces(s, rid), list_publications(s, number)),
+        self.ops.query(lambda s: (instrument_defs(s, rid), round_workplaces(s, rid), list_publications(s, number)),
                        lambda r: (self.entry.load(self.ops, rid, *r[:2]), self.quotes.load(self.ops, rid), self._show_edition(r[2]),
                                   self.rounds_panel.load(self.ops, info, next_number), self.interviews.load(self.ops, rid),
                                   self.logistics.load(self.ops, rid), self.loaded.emit()))

@@ -159,6 +159,7 @@ EXPECTED_OPERATIONS = {
 # rule helpers, and the audit trail itself.
 NOT_OPERATIONS = {
     "consent_forms.registered_consent_id",  # a lookup inside authorised operations
+    "workplace_wording.for_round", "workplace_wording.round_kind",  # wording read inside gather/instrument_defs
     "records.create", "records.update", "records.delete", "records.get", "records.flush", "records.run_validators",
     "records.overlapping", "records.ensure_unique", "records.build", "records.exists",
     # An import's check answers the validators from memory inside an authorised operation.

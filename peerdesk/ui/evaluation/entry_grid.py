@@ -61,19 +61,12 @@ class _ValueDelegate(QStyledItemDelegate):
 ANSWER, COMMENT, MISSING = 1, 2, 3  # the grid's columns after the item's text
 
 
-class _CommentDelegate(QStyledItemDelegate):
-    """A one-line editor for an item's written comment; Enter commits and moves on to the next item."""
+class _CommentDelegate(_ValueDelegate):
+    """A one-line editor for an item's written comment; Enter commits and moves on to the next item
+    (the value editor's Enter, with free text instead of the allowed values)."""
 
-    advance = Signal()
-
-    def eventFilter(self, editor, event) -> bool:
-        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
-                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            self.commitData.emit(editor)
-            self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
-            self.advance.emit()
-            return True
-        return super().eventFilter(editor, event)
+    def __init__(self, parent=None) -> None:
+        super().__init__((), parent)
 
     def createEditor(self, parent, option, index):
         from peerdesk.models.base import COMMENT_LENGTH

@@ -253,5 +253,5 @@ def test_a_later_report_says_which_rounds_were_published_with_the_mean_of_the_it
         assert data.frozen_rounds == [2] and data.item_mean_rounds == [2] and data.min_share_answered == 0.8
         assert publication.load(json.loads(json.dumps(publication.dump(data)))).item_mean_rounds == [2]
     text = " ".join(_pdf_text(data, tmp_path / "r3.pdf").split())
-    assert "räknas inte; n är antalet som räknas. Omgång 2 visas som den publicerades, med totalmedelvärdet som " \
+    assert "räknas inte; n är antalet som räknas. 1 omgång (2) visas som den publicerades, med totalmedelvärdet som " \
            "medelvärdet av påståendenas medelvärden." in text

@@ -51,7 +51,7 @@ def build(data, path: str, progress: Callable[[int], None] | None = None, cancel
     def caption(kind: str, text: str):
         """ "Tabell 3. …" / "Figur 1. …": tables and figures numbered in the order they print."""
         numbers[kind] += 1
-        return Paragraph(escape(tr(f"report.{kind}_caption", n=numbers[kind], caption=text)), st["caption"])
+        return Paragraph(escape(tr(f"report.{kind}_caption", number=numbers[kind], caption=text)), st["caption"])
 
     chapters: list[str] = []  # every chapter heading, in order: the contents on the title page list them
 

@@ -25,7 +25,7 @@ D = dt.date
 TODAY = D(2026, 11, 25)
 ADMIN = Actor(None, "admin-test", frozenset({m.Role.ADMINISTRATOR}))
 # Enum values that are also ordinary words a translated text may contain.
-WORDS = {"video", "patient", "group", "left", "draft", "manager", "staff", "present"}
+WORDS = {"video", "patient", "group", "left", "draft", "manager", "staff", "present", "before", "after", "other"}  # codes that are also ordinary English words
 
 
 def pdf_text(path) -> str:

@@ -1,6 +1,6 @@
 """The PeerDesk domain model: SQLAlchemy ORM classes only."""
 
-from peerdesk.models.base import Base
+from peerdesk.models.base import Base, Occurrence
 from peerdesk.models.accounts import AuditEvent, Role, Setting, User, UserRole
 from peerdesk.models.people import Cohort, PeerStatus, PeerSupporter
 from peerdesk.models.workplaces import (
@@ -12,6 +12,7 @@ from peerdesk.models.workplaces import (
     Workplace,
     WorkplaceKind,
 )
+from peerdesk.models.funding import FunderKind, Grant, GrantCoverage, GrantReport
 from peerdesk.models.employment import ContractPeriod, EmploymentForm, Placement
 from peerdesk.models.supervision import (
     AttendanceStatus,

@@ -51,6 +51,14 @@ class StrEnum(str, enum.Enum):
         return self.value
 
 
+class Occurrence(StrEnum):
+    """Where a dated meeting stands: planned ahead, held, or cancelled (briefings, sessions, course days)."""
+
+    PLANNED = "planned"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
 def enum_type(enum_cls: type[enum.Enum], name: str) -> Enum:
     """Portable enum column: VARCHAR plus a named CHECK, same on SQLite and PostgreSQL."""
     return Enum(

@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Intege
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerdesk.models.base import Base, StrEnum, Versioned, enum_type
+from peerdesk.models.funding import Grant
 from peerdesk.models.people import PeerSupporter
 from peerdesk.models.workplaces import Workplace
 
@@ -31,9 +32,12 @@ class Placement(Versioned, Base):
     end_date: Mapped[dt.date | None] = mapped_column(Date)
     extent_percent: Mapped[int] = mapped_column(Integer, default=50)
     intro_end: Mapped[dt.date | None] = mapped_column(Date)  # end of the shadowing intro period
+    # The grant that pays for the placement (models/funding.py); empty when not known.
+    grant_id: Mapped[int | None] = mapped_column(ForeignKey("funding_grant.id", ondelete="RESTRICT"), index=True)
 
     peer_supporter: Mapped[PeerSupporter] = relationship()
     workplace: Mapped[Workplace] = relationship()
+    grant: Mapped[Grant | None] = relationship()
 
 
 class EmploymentForm(StrEnum):
@@ -60,8 +64,11 @@ class ContractPeriod(Versioned, Base):
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date | None] = mapped_column(Date)
     extent_percent: Mapped[int] = mapped_column(Integer, default=50)
-    funding_source: Mapped[str | None] = mapped_column(String(200))
+    funding_source: Mapped[str | None] = mapped_column(String(200))  # free text from before grants; kept for import
+    # The grant that pays for the period (models/funding.py); empty when not known.
+    grant_id: Mapped[int | None] = mapped_column(ForeignKey("funding_grant.id", ondelete="RESTRICT"), index=True)
     # Set when the person has been told whether the contract continues (they asked for this in time).
     continuation_informed: Mapped[bool] = mapped_column(Boolean, default=False)
 
     peer_supporter: Mapped[PeerSupporter] = relationship()
+    grant: Mapped[Grant | None] = relationship()

@@ -153,6 +153,10 @@ EXPECTED_OPERATIONS = {
     "register_import.commit": {A, C},
     "office_export.export_all": {A},
     "register_export.export_register": {A, C, S, E},
+    # The grant register (services/funding.py): money is the administrators' and coordinators' business.
+    **{f"funding.{name}": {A, C} for name in (
+        "list_grants", "get_grant", "grant_options", "save_grant", "delete_grant", "add_report", "mark_report_sent",
+        "set_grant", "funding_warnings", "funding_texts", "link_funding_text")},
 }
 
 # Functions over a Session that are not operations: generic record access (authorised per model),

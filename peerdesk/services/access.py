@@ -100,6 +100,7 @@ READ_RIGHTS: dict[str, frozenset[Role]] = {
     "briefings": _OFFICE,
     "placements": _OFFICE,
     "contracts": frozenset({A, C}),
+    "grants": frozenset({A, C}),  # the funding register: money is the office's business, not supervisors' or evaluators'
     "sessions": _OFFICE,  # that a session took place; notes are read through supervision.read_notes
     "checkins": _OFFICE,
     "studies": frozenset({A, C, E}),

@@ -13,6 +13,7 @@ Who sees what (rules a role may not see are not even computed):
 - supervision overdue: administrator, coordinator, supervisor (a supervisor: their own caseload)
 - employment alerts (contract ending, fixed-term limit, placement/contract mismatch): administrator, coordinator
 - consent alerts: administrator, evaluator (the evaluator must keep withdrawn data out of a round)
+- funding alerts (grant ending, funder report due): administrator, coordinator
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from functools import lru_cache
 from typing import Callable, Iterable
 
 from sqlalchemy import Date, Enum, String, case, exists, func, literal, or_, select, type_coerce
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.functions import FunctionElement
 
 from peerdesk import models as m
 from peerdesk.errors import NotFoundError, ValidationError
@@ -49,12 +52,15 @@ KINDS: dict[str, str] = {
     "consent_expiring": "consent",
     "consent_expired": "consent",
     "consent_withdrawn_in_use": "consent",
+    "grant_ending": "funding",
+    "funder_report_due": "funding",
 }
 AREA_ROLES: dict[str, frozenset[Role]] = {
     "workplaces": frozenset({A, C}),
     "supervision": frozenset({A, C, S}),
     "employment": frozenset({A, C}),
     "consent": frozenset({A, E}),
+    "funding": frozenset({A, C}),
 }
 SEVERITIES = ("high", "medium", "low")
 
@@ -74,9 +80,13 @@ class Alert:
     person_name: str | None = None
     manager_id: int | None = None
     manager_name: str | None = None
-    record_id: int | None = None  # the tenure, contract, placement or consent the alert is about
+    record_id: int | None = None  # the tenure, contract, placement or consent the alert is about (funding: the grant)
     snoozed_until: dt.date | None = None  # set when an acknowledgement currently hides it
     snooze_reason: str | None = None
+    # What an alert is about when it is neither a person nor a ward (a grant: its funder and reference), and
+    # a count it names (a grant ending: how many contracts and placements it pays run past its end).
+    subject: str | None = None
+    count: int | None = None
 
     @property
     def open(self) -> bool:
@@ -86,8 +96,13 @@ class Alert:
         out = {}
         for name in self.__dataclass_fields__:
             value = getattr(self, name)
+            if name in _ONLY_WHEN_SET and value is None:
+                continue  # the other kinds' JSON stays as it was
             out[name] = value.isoformat() if isinstance(value, dt.date) else value
         return out
+
+
+_ONLY_WHEN_SET = frozenset({"subject", "count"})
 
 
 def _fp(*facts: object) -> str:
@@ -150,6 +165,8 @@ class Thresholds:
     fixed_term_warn_days: int
     consent_expiry_days: int
     tenure_notice_days: int
+    grant_ending_days: int
+    funder_report_days: int
 
     @classmethod
     def load(cls, s: Session) -> "Thresholds":
@@ -482,6 +499,69 @@ def _consent_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Alert
             yield alert("consent_expired", r, r.valid_until, "high", _fp(r.valid_until))
 
 
+# ------------------------------------------------------------------ funding
+class _next_day(FunctionElement):
+    """date + 1 day in SQL (SQLite keeps dates as ISO text; PostgreSQL adds an integer to a date)."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(_next_day)
+def _next_day_default(element, compiler, **kw):
+    return f"({compiler.process(element.clauses, **kw)} + 1)"
+
+
+@compiles(_next_day, "sqlite")
+def _next_day_sqlite(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)}, '+1 day')"
+
+
+def _funding_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Alert]:
+    """Two queries over the grants (indexes on funding_grant.end_date, grant_report.due_on and the grant_id of
+    contract periods and placements); one alert per grant, and one per report."""
+    from peerdesk.services.funding import label
+
+    G, CP, P, R = m.Grant, m.ContractPeriod, m.Placement, m.GrantReport
+    Co = aliased(CP)
+
+    # Grant ending: its end is within N days (or passed) while contract periods or placements it pays run past
+    # that end (or have none) and are not over yet, and the person has no period paid by another grant
+    # starting the day after the grant ends (follow-on funding).
+    def past_end(X):
+        follow_on = exists().where(Co.peer_supporter_id == X.peer_supporter_id, Co.start_date == _next_day(G.end_date),
+                                   Co.grant_id.is_not(None), Co.grant_id != G.id)
+        return (select(func.count(X.id))
+                .where(X.grant_id == G.id, or_(X.end_date.is_(None), X.end_date > G.end_date),
+                       or_(X.end_date.is_(None), X.end_date >= today), ~follow_on)
+                .correlate(G).scalar_subquery())
+
+    contracts, placements = past_end(CP).label("contracts"), past_end(P).label("placements")
+    horizon = today + dt.timedelta(days=th.grant_ending_days)
+    inner = select(G.id, G.funder, G.reference, G.end_date, contracts, placements).where(G.end_date <= horizon).subquery()
+    for g in _q(s, select(inner.c.id, inner.c.funder, inner.c.reference, inner.c.end_date, inner.c.contracts, inner.c.placements)
+                .where((inner.c.contracts + inner.c.placements) > 0)):
+        end = _d(g.end_date)
+        overdue = (today - end).days
+        yield Alert(
+            key=f"grant_ending:{g.id}", kind="grant_ending", area="funding", severity="high" if overdue > -30 else "medium",
+            concerns=end, overdue_days=overdue, fingerprint=_fp(end), record_id=g.id, subject=label(g.funder, g.reference),
+            count=g.contracts + g.placements,
+        )
+
+    # A report to a funder due within N days (or overdue) that is not recorded as sent.
+    soon = today + dt.timedelta(days=th.funder_report_days)
+    for r in _q(s, select(R.id, R.grant_id, R.due_on, R.title, G.funder, G.reference).join(G, G.id == R.grant_id)
+                .where(R.sent_on.is_(None), R.due_on <= soon)):
+        overdue = (today - r.due_on).days
+        name = label(r.funder, r.reference)
+        yield Alert(
+            key=f"funder_report_due:{r.id}", kind="funder_report_due", area="funding",
+            severity="high" if overdue > 0 else "medium", concerns=r.due_on, overdue_days=overdue, fingerprint=_fp(r.due_on),
+            record_id=r.grant_id, subject=f"{name} – {r.title}" if r.title else name,
+        )
+
+
 def t_role(role) -> str:
     from peerdesk.i18n import t
 
@@ -493,6 +573,7 @@ RULES: dict[str, Callable[[Session, dt.date, Thresholds], Iterable[Alert]]] = {
     "supervision": _supervision_rules,
     "employment": _employment_rules,
     "consent": _consent_rules,
+    "funding": _funding_rules,
 }
 
 

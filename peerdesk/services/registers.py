@@ -357,6 +357,10 @@ def options(s: Session, name: str) -> list[tuple[int, str]]:
         from peerdesk.services.supervisor_assignment import supervisors
 
         return supervisors(s)
+    if name == "grants":  # the grant register is not a generic register: its own service names the grants
+        from peerdesk.services.funding import grant_options
+
+        return grant_options(s)
     reg = REGISTERS[name]
     authorize_read(s, reg.kind)
     label = {

@@ -31,9 +31,15 @@ CONSENT = {
     ("consent_expiring", "Samir Haddad"),
     ("consent_withdrawn_in_use", "Noor Aziz"),
 }
+# Arvsfonden's project grant ends within three months while Noor's, Ida's and Mats's work runs on
+# past it; the region wants a progress report within two weeks (services/demo_funding.py).
+FUNDING = {
+    ("grant_ending", "Allmänna arvsfonden (2023-01456)"),
+    ("funder_report_due", "Västra Götalandsregionen (RS 2025-00312) – Lägesrapport 2"),
+}
 STORY = {
-    "admin": WARDS | SUPERVISION | EMPLOYMENT | CONSENT,
-    "coordinator": WARDS | SUPERVISION | EMPLOYMENT,
+    "admin": WARDS | SUPERVISION | EMPLOYMENT | CONSENT | FUNDING,
+    "coordinator": WARDS | SUPERVISION | EMPLOYMENT | FUNDING,
     "supervisor": SUPERVISION,
     "evaluator": CONSENT,
 }
@@ -41,8 +47,8 @@ ROLES = {"admin": Role.ADMINISTRATOR, "coordinator": Role.COORDINATOR, "supervis
 
 
 def shown(a: alerts.Alert) -> tuple[str, str]:
-    """What identifies an alert to a reader: its kind and the person, or else the ward, it names."""
-    return a.kind, a.person_name or a.workplace_name
+    """What identifies an alert to a reader: its kind and the person, or else the ward (or grant), it names."""
+    return a.kind, a.person_name or a.workplace_name or a.subject
 
 
 # Today, a leap day and a new year's day: the story is relative to the day it is loaded.
@@ -56,6 +62,17 @@ def test_today_shows_exactly_the_alerts_the_story_means(sqlite_db, today):
         with sqlite_db.session(actor) as s:
             found = [shown(a) for a in alerts.compute_alerts(s, today=today)]
         assert sorted(found) == sorted(expected), username  # each exactly once, nothing else
+
+
+def test_the_project_grant_names_the_five_contracts_and_placements_that_run_past_it(sqlite_db):
+    """Noor's and Ida's contracts and placements, and Mats's placement (his contract ends before the grant)."""
+    today = dt.date.today()
+    with sqlite_db.begin(SYSTEM) as s:
+        demo.load_demo(s, today=today)
+        [a] = [a for a in alerts.compute_alerts(s, today=today) if a.kind == "grant_ending"]
+        assert (a.count, a.concerns) == (5, today + dt.timedelta(days=75))
+        unpaid = s.scalars(select(m.ContractPeriod.id).where(m.ContractPeriod.grant_id.is_(None))).all()
+        assert unpaid == [] and s.scalars(select(m.Placement.id).where(m.Placement.grant_id.is_(None))).all() == []
 
 
 def test_every_placed_person_has_a_running_placement_and_contract(sqlite_db):

@@ -347,6 +347,9 @@ def load_demo(s: Session, today: dt.date | None = None) -> None:
     for position, (title, body, placement) in enumerate(DEMO_SECTIONS, 1):
         create(s, m.ReportSection, round_id=last.id, position=position, title=title, body=body, placement=placement)
     s.flush()
+    from peerdesk.services.demo_funding import add_grants
+
+    add_grants(s, people, today)  # the grants that pay for the contracts and placements above
 
 
 DEMO_SECTIONS = (

@@ -57,8 +57,6 @@ def _check_report(s: Session, r: m.GrantReport) -> None:
     if r.due_on > grant.end_date + REPORT_GRACE:
         raise ValidationError("error.report_too_late", field="due_on", end=grant.end_date.isoformat())
     if r.sent_on is not None:
-        if r.sent_on > dt.date.today():
-            raise ValidationError("error.sent_in_future", field="sent_on")
         if r.sent_on < grant.start_date:
             raise ValidationError("error.sent_before_grant", field="sent_on", start=grant.start_date.isoformat())
 
@@ -204,8 +202,16 @@ def _sync_coverage(s: Session, g: m.Grant, regions, workplace_ids) -> None:
         records.create(s, m.GrantCoverage, grant_id=g.id, workplace_id=wid)
 
 
-def _sync_reports(s: Session, g: m.Grant, reports: list[ReportLine | dict]) -> None:
+def _not_in_future(sent_on, today: dt.date) -> None:
+    """A report is marked as sent on a day that has come (the day is injectable, for the demo and tests)."""
+    if sent_on is not None and records._coerce(m.GrantReport, "sent_on", sent_on) > today:
+        raise ValidationError("error.sent_in_future", field="sent_on")
+
+
+def _sync_reports(s: Session, g: m.Grant, reports: list[ReportLine | dict], today: dt.date) -> None:
     lines = [r if isinstance(r, ReportLine) else ReportLine(**r) for r in reports]
+    for r in lines:
+        _not_in_future(r.sent_on, today)
     keep = {r.id for r in lines if r.id is not None}
     for r in list(g.reports):
         if r.id not in keep:
@@ -225,7 +231,8 @@ def _sync_reports(s: Session, g: m.Grant, reports: list[ReportLine | dict]) -> N
 
 @operation(A, C)
 def save_grant(s: Session, grant_id: int | None, values: dict, regions=(), workplace_ids=(),
-               reports: list | None = None, expected_version: int | None = None, original: dict | None = None) -> int:
+               reports: list | None = None, expected_version: int | None = None, original: dict | None = None,
+               today: dt.date | None = None) -> int:
     """Create (no id) or change a grant with what it covers and, if given, its full list of reports
     (lines without an id are added, lines left out are removed). Returns the grant's id."""
     values = {k: v for k, v in values.items() if k in records.editable_fields(m.Grant)}
@@ -239,7 +246,7 @@ def save_grant(s: Session, grant_id: int | None, values: dict, regions=(), workp
             else stored
     _sync_coverage(s, g, regions, workplace_ids)
     if reports is not None:
-        _sync_reports(s, g, reports)
+        _sync_reports(s, g, reports, today or dt.date.today())
     records.flush(s)
     s.refresh(g)
     return g.id
@@ -263,9 +270,10 @@ def add_report(s: Session, grant_id: int, due_on: dt.date | str, title: str | No
 
 
 @operation(A, C)
-def mark_report_sent(s: Session, report_id: int, sent_on: dt.date | str | None) -> None:
+def mark_report_sent(s: Session, report_id: int, sent_on: dt.date | str | None, today: dt.date | None = None) -> None:
     """Record the day a report went to the funder (None: undo, it was not sent after all)."""
     r = records.get(s, m.GrantReport, report_id)
+    _not_in_future(sent_on, today or dt.date.today())
     records.update(s, m.GrantReport, report_id, r.version, sent_on=sent_on)
 
 

@@ -360,7 +360,7 @@ def options(s: Session, name: str) -> list[tuple[int, str]]:
     if name == "grants":  # the grant register is not a generic register: its own service names the grants
         from peerdesk.services.funding import grant_options
 
-        return grant_options(s)
+        return grant_options(s) if actor_of(s).roles & READ_RIGHTS["grants"] else []
     reg = REGISTERS[name]
     authorize_read(s, reg.kind)
     label = {

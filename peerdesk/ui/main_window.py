@@ -11,10 +11,11 @@ from peerdesk.ui.common.sidebar import Sidebar
 from peerdesk.ui.common.style import install_qt_translator, set_setting, setting_bytes
 from peerdesk.ui.today.today_page import TodayPage
 
-AREAS = ("today", "people", "workplaces", "supervision", "contracts", "consents", "evaluation", "settings")
+AREAS = ("today", "people", "workplaces", "supervision", "contracts", "funding", "consents", "evaluation", "settings")
 # Which register kind an area needs to be readable for the area to show.
 AREA_NEEDS = {"people": ("people",), "workplaces": ("workplaces",), "supervision": ("sessions",),
-              "contracts": ("placements", "contracts"), "consents": ("consents",), "evaluation": ("rounds",)}
+              "contracts": ("placements", "contracts"), "consents": ("consents",), "evaluation": ("rounds",),
+              "funding": ("grants",)}
 
 
 def _build_area(area: str, ops):
@@ -39,6 +40,9 @@ def _build_area(area: str, ops):
     if area == "consents":
         from peerdesk.ui.consents.area import ConsentsArea
         return ConsentsArea(ops)
+    if area == "funding":
+        from peerdesk.ui.funding.area import FundingArea
+        return FundingArea(ops)
     raise ValueError(area)
 
 
@@ -112,6 +116,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QFrame, QScrollArea
 
         self.today = TodayPage(self)
+        self.today.open_requested.connect(self.open_record)  # an alert's "Open the grant"
         self.overview = self.today.overview
         scroll = QScrollArea()  # the window may be made narrower than the page's natural width
         scroll.setWidgetResizable(True)
@@ -235,6 +240,9 @@ class MainWindow(QMainWindow):
         page = self.page_for(area)
         if page is not None and hasattr(page, "open_record"):
             self.sidebar.select(area)
+            if area in self._unstarted:  # opened from Today before it was ever shown: its lists load first
+                self._unstarted.discard(area)
+                page.start()
             page.open_record(record_id)
 
     # ------------------------------------------------------------ language

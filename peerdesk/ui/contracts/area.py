@@ -16,6 +16,7 @@ PLACEMENT_FIELDS = [
     Field("end_date", "date"),
     Field("extent_percent", "int", required=True, default=50),
     Field("intro_end", "date"),
+    Field("grant_id", "ref", ref="grants"),
 ]
 CONTRACT_COLUMNS = ("peer_supporter_id", "form", "start_date", "end_date", "extent_percent", "employer", "funding_source")
 CONTRACT_FIELDS = [
@@ -26,6 +27,7 @@ CONTRACT_FIELDS = [
     Field("end_date", "date"),
     Field("extent_percent", "int", required=True, default=50),
     Field("funding_source"),
+    Field("grant_id", "ref", ref="grants"),
     Field("continuation_informed", "bool", default=False),
 ]
 
@@ -45,9 +47,38 @@ class ContractsArea(QTabWidget):
             self.addTab(self.contracts, t("kind.contracts"))
             self.panels.append(self.contracts)
         if rights(ops, "placements")[0]:
-            self.placements = RegisterPanel(ops, "placements", PLACEMENT_COLUMNS, PLACEMENT_FIELDS, ("running", "ended"))
+            from peerdesk.services.access import READ_RIGHTS
+
+            # A supervisor reads placements but has no business with money: no Grant field for them.
+            fields = PLACEMENT_FIELDS if ops.actor.roles & READ_RIGHTS["grants"] else [
+                f for f in PLACEMENT_FIELDS if f.name != "grant_id"]
+            self.placements = RegisterPanel(ops, "placements", PLACEMENT_COLUMNS, fields, ("running", "ended"))
             self.addTab(self.placements, t("kind.placements"))
             self.panels.append(self.placements)
+
+        for panel in self.panels:
+            panel.form.saved.connect(lambda record_id, p=panel: self._check_funding(p, record_id))
+
+    def _check_funding(self, panel, record_id: int) -> None:
+        """After a save: a period outside its grant's, or a ward the grant does not cover, is said under the
+        Grant field (saved all the same: offices bridge gaps)."""
+        if "grant_id" not in panel.form.fields or panel.form.value("grant_id") is None:
+            return
+
+        def work(s):
+            from peerdesk.services.funding import funding_warnings
+
+            return funding_warnings(s, panel.name, record_id)
+
+        def show(warnings: list[str]) -> None:
+            line = panel.form.errors["grant_id"]
+            if warnings and panel.form.record_id == record_id:
+                line.setText("\n".join(warnings))
+                line.show()
+
+        from peerdesk.ui.operations import alive
+
+        panel.form.ops.query(work, alive(panel.form, show), lambda exc: None)
 
     def start(self) -> None:
         for panel in self.panels:

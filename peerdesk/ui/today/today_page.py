@@ -38,6 +38,8 @@ ACTIONS = {
     "contact_gap": "followup_contact",
     "supervision_overdue": "session",
     "contract_ending": "contract",
+    "grant_ending": "grant",
+    "funder_report_due": "grant",
 }
 NARROW = 1000  # page widths below this put the register counts above the alerts rather than beside them
 COLUMNS = ("what", "date", "status", "severity", "actions")
@@ -59,6 +61,10 @@ def _status(days: int) -> str:
 
 
 def _what(a) -> str:
+    if a.kind == "grant_ending":
+        return t("ui.alerts.grant_ending.what", grant=a.subject or "", n=a.count or 0)
+    if a.subject and not (a.person_name or a.workplace_name):
+        return a.subject
     parts = [p for p in (a.person_name, a.workplace_name) if p]
     if a.manager_name and not a.person_name:
         parts.append(a.manager_name)
@@ -86,6 +92,7 @@ class _WrappingDelegate(QStyledItemDelegate):
 class TodayPage(QWidget):
     loaded = Signal()
     counts_changed = Signal(dict)  # {"workplaces": 3, "supervision": 2, …} open alerts per area
+    open_requested = Signal(str, int)  # (area, record id): an alert whose action is to open a record there
 
     def __init__(self, parent: QWidget | None = None, today=dt.date.today) -> None:
         super().__init__(parent)
@@ -329,6 +336,7 @@ class TodayPage(QWidget):
             "followup_contact": {Role.ADMINISTRATOR, Role.COORDINATOR},
             "session": {Role.ADMINISTRATOR, Role.SUPERVISOR},
             "contract": {Role.ADMINISTRATOR, Role.COORDINATOR},
+            "grant": {Role.ADMINISTRATOR, Role.COORDINATOR},
         }
         if action and set(roles) & allowed[action]:
             button = QPushButton(t(f"ui.today.action.{action}"))
@@ -382,6 +390,9 @@ class TodayPage(QWidget):
         from peerdesk.ui.today.forms import BriefingForm, FollowUpForm, SessionForm  # only when someone acts
 
         action = ACTIONS.get(a.kind)
+        if action == "grant":  # the grant's form in Funding: mark the report sent, or see what it pays for
+            self.open_requested.emit("funding", a.record_id)
+            return
         if action in ("briefing", "followup_contact"):
             form = BriefingForm(a.workplace_name or "", a.manager_name, self.today(),
                                 kind="briefing" if action == "briefing" else "follow_up", parent=self)

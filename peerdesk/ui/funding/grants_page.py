@@ -92,6 +92,7 @@ class GrantsPage(QSplitter):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
         self.table.itemActivated.connect(lambda item, _c: self.open(item.data(0, Qt.ItemDataRole.UserRole)))
         self.table.currentItemChanged.connect(lambda item, _old: item and self.open(item.data(0, Qt.ItemDataRole.UserRole)))
         lay.addWidget(self.table, 1)
@@ -147,6 +148,7 @@ class GrantsPage(QSplitter):
         row("region", regions, label=t("ui.funding.regions"))
         wards = QListWidget()
         wards.setMaximumHeight(96)
+        wards.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         row("workplace_id", wards, label=t("ui.funding.workplaces"))
         outer.addLayout(form)
 
@@ -165,6 +167,7 @@ class GrantsPage(QSplitter):
         self.report_list.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.report_list.header().setStretchLastSection(False)
         self.report_list.setMaximumHeight(130)
+        self.report_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.report_list.currentItemChanged.connect(lambda *_: self._report_buttons())
         outer.addWidget(self.report_list)
         add_row = QHBoxLayout()
@@ -200,8 +203,11 @@ class GrantsPage(QSplitter):
         sent_row.addWidget(self.sent_on, 1)
         sent_row.addWidget(self.mark_sent_button)
         sent_row.addWidget(self.undo_sent_button)
-        sent_row.addWidget(self.remove_report_button)
         outer.addLayout(sent_row)
+        remove_row = QHBoxLayout()  # rows of at most three: the form fits beside the list in a 1024-pixel window
+        remove_row.addStretch(1)
+        remove_row.addWidget(self.remove_report_button)
+        outer.addLayout(remove_row)
 
         buttons = QHBoxLayout()
         self.delete_button = QPushButton(t("ui.funding.delete"))
@@ -225,9 +231,9 @@ class GrantsPage(QSplitter):
         scroll.setWidget(detail)
         self.detail = detail
         self.addWidget(scroll)
-        self.setStretchFactor(0, 3)
-        self.setStretchFactor(1, 2)
-        self.setSizes([560, 460])
+        self.setStretchFactor(0, 1)
+        self.setStretchFactor(1, 1)
+        self.setSizes([500, 500])
         detail.setEnabled(False)
         self._report_buttons()
 
@@ -284,6 +290,7 @@ class GrantsPage(QSplitter):
         self.table.blockSignals(False)
         for col in range(1, len(COLUMNS)):
             self.table.resizeColumnToContents(col)
+        self.table.setColumnWidth(4, min(self.table.columnWidth(4), 140))  # what it covers: whole in the tooltip
         self.count_label.setText(t("ui.funding.count", n=len(rows)))
 
     def open(self, grant_id: int | None) -> None:
@@ -317,7 +324,7 @@ class GrantsPage(QSplitter):
         kind.setCurrentIndex(max(0, kind.findData(v.get("funder_kind") or "other")))
         self.widgets["start_date"].setDate(v.get("start_date"))
         self.widgets["end_date"].setDate(v.get("end_date"))
-        self.widgets["amount_sek"].setText("" if v.get("amount_sek") is None else str(v["amount_sek"]))
+        self.widgets["amount_sek"].setText(_amount(v.get("amount_sek")))
         self.widgets["region"].setText(", ".join(detail.regions))
         self._set_checked_wards(set(detail.workplace_ids))
         self.reports = list(detail.reports)

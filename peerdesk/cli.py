@@ -330,7 +330,7 @@ def cmd_alerts(args) -> int:
                 t("cli.alerts.col.ward"), t("cli.alerts.col.person"), t("cli.alerts.col.key")]
         rows = [
             [t(f"ui.alerts.kind.{a.kind}"), t(f"ui.alerts.severity.{a.severity}"), a.concerns.isoformat(), str(a.overdue_days),
-             a.workplace_name or "", a.person_name or a.manager_name or "", a.key + (f" ({t('cli.alerts.snoozed', until=a.snoozed_until.isoformat())})" if a.snoozed_until else "")]
+             a.workplace_name or "", a.person_name or a.manager_name or a.subject or "", a.key + (f" ({t('cli.alerts.snoozed', until=a.snoozed_until.isoformat())})" if a.snoozed_until else "")]
             for a in found
         ]
         widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
@@ -940,6 +940,9 @@ def build_parser() -> argparse.ArgumentParser:
     from peerdesk.cli_quote import add_commands as add_quote
 
     add_quote(sub)
+    from peerdesk.cli_funding import add_commands as add_funding
+
+    add_funding(sub)  # grant list / add / report-sent / map-funding-texts
     return p
 
 

@@ -210,3 +210,32 @@ def test_a_funder_with_two_grants_is_matched_by_the_period(db):
         assert matcher.match("Allmänna arvsfonden") == (None, 2)
         assert matcher.match("2024/0815") == (second, 1)
         assert matcher.match("Okänd stiftelse") == (None, 0)
+
+
+def test_the_register_import_links_a_contract_to_the_grant_its_funding_text_names(db):
+    from peerdesk.services import register_import as ri
+
+    with db.begin(SYSTEM) as s:
+        arvs = grant(s)
+        f.peer(s, "Anna", "Berg")
+        f.peer(s, "Bo", "Ek")
+        f.peer(s, "Cia", "Ljung")
+    rows = [ri.ImportRow(2, {"person": "Anna Berg", "employer": "Föreningen", "form": "visstid", "start_date": "2025-01-01",
+                             "end_date": "2025-06-30", "funding_source": "  ALLMÄNNA   arvsfonden "}),
+            ri.ImportRow(3, {"person": "Bo Ek", "employer": "Föreningen", "form": "visstid", "start_date": "2025-01-01",
+                             "end_date": "2025-06-30", "funding_source": "2024/0815"}),
+            ri.ImportRow(4, {"person": "Cia Ljung", "employer": "Föreningen", "form": "visstid", "start_date": "2025-01-01",
+                             "end_date": "2025-06-30", "funding_source": "Kommunbidrag"})]
+    with db.begin(SYSTEM) as s:
+        preview = ri.preview(s, "contracts", rows)
+        assert [r.status for r in preview.results] == ["new", "new", "new"]  # an unknown text does not stop the row
+        assert [r.notes for r in preview.results[:2]] == [[], []]
+        assert preview.results[2].notes == ['the funding "Kommunbidrag" matches no grant; the text is kept and can be linked '
+                                            'later (peerdesk grant map-funding-texts)']
+        assert "Row 4: note: the funding \"Kommunbidrag\"" in "\n".join(ri.describe(preview))
+        ri.commit(s, "contracts", rows)
+    with db.session(SYSTEM) as s:
+        got = {c.funding_source.strip(): c.grant_id for c in s.scalars(select(m.ContractPeriod))}
+        assert got == {"ALLMÄNNA   arvsfonden": arvs, "2024/0815": arvs, "Kommunbidrag": None}
+    with db.begin(SYSTEM) as s:  # the same file again: nothing new, nothing different
+        assert [r.status for r in ri.preview(s, "contracts", rows).results] == ["unchanged"] * 3

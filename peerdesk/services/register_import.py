@@ -159,6 +159,7 @@ class RowResult:
     number: int
     status: str  # new, unchanged, problem, skipped
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth knowing, not stopping the row (funding text without a grant)
 
 
 @dataclass
@@ -283,6 +284,7 @@ class _Lookups:
             self.people.setdefault(_name_key(first, last), []).append(i)
         self.added_people: dict[tuple[str, str], list[int]] = {}  # accepted in this check: exact spelling
         self._pnr: dict[str, int] | None = None
+        self._grants = None  # funding text -> grant, read when a contracts file first has one
         self.records: dict[int, Any] = {}  # id (or provisional id) -> record of this kind, for comparing
         self.by_key: dict[tuple, tuple[int, Any]] = {}  # natural key -> (order saved, record): the first one
         self._order = 0
@@ -367,6 +369,20 @@ class _Lookups:
         problems.append(ValidationError("error.import.ambiguous_person" if ids else "error.import.unknown_person", field="person"))
         return None
 
+    def grant(self, text: str, on: dt.date | None, notes: list) -> int | None:
+        """The grant an old funding text names (services/funding.GrantMatcher); None with a note when it names
+        none or several: the row still goes in, its text kept, to be linked later (grant map-funding-texts)."""
+        if not text:
+            return None
+        if self._grants is None:
+            from peerdesk.services.funding import GrantMatcher
+
+            self._grants = GrantMatcher(self.s)
+        found, names = self._grants.match(text, on)
+        if found is None:
+            notes.append(t("ui.import.funding_ambiguous" if names > 1 else "ui.import.funding_unmatched", text=text))
+        return found
+
     def workplace(self, text: str, problems: list) -> int | None:
         if not (text or "").strip():
             problems.append(ValidationError("error.required", field="workplace"))
@@ -377,8 +393,8 @@ class _Lookups:
         return found
 
 # ---------------------------------------------------------------- per kind: fields and natural key
-def _fields(kind: str, values: dict[str, str], look: _Lookups, problems: list) -> tuple[dict[str, Any], tuple]:
-    """The model's field values of one row and its natural key; problems are appended, not raised."""
+def _fields(kind: str, values: dict[str, str], look: _Lookups, problems: list, notes: list | None = None) -> tuple[dict[str, Any], tuple]:
+    """The model's field values of one row and its natural key; problems (and notes) are appended, not raised."""
     v = {k: (values.get(k) or "").strip() for k in SPECS[kind].fields}
     for f in SPECS[kind].required:
         if not v.get(f) and not (f == "person" and v.get("personal_number")):
@@ -441,6 +457,9 @@ def _fields(kind: str, values: dict[str, str], look: _Lookups, problems: list) -
                "start_date": _date(v["start_date"], "start_date", problems),
                "end_date": _date(v["end_date"], "end_date", problems),
                "funding_source": v["funding_source"] or None}
+        grant_id = look.grant(v["funding_source"], out["start_date"], notes if notes is not None else [])
+        if grant_id is not None:
+            out["grant_id"] = grant_id
         extent = _int(v["extent_percent"], "extent_percent", problems)
         if extent is not None:
             out["extent_percent"] = extent
@@ -481,7 +500,8 @@ def _differs(obj: Any, out: dict[str, Any]) -> list[str]:
     """Fields where the file has a value and the record holds another one."""
     diff = []
     for k, value in out.items():
-        if k.startswith("_") or value is None or k in ("peer_supporter_id", "workplace_id"):
+        # The grant is read from the funding text: a record linked since (or left unlinked) is not a difference.
+        if k.startswith("_") or value is None or k in ("peer_supporter_id", "workplace_id", "grant_id"):
             continue
         if getattr(obj, k, None) != value:
             diff.append(k)
@@ -535,9 +555,10 @@ def _check_rows(s: Session, kind: str, rows: list[ImportRow], skip: set[int], sk
                 results.append(RowResult(row.number, SKIPPED))
                 continue
             problems: list[PeerDeskError] = []
+            notes: list[str] = []
             status = NEW
             try:
-                out, key = _fields(kind, row.values, look, problems)
+                out, key = _fields(kind, row.values, look, problems, notes)
                 if key in seen and all(part not in (None, "") for part in key):
                     problems.append(ValidationError("error.import.duplicate_in_file", row=seen[key]))
                 if not problems:
@@ -561,7 +582,7 @@ def _check_rows(s: Session, kind: str, rows: list[ImportRow], skip: set[int], sk
             if problems:
                 results.append(RowResult(row.number, SKIPPED if skip_bad else PROBLEM, [p.message for p in problems]))
             else:
-                results.append(RowResult(row.number, status))
+                results.append(RowResult(row.number, status, notes=notes if status == NEW else []))
     return _Checked(results, accepted)
 
 
@@ -653,4 +674,6 @@ def describe(p: Preview) -> list[str]:
                              + (f" ({t('ui.import.status.skipped')})" if r.status == SKIPPED else ""))
         else:
             lines.append(t("ui.import.row_status", row=r.number, status=t(f"ui.import.status.{r.status}")))
+        for note in r.notes:
+            lines.append(t("ui.import.row_note", row=r.number, message=note))
     return lines

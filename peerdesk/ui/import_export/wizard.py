@@ -321,6 +321,8 @@ class PreviewPage(QWizardPage):
             if result is None:
                 continue
             text = "; ".join(result.problems) if result.problems else t(f"ui.import.status.{result.status}")
+            if result.notes:
+                text = "; ".join([text, *result.notes])
             item.setText(text)
             item.setToolTip(text)
             colour = {PROBLEM: QColor(250, 215, 215), NEW: QColor(215, 240, 215)}.get(result.status)

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-VERSION = 2  # bump when the generated data or the file format changes (2: sessions in date order, HMAC-SHA256 pages)
+VERSION = 3  # bump when the generated data or the file format changes (2: sessions in date order, HMAC-SHA256 pages; 3: grants)
 KEY_HEX = "b3" * 32  # raw key (what the keyring normally holds); benchmark data only
 USER, PASSWORD = "bench-admin", "bench-password-2026"
 SEED = 20261125
@@ -98,6 +98,36 @@ def _plain_copy(path: Path, plain: Path) -> None:
     conn.execute("SELECT sqlcipher_export('plain')").fetchall()
     conn.execute("DETACH DATABASE plain")
     conn.close()
+
+
+def _add_grants(conn, today: dt.date) -> None:
+    """Each region's grant in two periods (the earlier one ending within months for some regions) and the
+    inheritance fund's project grant; every contract period and placement paid by one of them, a report
+    due per grant. Own random stream, so the rest of the data set is as before."""
+    from sqlalchemy import insert, update
+
+    from peerdesk import models as m
+
+    rnd = random.Random(SEED + 19)
+    v = {"version": 1}
+    grants, reports = [], []
+    for region in range(1, 22):
+        end = today + dt.timedelta(days=rnd.randint(-30, 400))
+        for k, (start, stop) in enumerate(((end - dt.timedelta(days=1460), end), (end + dt.timedelta(days=1), end + dt.timedelta(days=1095)))):
+            gid = len(grants) + 1
+            grants.append(dict(id=gid, funder=f"Region {region}", funder_kind="region", reference=f"R{region}-{k}", start_date=start,
+                               end_date=stop, amount_sek=rnd.randint(1, 40) * 100_000, **v))
+            for due in (start + dt.timedelta(days=365), today + dt.timedelta(days=rnd.randint(-20, 90))):
+                reports.append(dict(grant_id=gid, due_on=max(due, start), sent_on=today - dt.timedelta(days=1) if rnd.random() < 0.6 else None,
+                                    title="Lägesrapport", **v))
+    grants.append(dict(id=len(grants) + 1, funder="Allmänna arvsfonden", funder_kind="inheritance_fund", reference="AF-1",
+                       start_date=today - dt.timedelta(days=1000), end_date=today + dt.timedelta(days=60), amount_sek=5_000_000, **v))
+    conn.execute(insert(m.Grant), grants)
+    conn.execute(insert(m.GrantReport), reports)
+    first = {g["id"] for g in grants if g["reference"].endswith("-0")} | {len(grants)}
+    for table in (m.ContractPeriod, m.Placement):
+        for gid in sorted(first):  # people spread over the grants that run now (the first period of each region)
+            conn.execute(update(table).where(table.peer_supporter_id % len(first) == gid % len(first)).values(grant_id=gid))
 
 
 def _build(path: Path, n: dict, today: dt.date) -> None:
@@ -247,6 +277,7 @@ def _build(path: Path, n: dict, today: dt.date) -> None:
             conn.execute(insert(m.ReportSection), [
                 dict(round_id=r, position=k, title=f"Avsnitt {k + 1}", body=" ".join(rnd.choice(WORDS) for _ in range(400)), **v)
                 for r in range(1, R + 1) for k in range(3)])
+            _add_grants(conn, today)
             conn.exec_driver_sql("ANALYZE")
     finally:
         db.dispose()

@@ -123,6 +123,19 @@ def alerts_sql(conn, today: dt.date, th) -> set[tuple[str, str]]:
         WHERE c.valid_until <= ?2 AND c.signed_on IS NOT NULL AND (c.withdrawn_on IS NULL OR c.withdrawn_on > ?1)
           AND (s.end_date IS NULL OR s.end_date >= ?1)""", t, soon):
         out.add((f"consent_expiring:{cid}" if until >= t else f"consent_expired:{cid}", until))
+
+    # funding: a grant ending within N days (or ended) that pays for work running past its end with no follow-on
+    # period paid by another grant from the day after; a report due within N days (or overdue) not sent
+    past_end = """(SELECT count(*) FROM {table} x WHERE x.grant_id = g.id AND (x.end_date IS NULL OR (x.end_date > g.end_date
+          AND x.end_date >= ?1)) AND NOT EXISTS (SELECT 1 FROM contract_period o WHERE o.peer_supporter_id = x.peer_supporter_id
+          AND o.start_date = date(g.end_date, '+1 day') AND o.grant_id IS NOT NULL AND o.grant_id != g.id))"""
+    ending = (today + dt.timedelta(days=th.grant_ending_days)).isoformat()
+    for gid, end in q(f"""SELECT g.id, g.end_date FROM funding_grant g WHERE g.end_date <= ?2
+        AND {past_end.format(table="contract_period")} + {past_end.format(table="placement")} > 0""", t, ending):
+        out.add((f"grant_ending:{gid}", end))
+    reports = (today + dt.timedelta(days=th.funder_report_days)).isoformat()
+    for rid, due in q("SELECT r.id, r.due_on FROM grant_report r WHERE r.sent_on IS NULL AND r.due_on <= ?1", reports):
+        out.add((f"funder_report_due:{rid}", due))
     return out
 
 

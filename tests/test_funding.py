@@ -239,3 +239,22 @@ def test_the_register_import_links_a_contract_to_the_grant_its_funding_text_name
         assert got == {"ALLMÄNNA   arvsfonden": arvs, "2024/0815": arvs, "Kommunbidrag": None}
     with db.begin(SYSTEM) as s:  # the same file again: nothing new, nothing different
         assert [r.status for r in ri.preview(s, "contracts", rows).results] == ["unchanged"] * 3
+
+
+def test_a_register_extract_names_the_grant_that_paid_but_not_the_funders_contact_person(sqlite_db, tmp_path):
+    """Grants are not personal data of the people PeerDesk keeps: a peer supporter's extract says which grant
+    paid for their contract (the funder and its reference), and nothing of the funder's own contact person."""
+    from pypdf import PdfReader
+
+    from peerdesk.reports.register_extract import build_register_extract
+    from peerdesk.services import data_rights, demo
+
+    today = D(2026, 11, 25)
+    with sqlite_db.begin(SYSTEM) as s:
+        demo.load_demo(s, today=today)
+        pid = s.scalar(select(m.PeerSupporter.id).where(m.PeerSupporter.first_name == "Åsa"))
+        extract = data_rights.register_extract(s, "peer_supporter", pid, today=today, lang="sv")
+    build_register_extract(extract, tmp_path / "x.pdf", "sv")
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(tmp_path / "x.pdf").pages)
+    assert "Allmänna arvsfonden (2023-01456)" in text and "Västra Götalandsregionen (RS 2025-00312)" in text
+    assert "Eva Lund" not in text and "Omar Said" not in text

@@ -157,6 +157,8 @@ class Namer:
             return row[f"text_{lang}"]
         if table == "consent":
             return t("extract.ref.consent", lang, number=row["form_number"] or format_date(row["signed_on"], lang))
+        if table == "funding_grant":  # who pays for a contract or placement: the funder, not its contact person
+            return f"{row['funder']} ({row['reference']})" if row["reference"] else row["funder"]
         if table == "questionnaire_response":
             return f"{self.ref('instrument', row['instrument_id'], '')}, {self.ref('evaluation_round', row['round_id'], '')}"
         for col in (f"name_{lang}", "name", "title", "form_number"):

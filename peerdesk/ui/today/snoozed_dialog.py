@@ -25,6 +25,8 @@ def describe(a) -> str:
     parts = [p for p in (a.person_name, a.workplace_name) if p]
     if a.manager_name and not a.person_name:
         parts.append(a.manager_name)
+    if a.subject and not parts:  # a grant: its funder and reference
+        parts.append(a.subject)
     return f"{t(f'ui.alerts.kind.{a.kind}')}: {' – '.join(parts) or a.key}"
 
 

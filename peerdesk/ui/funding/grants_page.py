@@ -89,9 +89,8 @@ class GrantsPage(QSplitter):
         self.table.setHeaderLabels([t(f"ui.funding.col.{c}") for c in COLUMNS])
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.table.header()
-        header.setStretchLastSection(False)
+        header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)
         self.table.itemActivated.connect(lambda item, _c: self.open(item.data(0, Qt.ItemDataRole.UserRole)))
         self.table.currentItemChanged.connect(lambda item, _old: item and self.open(item.data(0, Qt.ItemDataRole.UserRole)))
@@ -233,7 +232,7 @@ class GrantsPage(QSplitter):
         self.addWidget(scroll)
         self.setStretchFactor(0, 1)
         self.setStretchFactor(1, 1)
-        self.setSizes([500, 500])
+        self.setSizes([560, 500])
         detail.setEnabled(False)
         self._report_buttons()
 
@@ -279,6 +278,7 @@ class GrantsPage(QSplitter):
                 r.funder, r.reference or "", f"{display(r.start_date)} – {display(r.end_date)}", _amount(r.amount_sek), r.covers,
                 display(r.next_report_due) if r.next_report_due else "", str(r.contracts_paid + r.placements_paid)])
             item.setData(0, Qt.ItemDataRole.UserRole, r.id)
+            item.setToolTip(0, r.label)
             item.setToolTip(4, r.covers)
             item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             item.setTextAlignment(6, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -288,9 +288,11 @@ class GrantsPage(QSplitter):
         if chosen is not None:
             self.table.setCurrentItem(chosen)
         self.table.blockSignals(False)
-        for col in range(1, len(COLUMNS)):
+        for col in range(len(COLUMNS)):
             self.table.resizeColumnToContents(col)
-        self.table.setColumnWidth(4, min(self.table.columnWidth(4), 140))  # what it covers: whole in the tooltip
+        # Long funder names and coverage lists are shortened with "…" (whole in the tooltip), not the other columns.
+        self.table.setColumnWidth(0, min(self.table.columnWidth(0), 200))
+        self.table.setColumnWidth(4, min(self.table.columnWidth(4), 140))
         self.count_label.setText(t("ui.funding.count", n=len(rows)))
 
     def open(self, grant_id: int | None) -> None:

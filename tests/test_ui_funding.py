@@ -115,3 +115,34 @@ def test_supervisors_do_not_get_the_funding_area(qtbot, office):
     assert w.sidebar.items["funding"].isHidden() and w.page_for("funding") is None
     assert ops.wait(10000)
     ALL_POOLS.discard(ops.pool)
+
+
+def test_a_contract_given_a_grant_that_ends_before_it_is_saved_with_a_note_under_the_grant(qtbot, window, office):
+    """The Grant picker in Contracts: a period running past its grant is saved, and the form says so."""
+    from peerdesk.services import funding
+    from peerdesk.services.records import create
+
+    today = dt.date.today()
+    with office.begin(SYSTEM) as s:
+        gid = funding.save_grant(s, None, {"funder": "Region Halland", "reference": "RH-1", "start_date": today - dt.timedelta(days=100),
+                                           "end_date": today + dt.timedelta(days=30)})
+        person = create(s, m.PeerSupporter, first_name="Anna", last_name="Berg")
+        cid = create(s, m.ContractPeriod, peer_supporter_id=person.id, employer="Föreningen", form="fixed_term",
+                     start_date=today - dt.timedelta(days=10), end_date=today + dt.timedelta(days=200)).id
+    window.sidebar.select("contracts")
+    panel = window.pages["contracts"].contracts
+    form = panel.form
+    combo = form.widgets["grant_id"]
+    qtbot.waitUntil(lambda: combo.findData(gid) >= 0)
+    with qtbot.waitSignal(form.loaded, timeout=10000):
+        panel.open(cid)
+    combo.setFocus()
+    qtbot.keyClicks(combo.lineEdit(), f"Region Halland (RH-1) {(today + dt.timedelta(days=30)).isoformat()}")  # as the picker shows it
+    qtbot.keyClick(combo, Qt.Key.Key_Tab)
+    assert form.value("grant_id") == gid
+    with qtbot.waitSignal(form.saved, timeout=10000):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: form.errors["grant_id"].isVisible())
+    assert "Region Halland (RH-1)" in form.errors["grant_id"].text() and "Saved anyway" in form.errors["grant_id"].text()
+    with office.session(SYSTEM) as s:
+        assert s.get(m.ContractPeriod, cid).grant_id == gid

@@ -147,3 +147,17 @@ def test_only_administrators_and_coordinators_see_funding_alerts(db):
         with db.session(Actor(uid, role.value, frozenset({role}))) as s:
             kinds = {a.kind for a in alerts.compute_alerts(s, today=T0)} & {"grant_ending", "funder_report_due"}
             assert kinds == ({"grant_ending", "funder_report_due"} if role in (Role.ADMINISTRATOR, Role.COORDINATOR) else set()), role
+
+
+def test_follow_on_funding_is_counted_from_this_grants_end_not_another_grants(db):
+    """Anna's next period starts the day after some other grant ends: that is no follow-on for this grant."""
+    with db.begin(SYSTEM) as s:
+        gid = a_grant(s, end=day(30))
+        other = a_grant(s, end=day(200), funder="Stiftelsen", reference="S-1")
+        later = a_grant(s, end=D(2029, 12, 31), funder="Kommunen", reference="K-1", start=day(100))
+        anna = f.peer(s, "Anna", "A").id
+        contract(s, anna, D(2025, 1, 1), day(200), gid)  # runs past this grant's end
+        contract(s, anna, day(201), day(500), later)  # starts the day after *the other* grant ends
+        assert other
+    with db.session(SYSTEM) as s:
+        assert [(a.record_id, a.count) for a in found(s, day(0), "grant_ending")] == [(gid, 1)]

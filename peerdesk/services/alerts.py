@@ -529,8 +529,9 @@ def _funding_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Alert
     # that end (or have none) and are not over yet, and the person has no period paid by another grant
     # starting the day after the grant ends (follow-on funding).
     def past_end(X):
+        # Correlated to the grant two levels up as well as to the row counted (else SQLite would scan the grants).
         follow_on = exists().where(Co.peer_supporter_id == X.peer_supporter_id, Co.start_date == _next_day(G.end_date),
-                                   Co.grant_id.is_not(None), Co.grant_id != G.id)
+                                   Co.grant_id.is_not(None), Co.grant_id != G.id).correlate(G, X)
         return (select(func.count(X.id))
                 .where(X.grant_id == G.id, or_(X.end_date.is_(None), X.end_date > G.end_date),
                        or_(X.end_date.is_(None), X.end_date >= today), ~follow_on)

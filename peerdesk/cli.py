@@ -940,6 +940,9 @@ def build_parser() -> argparse.ArgumentParser:
     from peerdesk.cli_quote import add_commands as add_quote
 
     add_quote(sub)
+    from peerdesk.cli_contract_decision import add_commands as add_contract_decision
+
+    add_contract_decision(sub)  # contract decide / letter / told
     return p
 
 

@@ -40,16 +40,16 @@ def build_contract_decision_letter(data, path: str | Path, lang: str) -> int:
     story += [p(line, small) for line in data.office_contact]
     story += [Spacer(1, 8 * mm), p(t("pdf.decision.to", lang, name=data.person_name)),
               p(t("pdf.decision.date", lang, date=d(data.written_on))), Spacer(1, 4 * mm)]
-    current = t("pdf.decision.current", lang, form=t(f"ui.value.{data.form}", lang), start=d(data.start_date),
+    current = t("pdf.decision.current", lang, form=t(f"ui.value.{data.form}", lang).lower(), start=d(data.start_date),
                 end=d(data.end_date), extent=data.extent_percent, employer=data.employer)
     if data.decision == "continues":
         story += [p(t("pdf.decision.continues.title", lang), h1), p(current)]
         if data.next_end is not None:
             story.append(p(t("pdf.decision.continues.period", lang, start=d(data.next_start), end=d(data.next_end),
-                             extent=data.next_extent, form=t(f"ui.value.{data.next_form}", lang))))
+                             extent=data.next_extent, form=t(f"ui.value.{data.next_form}", lang).lower())))
         else:
             story.append(p(t("pdf.decision.continues.open", lang, start=d(data.next_start), extent=data.next_extent,
-                             form=t(f"ui.value.{data.next_form}", lang))))
+                             form=t(f"ui.value.{data.next_form}", lang).lower())))
         story.append(p(t("pdf.decision.continues.closing", lang)))
     else:
         story += [p(t("pdf.decision.ends.title", lang), h1), p(current),
@@ -64,7 +64,7 @@ def build_contract_decision_letter(data, path: str | Path, lang: str) -> int:
             items.append(t("pdf.decision.las.notice", lang, date=d(facts.notice_by)))
         for item in items:
             story.append(Paragraph(escape(item), bullet, bulletText="•"))
-        story.append(p(t("pdf.decision.ends.rights", lang)))
+        story += [Spacer(1, 3 * mm), p(t("pdf.decision.ends.rights", lang))]
     story += [Spacer(1, 10 * mm), p(t("pdf.decision.regards", lang)), p(data.office),
               Spacer(1, 14 * mm), p(t("pdf.decision.received", lang), small)]
 

@@ -269,4 +269,4 @@ def decision_state(s: Session, contract_id: int) -> dict:
     return {"id": c.id, "person": f"{person.first_name} {person.last_name}", "form": c.form.value, "start_date": c.start_date,
             "end_date": c.end_date, "extent_percent": c.extent_percent, "decision": c.continuation_decision.value,
             "decided_on": c.decided_on, "told_on": c.told_on, "next_end": nxt.end_date if nxt else None,
-            "next_extent": nxt.extent_percent if nxt else None}
+            "next_extent": nxt.extent_percent if nxt else None, "next_form": nxt.form.value if nxt else None}

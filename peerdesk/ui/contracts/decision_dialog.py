@@ -42,6 +42,11 @@ class DecisionDialog(QDialog):
             self.decision.addItem(t(f"ui.value.{value}"), value)
         self.decision.setAccessibleName(t("ui.decision.decision"))
         form.addRow(t("ui.decision.decision"), self.decision)
+        self.new_form = QComboBox()
+        for value in ("fixed_term", "permanent"):
+            self.new_form.addItem(t(f"ui.value.{value}"), value)
+        self.new_form.setAccessibleName(t("ui.today.form.employment_form"))
+        form.addRow(t("ui.today.form.employment_form"), self.new_form)
         self.new_end = DateField(None)
         self.new_end.setAccessibleName(t("ui.decision.new_end"))
         form.addRow(t("ui.decision.new_end"), self.new_end)
@@ -90,6 +95,7 @@ class DecisionDialog(QDialog):
         for b in (self.save_button, self.print_button, self.told_button):
             b.setAutoDefault(False)
         self.decision.currentIndexChanged.connect(lambda _i: self._enable())
+        self.new_form.currentIndexChanged.connect(lambda _i: self._enable())
         self._enable()
         self.load()
 
@@ -109,13 +115,16 @@ class DecisionDialog(QDialog):
         end = state["end_date"]
         self.new_end.setDate(state["next_end"] or (end + dt.timedelta(days=365) if end else None))
         self.new_extent.setValue(state["next_extent"] or state["extent_percent"])
+        if state["next_form"]:
+            self.new_form.setCurrentIndex(self.new_form.findData(state["next_form"]))
         self._enable()
 
     def _enable(self) -> None:
         continues = self.decision.currentData() == "continues"
         told = bool(self.state and self.state["told_on"])
-        for w in (self.new_end, self.new_extent):
+        for w in (self.new_form, self.new_extent):
             w.setEnabled(continues and not told)
+        self.new_end.setEnabled(continues and not told and self.new_form.currentData() == "fixed_term")
         self.decision.setEnabled(not told)
         self.save_button.setEnabled(not told and self.state is not None)
         decided = bool(self.state and self.state["decision"] != "undecided")
@@ -141,11 +150,13 @@ class DecisionDialog(QDialog):
         from peerdesk.services import contract_decisions
 
         decision = self.decision.currentData()
-        if decision == "continues" and not self.new_end.check():
+        permanent = self.new_form.currentData() == "permanent"
+        if decision == "continues" and not permanent and not self.new_end.check():
             self.new_end.setFocus()
             return
         cid, end, extent, today = self.contract_id, self.new_end.date(), self.new_extent.value(), self.today
-        kwargs = {"end_date": end, "extent_percent": extent} if decision == "continues" else {}
+        kwargs = ({"end_date": None if permanent else end, "extent_percent": extent, "form": self.new_form.currentData()}
+                  if decision == "continues" else {})
 
         def work(s):
             contract_decisions.record_decision(s, cid, decision, today=today, **kwargs)

@@ -72,7 +72,7 @@ def test_fixed_term_continuation_past_the_las_limit_is_refused_and_permanent_is_
     with db.begin(admin) as s:
         with pytest.raises(ValidationError) as err:
             cd.record_decision(s, cid, "continues", end_date=day(165), today=T0)  # 241 + 125 = 366 > 365
-        assert err.value.key == "error.decision_over_las_limit" and err.value.params["days"] == 366
+        assert err.value.key == "error.decision_over_las_limit" and err.value.params["n"] == 366
     with db.begin(admin) as s:
         cd.record_decision(s, cid, "continues", end_date=day(164), today=T0)  # exactly 365: allowed
         cd.undo_decision(s, cid)

@@ -163,7 +163,7 @@ def record_decision(s: Session, contract_id: int, decision: str, *, end_date=Non
             if new_end >= start:
                 facts = _facts(s, c.peer_supporter_id, new_end, extra=[(start, new_end, EmploymentForm.FIXED_TERM)])
                 if facts.over_limit:
-                    raise ValidationError("error.decision_over_las_limit", field="end_date", days=facts.fixed_term_days,
+                    raise ValidationError("error.decision_over_las_limit", field="end_date", n=facts.fixed_term_days,
                                           limit=facts.limit_days)
         follow = create(s, ContractPeriod, peer_supporter_id=c.peer_supporter_id, employer=c.employer, form=new_form,
                         start_date=c.end_date + DAY, end_date=new_end,

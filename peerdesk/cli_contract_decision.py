@@ -60,7 +60,7 @@ def add_commands(sub) -> None:
     dc.add_argument("id", type=number_arg("contract"), metavar="ID", help=t("cli.contract.id.help"))
     dc.add_argument("decision", choices=["continues", "ends", "undecided"])
     dc.add_argument("--to", type=date_arg("end_date"), metavar="YYYY-MM-DD", help=t("cli.contract.to.help"))
-    dc.add_argument("--extent", type=number_arg("extent_percent"), metavar="N", help=t("cli.contract.extent.help"))
+    dc.add_argument("--extent", type=number_arg("extent_percent", 1, 100), metavar="N", help=t("cli.contract.extent.help"))
     dc.add_argument("--permanent", action="store_true", help=t("cli.contract.permanent.help"))
     dc.set_defaults(func=cmd_decide)
     lt = csub.add_parser("letter", help=t("cli.contract.letter.help"))

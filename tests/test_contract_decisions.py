@@ -188,3 +188,15 @@ def test_0020_turns_continuation_informed_into_told_on_and_keeps_every_period(em
         rows = conn.execute(text("SELECT id, continuation_decision, told_on, told_how FROM contract_period ORDER BY id")).all()
     told = [(r[0], r[1], str(r[2])[:10] if r[2] else None, r[3]) for r in rows]
     assert told == [(1, "undecided", "2025-11-20", None), (2, "undecided", None, None)]
+
+
+def test_a_decision_whose_next_period_has_its_own_decision_cannot_be_taken_back(db):
+    admin, _sup, pid, cid = office(db)
+    with db.begin(admin) as s:
+        follow = cd.record_decision(s, cid, "continues", end_date=day(100), today=T0).follow_on_id
+        cd.record_decision(s, follow, "ends", today=T0)
+    with db.begin(admin) as s, pytest.raises(ValidationError) as err:
+        cd.undo_decision(s, cid)
+    assert err.value.key == "error.decision_follow_on_decided"
+    with db.session(admin) as s:
+        assert s.get(m.ContractPeriod, follow) is not None

@@ -19,6 +19,15 @@ from peerdesk.ui.contracts.decision_dialog import DecisionDialog
 from tests.test_ui_today import demo_db, open_window, rows, windows  # noqa: F401 - fixtures and the Today helpers
 
 
+def _shot(widget, name: str) -> None:
+    """PEERDESK_SHOTS=folder keeps pictures of the steps (for looking at them under Xvfb)."""
+    import os
+
+    folder = os.environ.get("PEERDESK_SHOTS")
+    if folder:
+        widget.grab().save(os.path.join(folder, name))
+
+
 def test_administrator_decides_prints_the_letter_and_records_it_handed_over(qtbot, demo_db, windows, tmp_path, monkeypatch):  # noqa: F811
     today = dt.date.today()
     window, ops, _ = open_window(qtbot, demo_db, "admin", Role.ADMINISTRATOR, windows)
@@ -29,6 +38,8 @@ def test_administrator_decides_prints_the_letter_and_records_it_handed_over(qtbo
     button = page.action_buttons[key]
     assert button.text() == "Decide…" and "Mats Engström" in button.accessibleName()
 
+    window.resize(1024, 640)
+    _shot(window, "today-decision-due.png")
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     dialog = page.form
     assert isinstance(dialog, DecisionDialog) and dialog.isVisible()
@@ -54,6 +65,7 @@ def test_administrator_decides_prints_the_letter_and_records_it_handed_over(qtbo
     with qtbot.waitSignal(dialog.changed, timeout=15000):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert "decision is saved" in dialog.message.text()
+    _shot(dialog, "decision-dialog-saved.png")
     assert dialog.print_button.isEnabled() and dialog.told_button.isEnabled()
     qtbot.waitUntil(lambda: page.form is dialog and page.count_labels["contract_decision_due"].text() == "1", timeout=15000)
 
@@ -87,6 +99,7 @@ def test_administrator_decides_prints_the_letter_and_records_it_handed_over(qtbo
         qtbot.mouseClick(dialog.told_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: key not in {a.key for a in page.alerts}, timeout=15000)
     assert page.count_labels["contract_decision_due"].text() == "0"
+    _shot(dialog, "decision-dialog-told.png")
     assert not dialog.told_button.isEnabled() and not dialog.save_button.isEnabled()  # told: the decision stands
     with demo_db.session(SYSTEM) as s:
         c = s.get(m.ContractPeriod, int(key.split(":")[1]))

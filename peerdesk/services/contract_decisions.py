@@ -124,6 +124,9 @@ def _decidable(c: ContractPeriod) -> None:
 def _undo(s: Session, c: ContractPeriod) -> None:
     if c.follow_on_id is not None:
         follow = s.get(ContractPeriod, c.follow_on_id)
+        if follow is not None and follow.continuation_decision != ContinuationDecision.UNDECIDED:
+            # The next period has its own decision: taking this one back would leave that one hanging.
+            raise ValidationError("error.decision_follow_on_decided", field="continuation_decision")
         c.follow_on_id = None
         flush(s)
         if follow is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLayout, QPushButton, QSpinBox,
                                QVBoxLayout, QWidget)
 
 from peerdesk.i18n import format_date, language, t
@@ -32,6 +32,8 @@ class DecisionDialog(QDialog):
         self.setWindowTitle(t("ui.decision.title"))
         self.setAccessibleName(t("ui.decision.title"))
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # grows with its messages
+        self.setMinimumWidth(520)  # fits a 1024x640 window
         self.context = QLabel(t("ui.overview.loading"))
         self.context.setWordWrap(True)
         layout.addWidget(self.context)

@@ -1,6 +1,6 @@
 """`peerdesk contract decide ID continues --to DATE [--extent N] [--permanent] | ends | undecided`,
 `peerdesk contract letter ID -o FILE.pdf [--lang sv|en]` and `peerdesk contract told ID --on DATE
-[--how handed_over|post|email]`: the decision about a contract period's end, its letter, and the day the
+[--how handed_over|postal|email]`: the decision about a contract period's end, its letter, and the day the
 person was told — the same rules as the window (services/contract_decisions.py)."""
 
 from __future__ import annotations
@@ -71,5 +71,5 @@ def add_commands(sub) -> None:
     td = csub.add_parser("told", help=t("cli.contract.told.help"))
     td.add_argument("id", type=number_arg("contract"), metavar="ID", help=t("cli.contract.id.help"))
     td.add_argument("--on", type=date_arg("told_on"), required=True, metavar="YYYY-MM-DD", help=t("cli.contract.on.help"))
-    td.add_argument("--how", choices=["handed_over", "post", "email"], default="handed_over")
+    td.add_argument("--how", choices=["handed_over", "postal", "email"], default="handed_over")
     td.set_defaults(func=cmd_told)

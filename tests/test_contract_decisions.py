@@ -143,7 +143,7 @@ def test_every_step_is_audited_and_only_administrator_and_coordinator_may(db):
     with db.begin(admin) as s:
         cd.record_decision(s, cid, "ends", today=T0)
         cd.letter_data(s, cid, today=T0)
-        cd.record_told(s, cid, T0, how="post", today=T0)
+        cd.record_told(s, cid, T0, how="postal", today=T0)
     with db.session(SYSTEM) as s:
         rows = s.execute(select(m.AuditEvent.action, m.AuditEvent.username, m.AuditEvent.fields)
                          .where(m.AuditEvent.table_name == "contract_period", m.AuditEvent.record_id == cid)

@@ -57,7 +57,7 @@ class ToldHow(StrEnum):
     """How the person was told of the decision."""
 
     HANDED_OVER = "handed_over"  # the letter handed over in person
-    POST = "post"
+    POST = "postal"
     EMAIL = "email"
 
 

@@ -41,7 +41,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("told_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column(
             "told_how",
-            sa.Enum("handed_over", "post", "email", name="told_how", native_enum=False, create_constraint=True, length=32),
+            sa.Enum("handed_over", "postal", "email", name="told_how", native_enum=False, create_constraint=True, length=32),
             nullable=True))
         batch_op.create_foreign_key(batch_op.f("fk_contract_period_decided_by_id_app_user"), "app_user", ["decided_by_id"], ["id"],
                                     ondelete="SET NULL")

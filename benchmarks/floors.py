@@ -76,9 +76,16 @@ def alerts_sql(conn, today: dt.date, th) -> set[tuple[str, str]]:
     ws = _years_before(today + dt.timedelta(days=th.fixed_term_warn_days), th.fixed_term_window_years).isoformat()
     fh = (today + dt.timedelta(days=th.fixed_term_warn_days)).isoformat()
     notice = (today + dt.timedelta(days=th.contract_notice_days)).isoformat()
-    for cid, end in q("""SELECT c.id, c.end_date FROM contract_period c WHERE c.end_date BETWEEN ?1 AND ?2 AND NOT EXISTS (
+    decide = (today + dt.timedelta(days=th.contract_decision_days)).isoformat()
+    if th.contract_decision_days > 0:
+        for cid, end in q("""SELECT id, end_date FROM contract_period WHERE end_date BETWEEN ?1 AND ?2
+              AND (continuation_decision = 'undecided' OR told_on IS NULL)""", t, decide):
+            out.add((f"contract_decision_due:{cid}", end))
+    for cid, end in q("""SELECT c.id, c.end_date FROM contract_period c WHERE c.end_date BETWEEN ?1 AND ?2
+          AND c.continuation_decision = 'undecided' AND (?4 = 0 OR c.end_date > ?5) AND NOT EXISTS (
           SELECT 1 FROM contract_period o WHERE o.peer_supporter_id = c.peer_supporter_id AND o.id != c.id
-          AND o.start_date > c.start_date AND (o.end_date IS NULL OR o.end_date >= ?3))""", t, notice, ws):
+          AND o.start_date > c.start_date AND (o.end_date IS NULL OR o.end_date >= ?3))""",
+                      t, notice, ws, th.contract_decision_days, decide):
         out.add((f"contract_ending:{cid}", end))
     for pid, crossing in q("""WITH f AS (
           SELECT c.id, c.peer_supporter_id pid, c.start_date cs, max(c.start_date, ?2) s, min(c.end_date, ?3) e FROM contract_period c

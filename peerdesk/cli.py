@@ -943,6 +943,9 @@ def build_parser() -> argparse.ArgumentParser:
     from peerdesk.cli_funding import add_commands as add_funding
 
     add_funding(sub)  # grant list / add / report-sent / map-funding-texts
+    from peerdesk.cli_contract_decision import add_commands as add_contract_decision
+
+    add_contract_decision(sub)  # contract decide / letter / told
     return p
 
 

@@ -23,6 +23,12 @@ EVERYONE = {A, C, S, E}
 
 # The rule for every declared operation. A new operation without a line here fails the test.
 EXPECTED_OPERATIONS = {
+    "contract_decisions.las_facts": {A, C},
+    "contract_decisions.record_decision": {A, C},
+    "contract_decisions.undo_decision": {A, C},
+    "contract_decisions.record_told": {A, C},
+    "contract_decisions.letter_data": {A, C},
+    "contract_decisions.decision_state": {A, C},
     "workplaces.current_tenure": OFFICE,
     "workplaces.change_manager": {A, C},
     "workplaces.log_briefing": {A, C},
@@ -162,6 +168,7 @@ EXPECTED_OPERATIONS = {
 # Functions over a Session that are not operations: generic record access (authorised per model),
 # rule helpers, and the audit trail itself.
 NOT_OPERATIONS = {
+    "demo_contract_decisions.add_contract_decisions",  # inside demo.load_demo (administrator only)
     "consent_forms.registered_consent_id",  # a lookup inside authorised operations
     "workplace_wording.for_round", "workplace_wording.round_kind",  # wording read inside gather/instrument_defs
     "records.create", "records.update", "records.delete", "records.get", "records.flush", "records.run_validators",

@@ -179,6 +179,9 @@ def fixed(s, peer_id, start, end, **kw):
 
 def test_contract_ending_within_the_notice_window_unless_a_following_period_exists(db):
     with db.begin(SYSTEM) as s:
+        # The office does not use decisions (0 days): contract_ending is the rule it was. With decisions,
+        # contract_decision_due takes its place inside the decision window (tests/test_contract_decision_alert.py).
+        set_setting(s, "alerts.contract_decision_days", 0)
         peer = f.peer(s)
         c = fixed(s, peer.id, day(-100), day(60))
         pid, cid = peer.id, c.id

@@ -151,13 +151,34 @@ def test_national_results_match_the_row_by_row_rules(db):
     import hashlib
     import json
 
+    from dataclasses import replace
+
+    from peerdesk.services.settings import set_setting
+
     build_national_office(db)
+    with db.begin(SYSTEM) as s:  # the pinned rules predate contract decisions: decisions off
+        set_setting(s, "alerts.contract_decision_days", 0)
+    pinned = {}
     with db.session(SYSTEM) as s:
         for offset, (digest, count) in PINNED.items():
             found = alerts.compute_alerts(s, today=TODAY + dt.timedelta(days=offset), include_snoozed=True)
             found = [a for a in found if a.area != "funding"]  # pinned before grants existed; checked below, independently
             assert len(found) == count
             assert hashlib.sha256(json.dumps([a.as_json() for a in found]).encode()).hexdigest()[:16] == digest
+            pinned[offset] = found
+    # With decisions on (the default, all undecided here): every contract_ending inside the decision window
+    # becomes one contract_decision_due for the same period, and nothing else changes.
+    with db.begin(SYSTEM) as s:
+        set_setting(s, "alerts.contract_decision_days", 60)
+    with db.session(SYSTEM) as s:
+        for offset, before in pinned.items():
+            found = [a for a in alerts.compute_alerts(s, today=TODAY + dt.timedelta(days=offset), include_snoozed=True)
+                     if a.area != "funding"]
+            as_before = {replace(a, kind="contract_ending", key=f"contract_ending:{a.record_id}", fingerprint=a.fingerprint.split("|")[0],
+                                 severity="high" if -a.overdue_days <= 30 else "medium")
+                         if a.kind == "contract_decision_due" else a for a in found}
+            assert as_before == set(before)
+            assert any(a.kind == "contract_decision_due" for a in found)
 
 
 def test_national_funding_alerts_match_an_independent_count(db):

@@ -28,7 +28,7 @@ def test_json_lists_the_demo_alerts_a_coordinator_acts_on(office):
     out = alerts_json(office)
     assert out["today"] == dt.date.today().isoformat()
     kinds = {a["kind"] for a in out["alerts"]}
-    assert {"new_manager", "no_manager", "contact_gap", "supervision_overdue", "contract_ending"} <= kinds
+    assert {"new_manager", "no_manager", "contact_gap", "supervision_overdue", "contract_decision_due"} <= kinds
     assert not any(a["area"] == "consent" for a in out["alerts"])  # consents are not the coordinator's
     new = [a for a in out["alerts"] if a["kind"] == "new_manager"]
     assert {a["workplace_name"] for a in new} >= {"Avdelning 33, rättspsykiatri", "Bostad Först Älvstaden"}

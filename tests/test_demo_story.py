@@ -26,7 +26,7 @@ SUPERVISION = {
     ("supervision_overdue", "Linnea Björk"),
     ("supervision_overdue", "Robin Falk"),
 }
-EMPLOYMENT = {("contract_ending", "Mats Engström")}
+EMPLOYMENT = {("contract_decision_due", "Mats Engström")}  # undecided, ends in 40 days (services/demo_contract_decisions.py)
 CONSENT = {
     ("consent_expiring", "Samir Haddad"),
     ("consent_withdrawn_in_use", "Noor Aziz"),

@@ -104,6 +104,10 @@ def test_coordinator_logs_a_briefing_for_a_new_manager_and_the_alert_goes(qtbot,
 
 
 def test_coordinator_adds_a_follow_up_period_and_snoozes_an_alert(qtbot, demo_db, windows):
+    from peerdesk.services.settings import set_setting
+
+    with demo_db.begin(SYSTEM) as s:  # an office without contract decisions: the follow-up period straight from the alert
+        set_setting(s, "alerts.contract_decision_days", 0)
     window, ops, _ = open_window(qtbot, demo_db, "coordinator", Role.COORDINATOR, windows)
     page = window.today
     ending = sorted((a for a in page.alerts if a.kind == "contract_ending"), key=lambda a: a.overdue_days)[-1]

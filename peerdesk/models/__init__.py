@@ -13,7 +13,7 @@ from peerdesk.models.workplaces import (
     WorkplaceKind,
 )
 from peerdesk.models.funding import FunderKind, Grant, GrantCoverage, GrantReport
-from peerdesk.models.employment import ContractPeriod, EmploymentForm, Placement
+from peerdesk.models.employment import ContinuationDecision, ContractPeriod, EmploymentForm, Placement, ToldHow
 from peerdesk.models.supervision import (
     AttendanceStatus,
     CheckInAttendance,

@@ -45,6 +45,22 @@ class EmploymentForm(StrEnum):
     PERMANENT = "permanent"  # tillsvidareanställning
 
 
+class ContinuationDecision(StrEnum):
+    """What happens when a contract period ends (services/contract_decisions.py)."""
+
+    UNDECIDED = "undecided"
+    CONTINUES = "continues"  # a follow-on period was created with the decision
+    ENDS = "ends"
+
+
+class ToldHow(StrEnum):
+    """How the person was told of the decision."""
+
+    HANDED_OVER = "handed_over"  # the letter handed over in person
+    POST = "postal"
+    EMAIL = "email"
+
+
 class ContractPeriod(Versioned, Base):
     """One employment contract period (anställning). Periods of one person never overlap."""
 
@@ -67,8 +83,18 @@ class ContractPeriod(Versioned, Base):
     funding_source: Mapped[str | None] = mapped_column(String(200))  # free text from before grants; kept for import
     # The grant that pays for the period (models/funding.py); empty when not known.
     grant_id: Mapped[int | None] = mapped_column(ForeignKey("funding_grant.id", ondelete="RESTRICT"), index=True)
-    # Set when the person has been told whether the contract continues (they asked for this in time).
+    # Legacy flag, no longer shown or used: migration 0020 turned True into `told_on`. Kept only so old
+    # spreadsheets still import; drop it once the import maps the column to `told_on`.
     continuation_informed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The decision about the period's end (they asked for it in time: "jobba kvar efter jul").
+    continuation_decision: Mapped[ContinuationDecision] = mapped_column(
+        enum_type(ContinuationDecision, "continuation_decision"), default=ContinuationDecision.UNDECIDED)
+    decided_on: Mapped[dt.date | None] = mapped_column(Date)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    # The period created by a "continues" decision.
+    follow_on_id: Mapped[int | None] = mapped_column(ForeignKey("contract_period.id", ondelete="SET NULL"))
+    told_on: Mapped[dt.date | None] = mapped_column(Date)  # the day the letter was handed over / the person was told
+    told_how: Mapped[ToldHow | None] = mapped_column(enum_type(ToldHow, "told_how"))
 
     peer_supporter: Mapped[PeerSupporter] = relationship()
     grant: Mapped[Grant | None] = relationship()

@@ -11,7 +11,16 @@ tests and for "what if" runs from the CLI.
 Who sees what (rules a role may not see are not even computed):
 - ward alerts (new manager, no manager, tenure ending, contact gap): administrator, coordinator
 - supervision overdue: administrator, coordinator, supervisor (a supervisor: their own caseload)
-- employment alerts (contract ending, fixed-term limit, placement/contract mismatch): administrator, coordinator
+- employment alerts (contract decision due, contract ending, fixed-term limit, placement/contract mismatch):
+  administrator, coordinator
+
+`contract_decision_due` and `contract_ending` never say the same thing twice: within the decision
+window (`alerts.contract_decision_days`) a period whose end is undecided, or decided but not yet told
+to the person, raises only `contract_decision_due` (its action decides, and "continues" creates the
+follow-on period that `contract_ending` asked for). `contract_ending` is the earlier heads-up for an
+undecided period beyond that window, when an office sets `contract_notice_days` longer, and the old
+rule as it was when the office turns decisions off (`contract_decision_days` = 0). A decided period
+never raises `contract_ending`: "ends" means the end is intended, "continues" has its next period.
 - consent alerts: administrator, evaluator (the evaluator must keep withdrawn data out of a round)
 - funding alerts (grant ending, funder report due): administrator, coordinator
 """
@@ -45,6 +54,7 @@ KINDS: dict[str, str] = {
     "tenure_ending": "workplaces",
     "contact_gap": "workplaces",
     "supervision_overdue": "supervision",
+    "contract_decision_due": "employment",
     "contract_ending": "employment",
     "fixed_term_limit": "employment",
     "placement_without_contract": "employment",
@@ -160,6 +170,7 @@ class Thresholds:
     supervision_intro_interval_days: int
     supervision_interval_days: int
     contract_notice_days: int
+    contract_decision_days: int
     fixed_term_limit_days: int
     fixed_term_window_years: int
     fixed_term_warn_days: int
@@ -338,12 +349,36 @@ def _employment_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Al
     in_window = or_(Co.end_date.is_(None), Co.end_date >= window_start)  # the periods the rules look at
     name = lambda r: f"{r.first_name} {r.last_name}"  # noqa: E731
 
-    # Contract ending within the notice window with no later period after it.
+    # A decision about the period's end is due: within the decision window, undecided, or decided but the
+    # person not yet told (index on contract_period.end_date). 0 days: the office does not use decisions.
+    UNDECIDED = m.ContinuationDecision.UNDECIDED
+    pending = or_(CP.continuation_decision == UNDECIDED, CP.told_on.is_(None))
+    decision_end = today + dt.timedelta(days=th.contract_decision_days)
+    if th.contract_decision_days > 0:
+        for c in _q(s,
+            select(CP.id, CP.peer_supporter_id, CP.end_date, CP.continuation_decision, PS.first_name, PS.last_name)
+            .join(PS, PS.id == CP.peer_supporter_id)
+            .where(CP.end_date >= today, CP.end_date <= decision_end, pending)
+        ):
+            overdue = (today - c.end_date).days
+            # LAS 15 §: told at least one month before the end; inside the last month it is urgent.
+            yield Alert(
+                key=f"contract_decision_due:{c.id}", kind="contract_decision_due", area="employment",
+                severity="high" if -overdue <= 31 else "medium", concerns=c.end_date, overdue_days=overdue,
+                fingerprint=_fp(c.end_date, c.continuation_decision), peer_supporter_id=c.peer_supporter_id,
+                person_name=name(c), record_id=c.id,
+            )
+
+    # Contract ending within the notice window with no later period after it, undecided, and not already
+    # raised as a decision due (see the module docstring).
     follows = exists().where(Co.peer_supporter_id == CP.peer_supporter_id, Co.id != CP.id, Co.start_date > CP.start_date, in_window)
+    ending = [CP.end_date >= today, CP.end_date <= notice_end, ~follows, CP.continuation_decision == UNDECIDED]
+    if th.contract_decision_days > 0:
+        ending.append(CP.end_date > decision_end)
     for c in _q(s,
         select(CP.id, CP.peer_supporter_id, CP.end_date, PS.first_name, PS.last_name)
         .join(PS, PS.id == CP.peer_supporter_id)
-        .where(CP.end_date >= today, CP.end_date <= notice_end, ~follows)
+        .where(*ending)
     ):
         overdue = (today - c.end_date).days
         yield Alert(

@@ -15,7 +15,7 @@ The story on the Today page — exactly these alerts, and no others (tests/test_
 | contact_gap                | Öppenvårdsmottagning Väster            | no briefing or follow-up for well over half a year   | admin, coord.   |
 | supervision_overdue        | Linnea Björk (Avdelning 33)            | monthly cadence, no session in the last 75 days      | admin, coord., supervisor |
 | supervision_overdue        | Robin Falk (Bostad Först Älvstaden)    | placed 20 days ago, weekly intro, no session yet     | admin, coord., supervisor |
-| contract_ending            | Mats Engström                          | fixed-term period ends in 40 days, no follow-up yet  | admin, coord.   |
+| contract_decision_due      | Mats Engström                          | fixed-term period ends in 40 days, nothing decided   | admin, coord.   |
 | consent_expiring           | Samir Haddad                           | the consent runs out in 20 days                      | admin, evaluator |
 | consent_withdrawn_in_use   | Noor Aziz                              | withdrew 30 days ago; round 3 (collecting) has her answers | admin, evaluator |
 
@@ -350,6 +350,9 @@ def load_demo(s: Session, today: dt.date | None = None) -> None:
     from peerdesk.services.demo_funding import add_grants
 
     add_grants(s, people, today)  # the grants that pay for the contracts and placements above
+    from peerdesk.services.demo_contract_decisions import add_contract_decisions
+
+    add_contract_decisions(s, today)
 
 
 DEMO_SECTIONS = (

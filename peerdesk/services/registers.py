@@ -127,7 +127,8 @@ def _contracts() -> Any:
     return select(
         C.id, _person_name.label("peer_supporter_id"), C.form.label("form"), C.start_date.label("start_date"),
         C.end_date.label("end_date"), C.extent_percent.label("extent_percent"), C.employer.label("employer"),
-        C.funding_source.label("funding_source"),
+        C.funding_source.label("funding_source"), C.continuation_decision.label("continuation_decision"),
+        C.told_on.label("told_on"),
     ).join(_Person, _Person.id == C.peer_supporter_id)
 
 
@@ -224,7 +225,8 @@ REGISTERS: dict[str, Register] = {
     ),
     "contracts": Register(
         "contracts", m.ContractPeriod, _contracts,
-        ("peer_supporter_id", "form", "start_date", "end_date", "extent_percent", "employer", "funding_source"),
+        ("peer_supporter_id", "form", "start_date", "end_date", "extent_percent", "employer", "funding_source",
+         "continuation_decision", "told_on"),
         lambda: (_Person.first_name, _Person.last_name, m.ContractPeriod.employer, m.ContractPeriod.funding_source),
         {
             "running": _running(m.ContractPeriod),

@@ -17,6 +17,15 @@ DEFAULTS: dict[str, Any] = {
     "alerts.supervision_intro_interval_days": 7,
     "alerts.supervision_interval_days": 31,
     "alerts.contract_notice_days": 60,
+    # A contract period's end needs a decision told to the person this many days ahead (contract_decision_due).
+    # 60: the seed's peer supporters asked months ahead whether they would "jobba kvar efter jul", and LAS 15 §
+    # requires the notice at least one month before the end after more than 12 months' employment; two months
+    # leaves a month to decide, write and hand over the letter before that legal minimum. 0 turns decisions off.
+    "alerts.contract_decision_days": 60,
+    # Företrädesrätt (LAS 25 §, since 1 October 2022): more than nine months of särskild visstidsanställning
+    # within the last three years (twelve months of other employment, which services/contract_decisions.py
+    # applies as well). Stated in the contract decision letter.
+    "las.preferential_right_months": 9,
     "alerts.fixed_term_limit_days": 365,
     "alerts.fixed_term_window_years": 5,
     "alerts.fixed_term_warn_days": 60,

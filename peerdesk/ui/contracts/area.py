@@ -18,7 +18,10 @@ PLACEMENT_FIELDS = [
     Field("intro_end", "date"),
     Field("grant_id", "ref", ref="grants"),
 ]
-CONTRACT_COLUMNS = ("peer_supporter_id", "form", "start_date", "end_date", "extent_percent", "employer", "funding_source")
+# The decision at the period's end and the day the person was told are shown here; they are made in the
+# decision dialog (ui/contracts/decision_dialog.py, from Today), where the rules hold, not in the form.
+CONTRACT_COLUMNS = ("peer_supporter_id", "form", "start_date", "end_date", "extent_percent", "employer", "funding_source",
+                    "continuation_decision", "told_on")
 CONTRACT_FIELDS = [
     Field("peer_supporter_id", "ref", ref="people", required=True),
     Field("employer", required=True),
@@ -28,7 +31,6 @@ CONTRACT_FIELDS = [
     Field("extent_percent", "int", required=True, default=50),
     Field("funding_source"),
     Field("grant_id", "ref", ref="grants"),
-    Field("continuation_informed", "bool", default=False),
 ]
 
 

@@ -40,6 +40,7 @@ ACTIONS = {
     "contract_ending": "contract",
     "grant_ending": "grant",
     "funder_report_due": "grant",
+    "contract_decision_due": "decide",
 }
 NARROW = 1000  # page widths below this put the register counts above the alerts rather than beside them
 COLUMNS = ("what", "date", "status", "severity", "actions")
@@ -337,6 +338,7 @@ class TodayPage(QWidget):
             "session": {Role.ADMINISTRATOR, Role.SUPERVISOR},
             "contract": {Role.ADMINISTRATOR, Role.COORDINATOR},
             "grant": {Role.ADMINISTRATOR, Role.COORDINATOR},
+            "decide": {Role.ADMINISTRATOR, Role.COORDINATOR},
         }
         if action and set(roles) & allowed[action]:
             button = QPushButton(t(f"ui.today.action.{action}"))
@@ -409,6 +411,15 @@ class TodayPage(QWidget):
             self.ops.query(lambda s: contract_for_follow_up(s, a.record_id),
                            lambda contract: self._open(FollowUpForm(a.person_name or "", contract, parent=self),
                                                        lambda v: self._add_period(a, contract, v), {"contracts"}))
+        elif action == "decide":
+            from peerdesk.ui.contracts.decision_dialog import DecisionDialog
+
+            form = DecisionDialog(self.ops, a.record_id, self.today(), parent=self)
+            self.form = form
+            # The alert goes (or changes) when the decision or the handed-over date is saved: the window
+            # refreshes Today on every saved change (ops.data_changed).
+            form.finished.connect(lambda _r: setattr(self, "form", None) if self.form is form else None)
+            form.open()
 
     def acknowledge(self, key: str) -> None:
         a = self.alert(key)

@@ -153,6 +153,9 @@ EXPECTED_OPERATIONS = {
     "register_import.commit": {A, C},
     "office_export.export_all": {A},
     "register_export.export_register": {A, C, S, E},
+    # The activity report for funders: counts only, but of staff, contracts and wards: the office's managing roles.
+    "activity_report.gather_activity": {A, C},
+    "activity_report.scope_choices": {A, C},
 }
 
 # Functions over a Session that are not operations: generic record access (authorised per model),

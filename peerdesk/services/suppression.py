@@ -64,3 +64,139 @@ def protect_cells(cells: dict[str, Cell], k: int) -> None:
     for cell in cells.values():
         if 0 < cell.n < k:
             cell.hidden, cell.reason = True, "small"
+
+
+# ---------------------------------------------------------------- count tables with linked totals
+# The activity report publishes plain counts (people, placements, sessions …) with totals over their parts,
+# and some parts are totals of further parts (sessions → individual/group → each month). A count from 1 to
+# k − 1 is hidden ("small", printed "< k"); a zero stays 0 (nobody stands behind it). Then a reader must not be
+# able to work a hidden count back out of what is shown: neither exactly from the sums (total minus the shown
+# parts) nor from the bounds the printout itself gives away (a "< 5" cell is 1–4, a "–" cell is at least k).
+# `protect_counts` hides further cells ("complement", printed "–") until no hidden count is pinned down.
+
+
+@dataclass
+class Count:
+    value: int
+    hidden: str = ""  # "" shown, "small" (1 … k − 1) or "complement" (hidden so another cannot be worked out)
+
+    @property
+    def shown(self) -> int | None:
+        return None if self.hidden else self.value
+
+
+def protect_counts(cells: dict[str, Count], margins: list[tuple[str, list[str]]], k: int,
+                   exempt: frozenset[str] = frozenset()) -> None:
+    """Hide small counts, then complements until no hidden count can be determined.
+
+    `margins` are (total key, part keys): each says total = sum of parts, and a part may itself be the total
+    of another margin. A hidden count counts as determined when the published sums fix it (linear algebra
+    over the hidden cells: its unit vector lies in the row space of the equations), or when interval
+    reasoning does (each hidden cell's lowest and highest value given every equation and the bounds a
+    reader knows: 1 … k − 1 for "< k", at least k for "–"). That is not integer programming, but these
+    tables are small sums of counts, where the two together find what a reader can find.
+    Cells in `exempt` are always shown and never used as a complement (the evaluation rounds held)."""
+    k = effective_k(k)
+    for key, cell in cells.items():
+        if key not in exempt and 0 < cell.value < k:
+            cell.hidden = "small"
+    for _ in range(len(cells) + 1):  # each turn hides one more cell: this ends
+        pinned = _pinned(cells, margins, k)
+        if not pinned:
+            return
+        if not _hide_complement(cells, margins, pinned, exempt):
+            return  # nothing left to hide next to it (cannot happen with totals over non-exempt parts)
+
+
+def _hide_complement(cells, margins, pinned: list[str], exempt) -> bool:
+    """Hide one more cell next to the pinned ones: the smallest shown non-zero part of any sum that holds a
+    pinned cell (a total only where no such part is left), so that the grand totals stay shown."""
+    pinned = set(pinned)
+    touching = [(total, parts) for total, parts in margins if total in pinned or pinned & set(parts)]
+    usable = lambda key: key not in exempt and not cells[key].hidden and cells[key].value > 0  # noqa: E731
+    parts = {p for _total, ps in touching for p in ps if usable(p)}
+    totals = {total for total, _ps in touching if usable(total)}
+    for candidates in (parts, totals):
+        if candidates:
+            cells[min(candidates, key=lambda key: (cells[key].value, key))].hidden = "complement"
+            return True
+    return False
+
+
+def _pinned(cells: dict[str, Count], margins, k: int) -> list[str]:
+    """The hidden cells the shown figures determine exactly (see protect_counts)."""
+    from fractions import Fraction
+
+    hidden = sorted({key for total, parts in margins for key in (total, *parts) if cells[key].hidden})
+    if not hidden:
+        return []
+    index = {key: i for i, key in enumerate(hidden)}
+    equations: list[tuple[list[Fraction], Fraction]] = []  # coefficients over the hidden cells, right-hand side
+    for total, parts in margins:
+        row, rhs = [Fraction(0)] * len(hidden), Fraction(0)
+        for key, sign in [(total, 1)] + [(p, -1) for p in parts]:
+            if cells[key].hidden:
+                row[index[key]] += sign
+            else:
+                rhs -= sign * cells[key].value
+        if any(row):
+            equations.append((row, rhs))
+    reduced = _row_echelon(equations, len(hidden))
+    pinned = set()
+    for key, i in index.items():  # determined by the sums alone
+        vector = [Fraction(0)] * len(hidden)
+        vector[i] = Fraction(1)
+        for row, _rhs, pivot in reduced:
+            if vector[pivot]:
+                factor = vector[pivot]
+                vector = [v - factor * r for v, r in zip(vector, row)]
+        if not any(vector):
+            pinned.add(key)
+    # Bounds: what the printout says of each hidden cell, narrowed by every equation and the reduced ones.
+    low = {key: Fraction(1) if cells[key].hidden == "small" else Fraction(k) for key in hidden}
+    high: dict[str, Fraction | None] = {key: Fraction(k - 1) if cells[key].hidden == "small" else None for key in hidden}
+    rows = equations + [(row, rhs) for row, rhs, _pivot in reduced]
+    for _ in range(50):
+        changed = False
+        for row, rhs in rows:
+            terms = [(hidden[i], c) for i, c in enumerate(row) if c]
+            for key, coef in terms:
+                lo, hi = rhs, rhs  # coef * x = rhs - sum(other terms)
+                for other, c in terms:
+                    if other == key:
+                        continue
+                    a = None if high[other] is None else c * high[other]
+                    b = c * low[other]
+                    smallest, largest = (b, a) if c > 0 else (a, b)  # c * x over x's range
+                    lo = None if lo is None or largest is None else lo - largest
+                    hi = None if hi is None or smallest is None else hi - smallest
+                if coef < 0:
+                    lo, hi = (None if hi is None else hi / coef), (None if lo is None else lo / coef)
+                else:
+                    lo, hi = (None if lo is None else lo / coef), (None if hi is None else hi / coef)
+                if lo is not None and lo > low[key]:
+                    low[key], changed = Fraction(-(-lo.numerator // lo.denominator)), True  # counts are whole
+                if hi is not None and (high[key] is None or hi < high[key]):
+                    high[key], changed = Fraction(hi.numerator // hi.denominator), True
+        if not changed:
+            break
+    pinned |= {key for key in hidden if high[key] is not None and low[key] >= high[key]}
+    return sorted(pinned, key=lambda key: (cells[key].hidden != "small", key))
+
+
+def _row_echelon(equations, width: int):
+    """Reduced row echelon form of the equations: (row, rhs, pivot column) per independent row."""
+    rows = [(list(row), rhs) for row, rhs in equations]
+    out = []
+    col = 0
+    for col in range(width):
+        pick = next((i for i, (row, _rhs) in enumerate(rows) if row[col]), None)
+        if pick is None:
+            continue
+        row, rhs = rows.pop(pick)
+        factor = row[col]
+        row, rhs = [v / factor for v in row], rhs / factor
+        rows = [([v - r[col] * w for v, w in zip(r, row)], b - r[col] * rhs) for r, b in rows]
+        out = [([v - o[col] * w for v, w in zip(o, row)], b - o[col] * rhs, p) for o, b, p in out]
+        out.append((row, rhs, col))
+    return out

@@ -114,9 +114,9 @@ def build(s, seed: int = 19, people: int = 44) -> Office:
                 break
 
     # One of each status for certain, whatever the draw gave.
-    ids.append(f.peer(s, "Ny", "Elev", cohort_id=new.id).id)  # in training
-    ids.append(f.peer(s, "Klar", "Ledig", status="certified", certified_on=D(2025, 3, 1), cohort_id=old.id).id)
-    ids.append(f.peer(s, "Slutat", "Våren", status="left", left_on=D(2026, 4, 30), certified_on=D(2025, 3, 1)).id)
+    ids.append(f.peer(s, "Ebba", "Elevsson", cohort_id=new.id).id)  # in training
+    ids.append(f.peer(s, "Klara", "Ledigsson", status="certified", certified_on=D(2025, 3, 1), cohort_id=old.id).id)
+    ids.append(f.peer(s, "Sixten", "Slutsson", status="left", left_on=D(2026, 4, 30), certified_on=D(2025, 3, 1)).id)
     people_rows = {p.id: p for p in s.query(m.PeerSupporter)}
 
     def still_in(pid, day):

@@ -589,3 +589,52 @@ def _protect(raw: dict, series: dict, months, k: int) -> dict[str, Figure]:
     for key, source in MIRRORS.items():
         figures[key] = Figure(raw[key], figures[source].hidden and "complement", "fte" if key.startswith("fte.") else "hours")
     return figures
+
+
+# ---------------------------------------------------------------- the files
+OUTPUT_KINDS = (".pdf", ".xlsx")
+
+
+def output_kind(path) -> str:
+    """The output's kind by its name: .pdf or .xlsx; anything else is a readable error before any work."""
+    from pathlib import Path
+
+    suffix = Path(str(path)).suffix.lower()
+    if suffix not in OUTPUT_KINDS:
+        raise ValidationError("error.activity.output_kind", name=Path(str(path)).name)
+    return suffix
+
+
+@operation(A, C)
+def write_activity_report(s: Session, report: ActivityReport, path=None, *, json_path=None, lang: str | None = None) -> int:
+    """Write the report as a PDF or XLSX (by `path`'s suffix) and/or its JSON copy; returns the PDF's pages
+    (0 for an XLSX or JSON only). Each file is all-or-nothing (storage/safe_output.py) and audited: the period,
+    the format and the grant's id or the region — counts only, no person."""
+    import json
+
+    from peerdesk.i18n import language
+    from peerdesk.services import audit
+    from peerdesk.storage.safe_output import session_output
+
+    lang = lang or language()
+    kind = output_kind(path) if path else None
+    detail = {"from": report.start.isoformat(), "to": report.end.isoformat()}
+    if report.scope.grant_id is not None:
+        detail["grant_id"] = report.scope.grant_id
+    if report.scope.region:
+        detail["region"] = report.scope.region
+    pages = 0
+    if path:
+        from peerdesk.reports import activity_report as out_file
+
+        with session_output(s, path).writing() as temp:
+            if kind == ".pdf":
+                pages = out_file.build(report, temp, lang)
+            else:
+                out_file.write_xlsx(report, temp, lang)
+        audit.record(s, "activity_report", None, None, {**detail, "format": kind[1:]})
+    if json_path:
+        with session_output(s, json_path).writing() as temp, open(temp, "w", encoding="utf-8") as fh:
+            json.dump(report.as_json(), fh, ensure_ascii=False, indent=1)
+        audit.record(s, "activity_report", None, None, {**detail, "format": "json"})
+    return pages

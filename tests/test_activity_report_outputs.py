@@ -176,3 +176,71 @@ def test_an_unknown_extension_is_refused_before_any_work(sqlite_db, tmp_path):
     assert not list(out.iterdir())
     with sqlite_db.session(SYSTEM) as s:
         assert not s.scalar(select(func.count()).select_from(m.AuditEvent).where(m.AuditEvent.action == "activity_report"))
+
+
+# ---------------------------------------------------------------- `peerdesk report activity`
+@pytest.fixture(scope="module")
+def demo_env(tmp_path_factory):
+    from tests.test_cli import run
+
+    env = {"PEERDESK_DATA_DIR": str(tmp_path_factory.mktemp("activity")), "PEERDESK_DB_PASSPHRASE": "activity cli passphrase",
+           "PEERDESK_USER": "admin", "PEERDESK_PASSWORD": "demo"}
+    assert run(env, "demo").returncode == 0
+    return env
+
+
+def test_the_cli_writes_the_pdf_and_the_json_for_a_region(demo_env, tmp_path):
+    from tests.test_cli import run
+
+    pdf, js = tmp_path / "verksamhet.pdf", tmp_path / "verksamhet.json"
+    done = run({**demo_env, "PEERDESK_USER": "coordinator"}, "report", "activity", "--from", "2025-01-01", "--to", "2025-12-31",
+               "--region", "Västra regionen", "-o", str(pdf), "--json", str(js), "--lang", "sv")
+    assert done.returncode == 0, done.stderr
+    assert f"Saved {pdf} (" in done.stdout and f"Saved {js}." in done.stdout
+    text = " ".join(pdf_text(pdf).split())
+    assert "Verksamhetsrapport" in text and "Region: Västra regionen" in text and "Period: 2025-01-01 – 2025-12-31" in text
+    data = json.loads(js.read_text(encoding="utf-8"))
+    assert data["scope"]["region"] == "Västra regionen" and data["period"] == {"from": "2025-01-01", "to": "2025-12-31"}
+    assert isinstance(data["figures"]["placements.total"], (int, str))
+
+
+def test_the_cli_writes_an_xlsx(demo_env, tmp_path):
+    from tests.test_cli import run
+
+    out = tmp_path / "activity.xlsx"
+    done = run(demo_env, "report", "activity", "--from", "2025-01-01", "--to", "2025-12-31", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    book = load_workbook(out, read_only=True)
+    assert book.sheetnames[0] == "Activity report" and "Per month" in book.sheetnames
+    book.close()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--from", "2025-12-31", "--to", "2025-01-01", "-o", "x.pdf"], "End date cannot be before the start date."),
+    (["--from", "2025-01-01", "--to", "2025-12-31", "--grant", "4711", "-o", "x.pdf"], "There is no such grant."),
+    (["--from", "2025-01-01", "--to", "2025-12-31", "--region", "Atlantis", "-o", "x.pdf"], "No workplace is in that region."),
+    (["--from", "2025-01-01", "--to", "2025-12-31", "--grant", "1", "--region", "Västra regionen", "-o", "x.pdf"],
+     "Choose a grant or a region, not both."),
+    (["--from", "2025-01-01", "--to", "2025-12-31", "-o", "x.docx"], "x.docx: the report can be saved as .pdf or .xlsx."),
+    (["--from", "2025-01-01", "--to", "2025-12-31"], "Say where to save the report"),
+    (["--from", "2025-02-30", "--to", "2025-12-31", "-o", "x.pdf"], "Start date: not a valid date"),
+    (["--from", "2025-01-01", "--to", "2025-12-31", "--grant", "abc", "-o", "x.pdf"], "Grant: enter a whole number"),
+])
+def test_the_cli_refuses_bad_input_with_one_line_and_writes_nothing(demo_env, tmp_path, argv, message):
+    from tests.test_cli import run
+
+    argv = [str(tmp_path / a) if a.startswith("x.") else a for a in argv]
+    done = run(demo_env, "report", "activity", *argv)
+    assert done.returncode in (1, 2)
+    err = done.stderr.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("peerdesk") and message.lower() in err.lower(), err
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_supervisor_may_not_make_the_report(demo_env, tmp_path):
+    from tests.test_cli import run
+
+    done = run({**demo_env, "PEERDESK_USER": "supervisor"}, "report", "activity", "--from", "2025-01-01", "--to", "2025-12-31",
+               "-o", str(tmp_path / "x.pdf"))
+    assert done.returncode == 1 and "not allowed" in done.stderr.lower()
+    assert not list(tmp_path.iterdir())

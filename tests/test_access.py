@@ -156,6 +156,7 @@ EXPECTED_OPERATIONS = {
     # The activity report for funders: counts only, but of staff, contracts and wards: the office's managing roles.
     "activity_report.gather_activity": {A, C},
     "activity_report.scope_choices": {A, C},
+    "activity_report.write_activity_report": {A, C},
 }
 
 # Functions over a Session that are not operations: generic record access (authorised per model),

@@ -201,7 +201,7 @@ def test_no_hidden_count_can_be_worked_out_from_the_shown_figures(db):
             assert len(hidden) != 1, "total − shown parts gives a hidden part back"
             if hidden:  # nor do the bounds the printout gives ("< 5" is 1–4, "–" at least 5) pin one down
                 rest = total.value - sum(p.value for p in parts if not p.hidden)
-                lows = [1 if p.hidden == "small" else r.k for p in hidden]
+                lows = [{"small": 1, "complement": r.k, "withheld": 0}[p.hidden] for p in hidden]
                 highs = [r.k - 1 if p.hidden == "small" else rest for p in hidden]
                 for i in range(len(hidden)):
                     low = max(lows[i], rest - sum(h for j, h in enumerate(highs) if j != i))
@@ -229,7 +229,16 @@ def test_protect_counts_sees_through_bounds():
     """6 = a + b with a hidden as "< 5" (1–4) and b hidden as "–" (at least 5): only a = 1, b = 5 fits."""
     cells = {"t": Count(6), "a": Count(1), "b": Count(5)}
     protect_counts(cells, [("t", ["a", "b"])], 5)
-    assert cells["t"].hidden and cells["a"].hidden and cells["b"].hidden
+    assert not cells["t"].hidden and cells["a"].hidden == cells["b"].hidden == "withheld"  # the total stays, the parts go
     cells = {"t": Count(9), "a": Count(3), "b": Count(6)}  # a is 3 or 4, b 5 or 6: nothing pinned, the total stays
     protect_counts(cells, [("t", ["a", "b"])], 5)
     assert not cells["t"].hidden and cells["a"].hidden == "small" and cells["b"].hidden == "complement"
+
+
+def test_a_month_series_gives_way_before_the_period_figure():
+    """One meeting a month for a year: every month is "< 5", and 12 over 12 months pins each at 1. The months are
+    withheld, and the year's 12 stays."""
+    months = [f"m{i}" for i in range(12)]
+    cells = {"meetings": Count(12), **{key: Count(1) for key in months}}
+    protect_counts(cells, [], 5, details=[("meetings", months)])
+    assert not cells["meetings"].hidden and all(cells[key].hidden == "withheld" for key in months)

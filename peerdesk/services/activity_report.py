@@ -56,7 +56,9 @@ Only *held* meetings count. Sessions, briefings and check-in meetings get the sh
 ## Small counts
 A count from 1 to k − 1 (k = report.min_group_size, never below 3) is shown as "< k"; 0 is shown as 0 (no one
 stands behind it, and hiding zeros would hide the shape of every table). Where a total and its shown parts would
-give a hidden count back, more counts are hidden ("–"), see suppression.protect_counts. Hours and FTE are hidden
+give a hidden count back, more counts are hidden ("–"), see suppression.protect_counts: parts before totals, and
+a per-month breakdown before any period figure (where hiding more months cannot help, that row's months are all
+withheld, "–", and the period's figure stays). Hours and FTE are hidden
 with the session or placement count behind them. Evaluation rounds are the office's own events with many
 informants each, and their number is always shown.
 """
@@ -126,11 +128,11 @@ class Figure:
     """One published figure: its exact value (never printed when hidden) and how it is shown."""
 
     value: int | float
-    hidden: str = ""  # "" shown, "small" (1 … k − 1) or "complement"
+    hidden: str = ""  # "" shown, "small" (1 … k − 1), "complement" or "withheld" (suppression.Count)
     unit: str = "count"  # count, fte or hours
 
     def text(self, k: int, lang: str | None = None) -> str:
-        """As every output prints it: the number, "< k" for a small count, "–" for a complementary hidden one."""
+        """As every output prints it: the number, "< k" for a small count, "–" for one hidden to protect another."""
         if self.hidden == "small":
             return t("activity.small", lang, n=k)
         if self.hidden:
@@ -579,12 +581,13 @@ def _consents_and_rounds(s: Session, q: _Scoper, raw: dict) -> None:
 def _protect(raw: dict, series: dict, months, k: int) -> dict[str, Figure]:
     cells = {key: Count(int(value)) for key, value in raw.items() if key not in MIRRORS}
     margins = [(total, list(parts)) for total, parts in MARGINS_FIXED]
+    details = []
     for name, values in series.items():
         keys = [f"{name}@{y}-{m:02d}" for y, m in months]
         cells.update({key: Count(v) for key, v in zip(keys, values)})
-        if name in ADDITIVE_SERIES:  # the months sum to the period's figure
-            margins.append((name, keys))
-    protect_counts(cells, margins, k, exempt=EXEMPT)
+        if name in ADDITIVE_SERIES:  # the months sum to the period's figure: a breakdown that gives way first
+            details.append((name, keys))
+    protect_counts(cells, margins, k, exempt=EXEMPT, details=details)
     figures = {key: Figure(cell.value, cell.hidden) for key, cell in cells.items()}
     for key, source in MIRRORS.items():
         figures[key] = Figure(raw[key], figures[source].hidden and "complement", "fte" if key.startswith("fte.") else "hours")

@@ -78,7 +78,9 @@ def protect_cells(cells: dict[str, Cell], k: int) -> None:
 @dataclass
 class Count:
     value: int
-    hidden: str = ""  # "" shown, "small" (1 … k − 1) or "complement" (hidden so another cannot be worked out)
+    # "" shown; "small" (1 … k − 1, printed "< k"); "complement" (hidden so another cannot be worked out, at
+    # least k); "withheld" (a breakdown not published at all, so a reader knows nothing of it, not even ≥ k)
+    hidden: str = ""
 
     @property
     def shown(self) -> int | None:
@@ -86,41 +88,53 @@ class Count:
 
 
 def protect_counts(cells: dict[str, Count], margins: list[tuple[str, list[str]]], k: int,
-                   exempt: frozenset[str] = frozenset()) -> None:
+                   exempt: frozenset[str] = frozenset(), details: list[tuple[str, list[str]]] = ()) -> None:
     """Hide small counts, then complements until no hidden count can be determined.
 
     `margins` are (total key, part keys): each says total = sum of parts, and a part may itself be the total
-    of another margin. A hidden count counts as determined when the published sums fix it (linear algebra
-    over the hidden cells: its unit vector lies in the row space of the equations), or when interval
-    reasoning does (each hidden cell's lowest and highest value given every equation and the bounds a
-    reader knows: 1 … k − 1 for "< k", at least k for "–"). That is not integer programming, but these
-    tables are small sums of counts, where the two together find what a reader can find.
+    of another margin. `details` are sums whose parts are a breakdown of a figure already protected (a
+    figure per month): they are settled afterwards, without ever hiding their total — when the months cannot
+    be protected by hiding more months, the whole breakdown is withheld instead.
+
+    A hidden count counts as determined when the published sums fix it (linear algebra over the hidden
+    cells: its unit vector lies in the row space of the equations), or when interval reasoning does (each
+    hidden cell's lowest and highest value given every equation and the bounds a reader knows: 1 … k − 1 for
+    "< k", at least k for a complement, nothing for a withheld breakdown). That is not integer programming,
+    but these tables are small sums of counts, where the two together find what a reader can find.
+    Where complements cannot help (every part hidden and the total still pins them down, e.g. a total of 6
+    with parts "< 5" and "–"), the parts are withheld and the total stays shown.
     Cells in `exempt` are always shown and never used as a complement (the evaluation rounds held)."""
     k = effective_k(k)
     for key, cell in cells.items():
         if key not in exempt and 0 < cell.value < k:
             cell.hidden = "small"
-    for _ in range(len(cells) + 1):  # each turn hides one more cell: this ends
-        pinned = _pinned(cells, margins, k)
+    margins, details = list(margins), list(details)
+    _settle(cells, margins, k, exempt, margins)
+    for i, detail in enumerate(details):
+        _settle(cells, margins + details[:i + 1], k, exempt, [detail])
+    _settle(cells, margins + details, k, exempt, details)
+
+
+def _settle(cells, margins, k: int, exempt, victims) -> None:
+    """Hide complements among the parts of the `victims` sums (withhold a sum's parts where that cannot
+    help) until nothing in `margins` pins a hidden count."""
+    for _ in range(2 * len(cells) + 2):  # each turn hides or withholds at least one more cell: this ends
+        pinned = set(_pinned(cells, margins, k))
         if not pinned:
             return
-        if not _hide_complement(cells, margins, pinned, exempt):
-            return  # nothing left to hide next to it (cannot happen with totals over non-exempt parts)
-
-
-def _hide_complement(cells, margins, pinned: list[str], exempt) -> bool:
-    """Hide one more cell next to the pinned ones: the smallest shown non-zero part of any sum that holds a
-    pinned cell (a total only where no such part is left), so that the grand totals stay shown."""
-    pinned = set(pinned)
-    touching = [(total, parts) for total, parts in margins if total in pinned or pinned & set(parts)]
-    usable = lambda key: key not in exempt and not cells[key].hidden and cells[key].value > 0  # noqa: E731
-    parts = {p for _total, ps in touching for p in ps if usable(p)}
-    totals = {total for total, _ps in touching if usable(total)}
-    for candidates in (parts, totals):
-        if candidates:
-            cells[min(candidates, key=lambda key: (cells[key].value, key))].hidden = "complement"
-            return True
-    return False
+        touching = [(total, parts) for total, parts in victims if total in pinned or pinned & set(parts)]
+        usable = [p for _total, parts in touching for p in parts
+                  if p not in exempt and not cells[p].hidden and cells[p].value > 0]
+        if usable:
+            cells[min(usable, key=lambda key: (cells[key].value, key))].hidden = "complement"
+            continue
+        changed = False
+        for _total, parts in touching:
+            for p in parts:
+                if p not in exempt and cells[p].hidden != "withheld":
+                    cells[p].hidden, changed = "withheld", True
+        if not changed:
+            return  # pinned by sums outside `victims`: a later, wider settling deals with it
 
 
 def _pinned(cells: dict[str, Count], margins, k: int) -> list[str]:
@@ -153,7 +167,8 @@ def _pinned(cells: dict[str, Count], margins, k: int) -> list[str]:
         if not any(vector):
             pinned.add(key)
     # Bounds: what the printout says of each hidden cell, narrowed by every equation and the reduced ones.
-    low = {key: Fraction(1) if cells[key].hidden == "small" else Fraction(k) for key in hidden}
+    floor = {"small": Fraction(1), "complement": Fraction(k), "withheld": Fraction(0)}
+    low = {key: floor[cells[key].hidden] for key in hidden}
     high: dict[str, Fraction | None] = {key: Fraction(k - 1) if cells[key].hidden == "small" else None for key in hidden}
     rows = equations + [(row, rhs) for row, rhs, _pivot in reduced]
     for _ in range(50):
@@ -181,7 +196,7 @@ def _pinned(cells: dict[str, Count], margins, k: int) -> list[str]:
         if not changed:
             break
     pinned |= {key for key in hidden if high[key] is not None and low[key] >= high[key]}
-    return sorted(pinned, key=lambda key: (cells[key].hidden != "small", key))
+    return sorted(pinned)
 
 
 def _row_echelon(equations, width: int):

@@ -138,7 +138,30 @@ def _settle(cells, margins, k: int, exempt, victims) -> None:
 
 
 def _pinned(cells: dict[str, Count], margins, k: int) -> list[str]:
-    """The hidden cells the shown figures determine exactly (see protect_counts)."""
+    """The hidden cells the shown figures determine exactly (see protect_counts), sum by linked group of sums
+    (sums that share no cell cannot tell anything about each other, and small systems solve fast)."""
+    groups: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while groups.setdefault(key, key) != key:
+            groups[key] = groups[groups[key]]
+            key = groups[key]
+        return key
+
+    for total, parts in margins:
+        for part in parts:
+            groups[root(part)] = root(total)
+    linked: dict[str, list] = {}
+    for margin in margins:
+        linked.setdefault(root(margin[0]), []).append(margin)
+    out: list[str] = []
+    for group in linked.values():
+        if any(cells[key].hidden for total, parts in group for key in (total, *parts)):
+            out += _pinned_in(cells, group, k)
+    return sorted(out)
+
+
+def _pinned_in(cells: dict[str, Count], margins, k: int) -> list[str]:
     from fractions import Fraction
 
     hidden = sorted({key for total, parts in margins for key in (total, *parts) if cells[key].hidden})

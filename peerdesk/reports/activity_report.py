@@ -87,7 +87,7 @@ def build(report, path: str | Path, lang: str) -> int:
     story += [Paragraph(escape(line), st["subtitle"]) for line in head[1:]]
     story += [Spacer(1, 4 * mm), Paragraph(escape(tr("activity.intro", n=report.k)), st["body"])]
 
-    widths = {1: [130 * mm, 40 * mm], 2: [100 * mm, 35 * mm, 35 * mm], 3: [70 * mm, 30 * mm, 30 * mm, 40 * mm]}  # 170 mm: the text width
+    widths = {1: [130 * mm, 40 * mm], 2: [100 * mm, 35 * mm, 35 * mm], 3: [62 * mm, 27 * mm, 27 * mm, 54 * mm]}  # 170 mm: the text width
     for table in TABLES:
         rows = table_rows(report, table, lang)
         grid = Table(rows, colWidths=widths[len(table.columns)], hAlign="LEFT")

@@ -855,6 +855,9 @@ def build_parser() -> argparse.ArgumentParser:
     rp = repsub.add_parser("publish", help=t("cli.report.publish.help"))
     rp.add_argument("number", type=number_arg("number"))
     rp.set_defaults(func=cmd_report_publish)
+    from peerdesk.cli_activity import add_commands as add_activity
+
+    add_activity(repsub)  # report activity
     exr = sub.add_parser("export-round", help=t("cli.export.help"), description=t("cli.export.description"))
     exr.add_argument("number", type=number_arg("number"))
     exr.add_argument("--instrument", metavar="CODE", help=t("cli.export.instrument.help"))

@@ -163,6 +163,10 @@ EXPECTED_OPERATIONS = {
     **{f"funding.{name}": {A, C} for name in (
         "list_grants", "get_grant", "grant_options", "save_grant", "delete_grant", "add_report", "mark_report_sent",
         "set_grant", "funding_warnings", "funding_texts", "link_funding_text")},
+    # The activity report for funders: counts only, but of staff, contracts and wards: the office's managing roles.
+    "activity_report.gather_activity": {A, C},
+    "activity_report.scope_choices": {A, C},
+    "activity_report.write_activity_report": {A, C},
 }
 
 # Functions over a Session that are not operations: generic record access (authorised per model),

@@ -444,10 +444,7 @@ def _grid_table(grid, items, lang, only: list[int] | None = None, wrap=_wrapped)
 
 def _chart(table, lang):
     """Bars of the overall mean per group, one bar per round (hidden columns left out)."""
-    from reportlab.graphics.charts.barcharts import VerticalBarChart
-    from reportlab.graphics.charts.legends import Legend
-    from reportlab.graphics.shapes import Drawing
-    from reportlab.lib import colors
+    from peerdesk.reports.charts import bar_chart
 
     grid = table.grids[0]
     shown = [(c, grid.overall[ci].mean) for ci, c in enumerate(grid.columns) if not grid.overall[ci].hidden and grid.overall[ci].mean is not None]
@@ -456,30 +453,11 @@ def _chart(table, lang):
     groups = list(dict.fromkeys(c.group for c, _ in shown))
     rounds = sorted({c.round_number for c, _ in shown})
     values = {(c.group, c.round_number): v for c, v in shown}
-    drawing = Drawing(460, 160)
-    chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 40, 22, 300, 128
-    chart.data = [[values.get((g, r)) for g in groups] for r in rounds]  # no bar (and no "0,0") where a group has no mean
-    chart.categoryAxis.categoryNames = groups
-    chart.categoryAxis.labels.fontSize = 7
-    # The axis starts at the scale's lowest value (1 on a 1–5 scale: a bar from 0 would show a value no one can give).
-    chart.valueAxis.valueMin = table.scale_min if table.scale_min is not None else 0
+    # No bar (and no "0,0") where a group has no mean. The axis starts at the scale's lowest value (1 on a 1–5
+    # scale: a bar from 0 would show a value no one can give); each bar's mean above it, as in the tables.
+    step = None
     if table.scale_max is not None:
-        chart.valueAxis.valueMax = table.scale_max
-        chart.valueAxis.valueStep = 0.5 if table.scale_max - (table.scale_min or 0) <= 5 else 1
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.labelTextFormat = lambda v: format_decimal(v, None, lang)  # sv "2,5", not "2.5"
-    chart.barLabelFormat = lambda v: format_decimal(v, 2, lang)  # each bar's mean above it, as in the tables
-    chart.barLabels.fontSize = 6
-    chart.barLabels.nudge = 6
-    palette = [colors.HexColor(c) for c in ("#9DB4CC", "#4F7CAC", "#1F3A5F", "#C9A66B", "#7FA37F")]
-    for i in range(len(rounds)):
-        chart.bars[i].fillColor = palette[i % len(palette)]
-        chart.bars[i].strokeColor = None
-    drawing.add(chart)
-    legend = Legend()
-    legend.x, legend.y = 360, 140
-    legend.fontSize = 8
-    legend.colorNamePairs = [(palette[i % len(palette)], t("report.round_short", lang, round=r)) for i, r in enumerate(rounds)]
-    drawing.add(legend)
-    return drawing
+        step = 0.5 if table.scale_max - (table.scale_min or 0) <= 5 else 1
+    return bar_chart(groups, [(t("report.round_short", lang, round=r), [values.get((g, r)) for g in groups]) for r in rounds], lang,
+                     value_min=table.scale_min if table.scale_min is not None else 0, value_max=table.scale_max, value_step=step,
+                     bar_label=lambda v: format_decimal(v, 2, lang))

@@ -114,13 +114,27 @@ def write_csv(target, header: Sequence[str], rows: Iterable[Sequence[object]], *
 
 
 def write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]], title: str = "PeerDesk") -> None:
+    write_xlsx_book(path, [(title, header, rows)])
+
+
+def write_xlsx_book(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> None:
+    """One workbook with a sheet per (title, header, rows); titles made fit for Excel (31 characters, no
+    []:*?/\\, each once)."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31] or "PeerDesk")
-    sheet.append([_xlsx_text(h) for h in header])
-    for row in rows:
-        sheet.append([_xlsx_value(v) for v in row])
+    used: set[str] = set()
+    for title, header, rows in sheets:
+        name = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:31] or "PeerDesk"
+        base, n = name, 2
+        while name.lower() in used:
+            suffix = f" ({n})"
+            name, n = base[:31 - len(suffix)] + suffix, n + 1
+        used.add(name.lower())
+        sheet = book.create_sheet(name)
+        sheet.append([_xlsx_text(h) for h in header])
+        for row in rows:
+            sheet.append([_xlsx_value(v) for v in row])
     book.save(path)
 
 

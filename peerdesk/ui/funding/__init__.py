@@ -1,0 +1,1 @@
+"""The funding area: grants (F1) and the activity report for funders."""

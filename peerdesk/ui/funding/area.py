@@ -1,4 +1,4 @@
-"""The Funding area: the grant register (tab 1, "Grants"); the activity report joins it as tab 2."""
+"""Sidebar entry "Funding": the grant register (tab 1, `self.grants`) and the activity report (tab 2, `self.activity`)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,18 @@ class FundingArea(QTabWidget):
         self.setObjectName("area-funding")
         self.setDocumentMode(True)
         self.ops = ops
+        self.panels = []
         self.grants = GrantsPage(ops)
         self.addTab(self.grants, t("ui.funding.grants"))
         ops.data_changed.connect(self.grants.refresh_if_changed)
+        from peerdesk.ui.funding.activity_page import ActivityReportPage
+
+        self.activity = ActivityReportPage(ops)
+        self.addTab(self.activity, t("ui.funding.activity.tab"))
 
     def start(self) -> None:
         self.grants.start()
+        self.activity.start()
 
     def open_record(self, grant_id: int) -> None:
         self.setCurrentWidget(self.grants)

@@ -22,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "alerts.fixed_term_warn_days": 60,
     "alerts.consent_expiry_days": 30,
     "alerts.tenure_notice_days": 30,
+    "alerts.stalled_onboarding_days": 60,  # a ward at one onboarding stage (before a placement) longer than this
     "report.min_group_size": 5,
     "report.min_quote_informants": 3,
     # A group's overall mean is the mean of its respondents' means; a respondent counts when they

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from peerdesk import models as m
 from peerdesk.errors import ValidationError
 from peerdesk.models import Briefing, BriefingAttendee, ContactKind, Occurrence, OnboardingStage, Workplace, WorkplaceStageChange
-from peerdesk.services.access import A, C, S, actor_of, authorize_read, operation
+from peerdesk.services.access import A, C, S, actor_of, operation
 from peerdesk.services.calendar_events import CalendarEvent
 from peerdesk.services.records import build, flush, get, run_validators, validates
 from peerdesk.services.validation import parse_date
@@ -313,10 +313,10 @@ class Card:
     next_briefing: dt.date | None
 
 
+@operation(A, C, S)
 def board(s: Session, region: str | None = None) -> dict[str, list[Card]]:
     """Active wards by stage (every stage present, in path order), each column by name: one query over the
     (stage, stage_since) index, the next planned briefing from the (status, held_on) index."""
-    authorize_read(s, "workplaces")
     W, U, B = Workplace, m.User, Briefing
     nxt = (select(B.held_on).where(B.workplace_id == W.id, B.status == Occurrence.PLANNED)
            .order_by(B.held_on).limit(1).correlate(W).scalar_subquery())

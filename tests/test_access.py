@@ -27,6 +27,7 @@ EXPECTED_OPERATIONS = {
     "workplaces.change_manager": {A, C},
     "workplaces.log_briefing": {A, C},
     "onboarding.change_stage": {A, C},
+    "onboarding.date_first_contact": {A, C},
     "onboarding.stage_history": OFFICE,
     "onboarding.set_office_contact": {A, C},
     "onboarding.office_people": OFFICE,

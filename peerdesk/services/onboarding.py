@@ -114,6 +114,26 @@ def change_stage(s: Session, workplace_id: int, stage: St | str, on: dt.date | s
     return _move(s, w, new, day, note)
 
 
+@operation(A, C)
+def date_first_contact(s: Session, workplace_id: int, on: dt.date | str, today: dt.date | None = None) -> WorkplaceStageChange:
+    """When the first contact was, for a ward registered after the fact: only while its history is that one row."""
+    w = get(s, Workplace, workplace_id)
+    day = parse_date(on, "from_date")
+    rows = s.scalars(select(WorkplaceStageChange).where(WorkplaceStageChange.workplace_id == workplace_id)).all()
+    if len(rows) != 1:
+        raise ValidationError("error.stage_history_started", field="from_date")
+    if day > (today or dt.date.today()):
+        raise ValidationError("error.stage_in_future", field="from_date")
+    s.info[_BY_SERVICE] = True
+    try:
+        rows[0].from_date = w.stage_since = day
+        run_validators(s, w)
+        flush(s)
+    finally:
+        s.info.pop(_BY_SERVICE, None)
+    return rows[0]
+
+
 @dataclass(frozen=True)
 class StageStep:
     stage: str

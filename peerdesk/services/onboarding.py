@@ -357,7 +357,10 @@ def ward_onboarding(s: Session, workplace_id: int) -> dict:
     """The ward's stage, since when, its office contact (id, name) and ward-side contact, as plain values."""
     w = get(s, Workplace, workplace_id)
     contact = s.get(m.User, w.office_contact_id) if w.office_contact_id else None
-    return {"id": w.id, "name": w.name, "stage": w.stage.value, "since": w.stage_since,
+    from peerdesk.services.workplaces import current_tenure
+
+    tenure = current_tenure(s, workplace_id)
+    return {"manager_id": tenure.manager_id if tenure else None, "manager": tenure.manager.name if tenure else None,"id": w.id, "name": w.name, "stage": w.stage.value, "since": w.stage_since,
             "office_contact_id": w.office_contact_id, "office_contact": contact.display_name if contact else None,
             "ward_contact": w.contact_name, "ward_phone": w.contact_phone, "ward_email": w.contact_email}
 

@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
 
     def _load(self) -> None:
         self.today.counts_changed.connect(self.set_badges)  # open alerts per area become sidebar badges
+        self.today.open_record.connect(self.open_record)  # an alert's "open the ward"
         # Today first: its counts and alerts are the first jobs on the (single) worker, ahead of the
         # areas' lists (at national scale those are tens of thousands of rows).
         self.today.refresh(self.ops)

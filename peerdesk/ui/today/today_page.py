@@ -38,6 +38,9 @@ ACTIONS = {
     "contact_gap": "followup_contact",
     "supervision_overdue": "session",
     "contract_ending": "contract",
+    "placement_at_unbriefed_ward": "open_ward",
+    "planned_briefing_overdue": "open_ward",
+    "stalled_onboarding": "open_ward",
 }
 NARROW = 1000  # page widths below this put the register counts above the alerts rather than beside them
 COLUMNS = ("what", "date", "status", "severity", "actions")
@@ -86,6 +89,7 @@ class _WrappingDelegate(QStyledItemDelegate):
 class TodayPage(QWidget):
     loaded = Signal()
     counts_changed = Signal(dict)  # {"workplaces": 3, "supervision": 2, …} open alerts per area
+    open_record = Signal(str, int)  # (area, record id): an alert's "open" action; the main window shows it
 
     def __init__(self, parent: QWidget | None = None, today=dt.date.today) -> None:
         super().__init__(parent)
@@ -329,6 +333,7 @@ class TodayPage(QWidget):
             "followup_contact": {Role.ADMINISTRATOR, Role.COORDINATOR},
             "session": {Role.ADMINISTRATOR, Role.SUPERVISOR},
             "contract": {Role.ADMINISTRATOR, Role.COORDINATOR},
+            "open_ward": {Role.ADMINISTRATOR, Role.COORDINATOR},
         }
         if action and set(roles) & allowed[action]:
             button = QPushButton(t(f"ui.today.action.{action}"))
@@ -382,6 +387,9 @@ class TodayPage(QWidget):
         from peerdesk.ui.today.forms import BriefingForm, FollowUpForm, SessionForm  # only when someone acts
 
         action = ACTIONS.get(a.kind)
+        if action == "open_ward":
+            self.open_record.emit("workplaces", a.workplace_id)
+            return
         if action in ("briefing", "followup_contact"):
             form = BriefingForm(a.workplace_name or "", a.manager_name, self.today(),
                                 kind="briefing" if action == "briefing" else "follow_up", parent=self)

@@ -3,6 +3,8 @@ planned briefing). The columns scroll sideways at a small window; a double click
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QScrollArea, QVBoxLayout, QWidget
 
@@ -10,7 +12,7 @@ from peerdesk.i18n import t
 from peerdesk.ui.common.history import heading
 from peerdesk.ui.operations import alive
 
-COLUMN_WIDTH = 210
+COLUMN_WIDTH = 175
 
 
 def _board(s):
@@ -72,7 +74,8 @@ class OnboardingBoard(QScrollArea):
             for c in cards:
                 lines = [c.name, t("ui.onboarding.card_since", date=c.since.isoformat())]
                 if c.next_briefing:
-                    lines.append(t("ui.onboarding.card_next", date=c.next_briefing.isoformat()))
+                    passed = c.next_briefing < dt.date.today()  # planned, its day passed, not marked held
+                    lines.append(t("ui.onboarding.card_overdue" if passed else "ui.onboarding.card_next", date=c.next_briefing.isoformat()))
                 item = QListWidgetItem("\n".join(lines))
                 item.setData(Qt.ItemDataRole.UserRole, c.workplace_id)
                 item.setToolTip(c.organisation + (f"\n{c.office_contact}" if c.office_contact else ""))

@@ -42,25 +42,27 @@ class OnboardingPanel(QWidget):
         self.contacts.setAccessibleName(t("ui.onboarding.contacts"))
         layout.addWidget(self.stage)
         layout.addWidget(self.contacts)
-        row = QHBoxLayout()
         self.change_button = QPushButton(t("ui.onboarding.change"))
         self.plan_button = QPushButton(t("ui.onboarding.plan"))
         self.held_button = QPushButton(t("ui.onboarding.mark_held"))
         self.cancel_button = QPushButton(t("ui.onboarding.cancel"))
-        for button, slot in ((self.change_button, self.change_stage), (self.plan_button, self.plan_briefing),
-                             (self.held_button, self.mark_held), (self.cancel_button, self.cancel_briefing)):
+        rows = [QHBoxLayout(), QHBoxLayout()]  # two short rows: the page stays narrow at 1024x640
+        for i, (button, slot) in enumerate(((self.change_button, self.change_stage), (self.plan_button, self.plan_briefing),
+                                            (self.held_button, self.mark_held), (self.cancel_button, self.cancel_briefing))):
             button.setAccessibleName(button.text().replace("…", ""))
             button.clicked.connect(slot)
-            row.addWidget(button)
+            rows[i // 2].addWidget(button)
             if not can_change:
                 button.hide()
-        row.addStretch(1)
-        layout.addLayout(row)
+        rows[0].addStretch(1)
+        rows[1].addStretch(1)
+        layout.addLayout(rows[0])
         layout.addWidget(heading(t("ui.onboarding.briefings")))
+        layout.addLayout(rows[1])
         self.list = QTreeWidget()
         self.list.setRootIsDecorated(False)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setHeaderLabels([t("field.held_on"), t("field.status"), t("ui.today.form.kind"), t("ui.onboarding.staff_reached"),
+        self.list.setHeaderLabels([t("field.held_on"), t("field.status"), t("field.kind"), t("ui.onboarding.staff_reached"),
                                    t("ui.onboarding.invited")])
         self.list.setAccessibleName(t("ui.onboarding.briefings"))
         self.list.setFixedHeight(130)

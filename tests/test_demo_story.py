@@ -21,6 +21,7 @@ WARDS = {
     ("new_manager", "Avdelning 12, affektiva sjukdomar"),  # the acting manager covering a leave
     ("no_manager", "Boendestöd Norrby"),
     ("contact_gap", "Öppenvårdsmottagning Väster"),
+    ("planned_briefing_overdue", "Avdelning 15, psykosvård"),  # services/demo_onboarding.py
 }
 SUPERVISION = {
     ("supervision_overdue", "Linnea Björk"),
@@ -96,3 +97,20 @@ def test_every_placed_person_has_a_running_placement_and_contract(sqlite_db):
             else:  # the one who left, the certified one waiting, and those in training: nothing running
                 assert not any(runs(x) for x in placements), name
                 assert not any(runs(c) for c in contracts), name
+
+
+def test_the_demo_has_a_ward_at_each_onboarding_stage_and_briefings_planned_ahead(sqlite_db):
+    from peerdesk.services import onboarding
+
+    today = dt.date.today()
+    with sqlite_db.begin(SYSTEM) as s:
+        demo.load_demo(s, today=today)
+    with sqlite_db.session(SYSTEM) as s:
+        board = onboarding.board(s)
+        assert all(board[stage] for stage in ("contacted", "interested", "agreement_signed", "staff_briefed", "placement_running",
+                                              "paused")), {k: len(v) for k, v in board.items()}
+        assert s.scalar(select(m.Workplace.id).where(m.Workplace.stage == m.OnboardingStage.ENDED)) is not None  # ended: off the board's active wards
+        ahead = s.scalars(select(m.Briefing.held_on).where(m.Briefing.status == m.Occurrence.PLANNED, m.Briefing.held_on > today)).all()
+        assert len(ahead) >= 3 and max(ahead) <= today + dt.timedelta(days=35)
+        glantan = next(c for c in board["staff_briefed"] if c.name == "Träfflokalen Gläntan")
+        assert onboarding.stage_history(s, glantan.workplace_id)[0].briefing_id is not None  # moved by its held briefing

@@ -278,10 +278,10 @@ def test_workplaces_kind_filter_history_and_change_manager(qtbot, demo_db):
     window.sidebar.select("workplaces")
     area = window.pages["workplaces"]
     panel = area.workplaces
-    wait_loaded(qtbot, panel.list, 9)
+    wait_loaded(qtbot, panel.list, 14)  # nine wards, and five more being won over (services/demo_onboarding.py)
     panel.list.set_status("municipal")
-    wait_loaded(qtbot, panel.list, 2)
-    assert {panel.list.model.shown(r)[2] for r in range(2)} == {"Municipal"}
+    wait_loaded(qtbot, panel.list, 3)
+    assert {panel.list.model.shown(r)[2] for r in range(3)} == {"Municipal"}
     panel.list.set_status(None)
     qtbot.keyClicks(panel.list.filter, "Avdelning 21")
     wait_loaded(qtbot, panel.list, 1)
@@ -553,7 +553,7 @@ def test_closing_with_unsaved_changes_asks_first(qtbot, demo_db, monkeypatch):
     window = open_window(qtbot, demo_db)
     window.sidebar.select("workplaces")
     panel = window.pages["workplaces"].workplaces
-    wait_loaded(qtbot, panel.list, 9)
+    wait_loaded(qtbot, panel.list, 14)
     open_row(qtbot, panel)
     type_into(qtbot, panel.form.widgets["specialty"], "ny inriktning")
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)
@@ -591,7 +591,7 @@ def test_keyboard_only_filter_down_enter_and_area_shortcuts(qtbot, demo_db):
     area = window.pages["workplaces"]
     assert window.stack.currentWidget() is area
     panel = area.workplaces
-    wait_loaded(qtbot, panel.list, 9)
+    wait_loaded(qtbot, panel.list, 14)
     panel.list.filter.setFocus()
     qtbot.keyClicks(panel.list.filter, "bostad")
     wait_loaded(qtbot, panel.list, 1)

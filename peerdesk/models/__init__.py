@@ -9,8 +9,10 @@ from peerdesk.models.workplaces import (
     ContactKind,
     Manager,
     ManagerTenure,
+    OnboardingStage,
     Workplace,
     WorkplaceKind,
+    WorkplaceStageChange,
 )
 from peerdesk.models.funding import FunderKind, Grant, GrantCoverage, GrantReport
 from peerdesk.models.employment import ContinuationDecision, ContractPeriod, EmploymentForm, Placement, ToldHow

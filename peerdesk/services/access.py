@@ -50,6 +50,7 @@ WRITE_RIGHTS: dict[type, frozenset[Role]] = {
     m.ManagerTenure: frozenset({A, C}),
     m.Briefing: frozenset({A, C}),
     m.BriefingAttendee: frozenset({A, C}),
+    m.WorkplaceStageChange: frozenset({A, C}),  # written by onboarding.change_stage / mark_held with the stage
     m.Placement: frozenset({A, C}),
     m.ContractPeriod: frozenset({A, C}),
     m.Grant: frozenset({A, C}),

@@ -9,7 +9,8 @@ longer matches and the alert is back. Thresholds are office settings
 tests and for "what if" runs from the CLI.
 
 Who sees what (rules a role may not see are not even computed):
-- ward alerts (new manager, no manager, tenure ending, contact gap): administrator, coordinator
+- ward alerts (new manager, no manager, tenure ending, contact gap, and onboarding: placement at an
+  unbriefed ward, planned briefing overdue, stalled onboarding): administrator, coordinator
 - supervision overdue: administrator, coordinator, supervisor (a supervisor: their own caseload)
 - employment alerts (contract decision due, contract ending, fixed-term limit, placement/contract mismatch):
   administrator, coordinator
@@ -53,6 +54,9 @@ KINDS: dict[str, str] = {
     "no_manager": "workplaces",
     "tenure_ending": "workplaces",
     "contact_gap": "workplaces",
+    "placement_at_unbriefed_ward": "workplaces",
+    "planned_briefing_overdue": "workplaces",
+    "stalled_onboarding": "workplaces",
     "supervision_overdue": "supervision",
     "contract_decision_due": "employment",
     "contract_ending": "employment",
@@ -178,6 +182,7 @@ class Thresholds:
     tenure_notice_days: int
     grant_ending_days: int
     funder_report_days: int
+    stalled_onboarding_days: int
 
     @classmethod
     def load(cls, s: Session) -> "Thresholds":
@@ -212,8 +217,11 @@ def _ward_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Alert]:
 
     # New manager: a tenure running today whose manager attended no contact since it started
     # (index on attendee.manager_id, one seek per running tenure).
+    # Only a briefing that was held counts (a planned one has not briefed anybody yet), and only if the
+    # manager came (an invitee who did not come is an attendee row with attended = false).
     briefed = (
-        exists().where(BA.manager_id == T.manager_id, B.id == BA.briefing_id, B.held_on >= T.start_date, B.held_on <= today)
+        exists().where(BA.manager_id == T.manager_id, BA.attended.is_(True), B.id == BA.briefing_id,
+                       B.status == m.Occurrence.HELD, B.held_on >= T.start_date, B.held_on <= today)
     )
     for t in _q(s,
         select(T.id, T.workplace_id, T.manager_id, T.start_date, T.acting, Mg.name, W.name.label("ward"))
@@ -276,7 +284,8 @@ def _ward_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Alert]:
 
     # Contact gap: wards whose latest briefing or follow-up is older than the gap, or who never had one
     # (a correlated MAX answered from the briefing(workplace_id, held_on) index).
-    latest = select(func.max(B.held_on)).where(B.workplace_id == W.id, B.held_on <= today).correlate(W).scalar_subquery()
+    latest = (select(func.max(B.held_on)).where(B.workplace_id == W.id, B.held_on <= today, B.status == m.Occurrence.HELD)
+              .correlate(W).scalar_subquery())
     cutoff = today - dt.timedelta(days=th.contact_gap_days)
     for wid, name, last in _q(s, select(W.id, W.name, latest).where(W.active.is_(True), or_(latest.is_(None), latest < cutoff))):
         last = _d(last)
@@ -287,6 +296,66 @@ def _ward_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Alert]:
         yield Alert(
             key=f"contact_gap:{wid}", kind="contact_gap", area="workplaces", severity=_severity(overdue, 60),
             concerns=due, overdue_days=overdue, fingerprint=_fp(last), workplace_id=wid, workplace_name=name,
+        )
+
+    yield from _onboarding_rules(s, today, th)
+
+
+def _onboarding_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[Alert]:
+    """A ward's way to a placement (services/onboarding.py): a placement at a ward whose staff were never
+    briefed, a planned briefing whose day passed, a ward stuck at one stage."""
+    W, B, P = m.Workplace, m.Briefing, m.Placement
+    Bo = aliased(B)
+    # Placement at an unbriefed ward: placements running today or starting within the placement horizon
+    # (alerts.contract_notice_days, the one placement_without_contract uses) at an active ward with no held
+    # staff briefing (kind briefing, staff reached > 0) up to today — one seek on briefing(workplace_id, held_on).
+    staff_briefed = exists().where(Bo.workplace_id == P.workplace_id, Bo.status == m.Occurrence.HELD,
+                                   Bo.kind == m.ContactKind.BRIEFING, Bo.staff_count > 0, Bo.held_on <= today)
+    horizon = today + dt.timedelta(days=th.contract_notice_days)
+    first: dict[int, object] = {}
+    for p in _q(s,
+        select(P.id, P.workplace_id, P.start_date, W.name)
+        .join(W, W.id == P.workplace_id)
+        .where(W.active.is_(True), or_(P.end_date.is_(None), P.end_date >= today), P.start_date <= horizon, ~staff_briefed)
+        .order_by(P.workplace_id, P.start_date, P.id)
+    ):
+        first.setdefault(p.workplace_id, p)  # one alert per ward, about its earliest placement
+    for wid, p in first.items():
+        overdue = (today - p.start_date).days
+        yield Alert(
+            key=f"placement_at_unbriefed_ward:{wid}", kind="placement_at_unbriefed_ward", area="workplaces",
+            severity="high" if overdue >= 0 else "medium", concerns=p.start_date, overdue_days=overdue,
+            fingerprint=_fp(p.id, p.start_date), workplace_id=wid, workplace_name=p.name, record_id=p.id,
+        )
+
+    # Planned briefing overdue: its day has passed (the day itself is not overdue) and it is still planned
+    # — neither marked held nor cancelled (index briefing(status, held_on)).
+    for b in _q(s,
+        select(B.id, B.workplace_id, B.held_on, W.name)
+        .join(W, W.id == B.workplace_id)
+        .where(B.status == m.Occurrence.PLANNED, B.held_on < today)
+    ):
+        overdue = (today - b.held_on).days
+        yield Alert(
+            key=f"planned_briefing_overdue:{b.id}", kind="planned_briefing_overdue", area="workplaces",
+            severity=_severity(overdue, 14), concerns=b.held_on, overdue_days=overdue, fingerprint=_fp(b.held_on),
+            workplace_id=b.workplace_id, workplace_name=b.name, record_id=b.id,
+        )
+
+    # Stalled onboarding: an active ward at a stage on the way (contacted … staff briefed) for longer than the
+    # setting; a running placement, a pause and an end are not stalls (index workplace(stage, stage_since)).
+    St = m.OnboardingStage
+    cutoff = today - dt.timedelta(days=th.stalled_onboarding_days)
+    for w in _q(s,
+        select(W.id, W.name, W.stage, W.stage_since)
+        .where(W.active.is_(True), W.stage.in_([St.CONTACTED, St.INTERESTED, St.AGREEMENT_SIGNED, St.STAFF_BRIEFED]),
+               W.stage_since < cutoff)
+    ):
+        due = w.stage_since + dt.timedelta(days=th.stalled_onboarding_days)
+        overdue = (today - due).days
+        yield Alert(
+            key=f"stalled_onboarding:{w.id}", kind="stalled_onboarding", area="workplaces", severity="low" if overdue < 30 else "medium",
+            concerns=due, overdue_days=overdue, fingerprint=_fp(w.stage, w.stage_since), workplace_id=w.id, workplace_name=w.name,
         )
 
 

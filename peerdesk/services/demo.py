@@ -18,6 +18,7 @@ The story on the Today page — exactly these alerts, and no others (tests/test_
 | contract_decision_due      | Mats Engström                          | fixed-term period ends in 40 days, nothing decided   | admin, coord.   |
 | consent_expiring           | Samir Haddad                           | the consent runs out in 20 days                      | admin, evaluator |
 | consent_withdrawn_in_use   | Noor Aziz                              | withdrew 30 days ago; round 3 (collecting) has her answers | admin, evaluator |
+| planned_briefing_overdue   | Avdelning 15, psykosvård               | a meeting planned 3 days ago, never marked held (demo_onboarding.py) | admin, coord. |
 
 What is deliberately quiet: every "placed" person has a placement running today and a contract
 covering it (PLACEMENTS below); the first cohort moved to permanent employment after their first
@@ -353,6 +354,9 @@ def load_demo(s: Session, today: dt.date | None = None) -> None:
     from peerdesk.services.demo_contract_decisions import add_contract_decisions
 
     add_contract_decisions(s, today)
+    from peerdesk.services.demo_onboarding import load_onboarding
+
+    load_onboarding(s, today, coordinator_id)
 
 
 DEMO_SECTIONS = (

@@ -28,7 +28,7 @@ KINDS: dict[str, Kind] = {
     "workplaces": Kind(m.Workplace, ("id", "name", "organisation", "kind", "specialty", "region", "active")),
     "managers": Kind(m.Manager, ("id", "name", "title")),
     "tenures": Kind(m.ManagerTenure, ("id", "workplace_id", "manager_id", "start_date", "end_date", "acting")),
-    "briefings": Kind(m.Briefing, ("id", "workplace_id", "held_on", "kind", "staff_count")),
+    "briefings": Kind(m.Briefing, ("id", "workplace_id", "held_on", "status", "kind", "staff_count")),
     "placements": Kind(m.Placement, ("id", "peer_supporter_id", "workplace_id", "start_date", "end_date", "extent_percent", "intro_end")),
     "contracts": Kind(m.ContractPeriod, ("id", "peer_supporter_id", "employer", "form", "start_date", "end_date", "extent_percent", "funding_source")),
     "sessions": Kind(m.SupervisionSession, ("id", "held_on", "duration_minutes", "form", "supervisor_id")),

@@ -92,6 +92,7 @@ def _workplaces() -> Any:
     return select(
         W.id, W.name.label("name"), W.organisation.label("organisation"), W.kind.label("kind"),
         W.specialty.label("specialty"), W.region.label("region"), _current_manager_name().label("manager_id"),
+        W.stage.label("stage"),
     )
 
 
@@ -197,10 +198,11 @@ REGISTERS: dict[str, Register] = {
     ),
     "workplaces": Register(
         "workplaces", m.Workplace, _workplaces,
-        ("name", "organisation", "kind", "specialty", "region", "manager_id"),
+        ("name", "organisation", "kind", "specialty", "region", "manager_id", "stage"),
         lambda: (m.Workplace.name, m.Workplace.organisation, m.Workplace.specialty, m.Workplace.region),
         {
             "active": lambda: m.Workplace.active.is_(True),
+            **{f"stage_{st.value}": (lambda st=st: m.Workplace.stage == st) for st in m.OnboardingStage},
             "inpatient": lambda: m.Workplace.kind == m.WorkplaceKind.INPATIENT,
             "outpatient": lambda: m.Workplace.kind == m.WorkplaceKind.OUTPATIENT,
             "municipal": lambda: m.Workplace.kind == m.WorkplaceKind.MUNICIPAL,
@@ -468,7 +470,8 @@ def workplace_history(s: Session, workplace_id: int) -> WorkplaceHistory:
             .order_by(P.start_date.desc())
         )
     ]
-    last = s.scalar(select(func.max(m.Briefing.held_on)).where(m.Briefing.workplace_id == workplace_id))
+    last = s.scalar(select(func.max(m.Briefing.held_on)).where(m.Briefing.workplace_id == workplace_id,
+                                                            m.Briefing.status == m.Occurrence.HELD))
     return WorkplaceHistory(tenures, placements, _plain(last))
 
 

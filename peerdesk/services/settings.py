@@ -33,6 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "alerts.tenure_notice_days": 30,
     "alerts.grant_ending_days": 90,
     "alerts.funder_report_days": 30,
+    "alerts.stalled_onboarding_days": 60,  # a ward at one onboarding stage (before a placement) longer than this
     "report.min_group_size": 5,
     "report.min_quote_informants": 3,
     # A group's overall mean is the mean of its respondents' means; a respondent counts when they

@@ -116,7 +116,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QFrame, QScrollArea
 
         self.today = TodayPage(self)
-        self.today.open_requested.connect(self.open_record)  # an alert's "Open the grant"
+        self.today.open_requested.connect(self.open_record)  # an alert's "Open the grant" / "Open the ward"
         self.overview = self.today.overview
         scroll = QScrollArea()  # the window may be made narrower than the page's natural width
         scroll.setWidgetResizable(True)

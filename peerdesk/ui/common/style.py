@@ -96,7 +96,7 @@ def set_setting(key: str, value) -> None:
 
 
 # ---------------------------------------------------------------- values
-CHOICE_FIELDS = {"status", "kind", "form", "informant_role"}
+CHOICE_FIELDS = {"status", "kind", "form", "informant_role", "stage"}
 BOOL_FIELDS = {"acting", "active", "continuation_informed"}
 
 

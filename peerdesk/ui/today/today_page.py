@@ -41,6 +41,9 @@ ACTIONS = {
     "grant_ending": "grant",
     "funder_report_due": "grant",
     "contract_decision_due": "decide",
+    "placement_at_unbriefed_ward": "open_ward",
+    "planned_briefing_overdue": "open_ward",
+    "stalled_onboarding": "open_ward",
 }
 NARROW = 1000  # page widths below this put the register counts above the alerts rather than beside them
 COLUMNS = ("what", "date", "status", "severity", "actions")
@@ -339,6 +342,7 @@ class TodayPage(QWidget):
             "contract": {Role.ADMINISTRATOR, Role.COORDINATOR},
             "grant": {Role.ADMINISTRATOR, Role.COORDINATOR},
             "decide": {Role.ADMINISTRATOR, Role.COORDINATOR},
+            "open_ward": {Role.ADMINISTRATOR, Role.COORDINATOR},
         }
         if action and set(roles) & allowed[action]:
             button = QPushButton(t(f"ui.today.action.{action}"))
@@ -394,6 +398,9 @@ class TodayPage(QWidget):
         action = ACTIONS.get(a.kind)
         if action == "grant":  # the grant's form in Funding: mark the report sent, or see what it pays for
             self.open_requested.emit("funding", a.record_id)
+            return
+        if action == "open_ward":  # the ward's page in Workplaces: its stage, briefings and history
+            self.open_requested.emit("workplaces", a.workplace_id)
             return
         if action in ("briefing", "followup_contact"):
             form = BriefingForm(a.workplace_name or "", a.manager_name, self.today(),

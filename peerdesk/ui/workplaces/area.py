@@ -26,8 +26,9 @@ from peerdesk.ui.common.history import SmallTable, heading
 from peerdesk.ui.common.panel import RegisterPanel, rights
 from peerdesk.ui.common.style import error_style, icon, value_text
 
-WORKPLACE_COLUMNS = ("name", "organisation", "kind", "specialty", "region", "manager_id")
-WORKPLACE_STATUSES = ("active", "inpatient", "outpatient", "municipal", "inactive")
+WORKPLACE_COLUMNS = ("name", "organisation", "kind", "specialty", "region", "manager_id", "stage")
+WORKPLACE_STATUSES = ("active", "inpatient", "outpatient", "municipal", "inactive", "stage_contacted", "stage_interested",
+                      "stage_agreement_signed", "stage_staff_briefed", "stage_placement_running", "stage_paused", "stage_ended")
 WORKPLACE_FIELDS = [
     Field("name", required=True),
     Field("organisation", required=True),
@@ -163,6 +164,10 @@ class WorkplaceHistory(QWidget):
         self.dialog: ChangeManagerDialog | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        from peerdesk.ui.workplaces.onboarding_panel import OnboardingPanel
+
+        self.onboarding = OnboardingPanel(ops, can_change)
+        layout.addWidget(self.onboarding)
         layout.addWidget(heading(t("ui.workplace.managers")))
         self.change_button = QPushButton(icon("manager"), t("ui.manager.change"))
         self.change_button.setAccessibleName(t("ui.manager.change"))
@@ -191,6 +196,7 @@ class WorkplaceHistory(QWidget):
 
     def show_for(self, workplace_id: int) -> None:
         self.workplace_id = workplace_id
+        self.onboarding.show_for(workplace_id)
         self.ops.query(_history(workplace_id), alive(self, self.show_history), alive(self, lambda exc: self.clear()))
 
     def show_history(self, h) -> None:
@@ -225,7 +231,12 @@ class WorkplacesArea(QTabWidget):
         self.managers = RegisterPanel(ops, "managers", MANAGER_COLUMNS, MANAGER_FIELDS)
         self.tenures = RegisterPanel(ops, "tenures", TENURE_COLUMNS, TENURE_FIELDS, ("running", "ended"))
         self.panels = [self.workplaces, self.managers, self.tenures]
+        from peerdesk.ui.workplaces.onboarding_board import OnboardingBoard
+
+        self.board = OnboardingBoard(ops)
+        self.board.open_ward.connect(self.open_record)
         self.addTab(self.workplaces, t("kind.workplaces"))
+        self.addTab(self.board, t("ui.onboarding.board"))
         self.addTab(self.managers, t("kind.managers"))
         self.addTab(self.tenures, t("kind.tenures"))
 

@@ -55,6 +55,8 @@ WRITE_RIGHTS: dict[type, frozenset[Role]] = {
     m.Grant: frozenset({A, C}),
     m.GrantCoverage: frozenset({A, C}),
     m.GrantReport: frozenset({A, C}),
+    m.Applicant: frozenset({A, C}),
+    m.ApplicantInterviewer: frozenset({A, C}),
     m.SupervisionSession: frozenset({A, S}),
     m.SessionParticipant: frozenset({A, S}),
     m.SupervisionTopic: frozenset({A, S}),

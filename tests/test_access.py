@@ -180,6 +180,7 @@ NOT_OPERATIONS = {
     "supervision.may_read_notes", "retention.retention_days",
     "retention.months_before", "retention.cutoff_for",  # helpers of the retention operations
     "recruitment.stage_of",  # a pure helper
+    "demo_recruitment.load_demo_recruitment",  # part of demo.load_demo (administrators)
     # Called inside operations and the person validator, which are authorised themselves.
     "supervisor_assignment.is_supervisor", "supervisor_assignment.track",
     # A full export is loaded into an empty database, which has no users to log in with: import_all checks

@@ -347,6 +347,9 @@ def load_demo(s: Session, today: dt.date | None = None) -> None:
     for position, (title, body, placement) in enumerate(DEMO_SECTIONS, 1):
         create(s, m.ReportSection, round_id=last.id, position=position, title=title, body=body, placement=placement)
     s.flush()
+    from peerdesk.services.demo_recruitment import load_demo_recruitment
+
+    load_demo_recruitment(s, today)
 
 
 DEMO_SECTIONS = (

@@ -112,6 +112,7 @@ READ_RIGHTS: dict[str, frozenset[Role]] = {
     "responses": frozenset({A, E}),
     "quotes": frozenset({A, E}),
     "users": frozenset({A}),
+    "applicants": frozenset({A, C}),  # recruitment (services/recruitment.py)
 }
 
 # Domain operations registered by @operation: name -> roles.

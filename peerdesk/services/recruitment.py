@@ -55,6 +55,8 @@ class ApplicantRow:
     id: int
     version: int
     name: str  # the peer supporter's name once accepted
+    first_name: str | None
+    last_name: str | None
     email: str | None
     phone: str | None
     address: str | None
@@ -123,7 +125,7 @@ def list_applicants(s: Session, *, stage: str | None = None, cohort_id: int | No
     for r in rows:
         names, user_ids, free = who.get(r.id, ((), (), ()))
         out.append(ApplicantRow(
-            r.id, r.version, f"{r.first or ''} {r.last or ''}".strip(), r.email, r.phone, r.address, r.region,
+            r.id, r.version, f"{r.first or ''} {r.last or ''}".strip(), r.first, r.last, r.email, r.phone, r.address, r.region,
             r.source.value, r.applied_on, r.story_received_on, r.interviewed_on, names, user_ids, free,
             r.decision.value, r.decision_reason, r.decided_on, r.cohort_id, r.cohort, r.peer_supporter_id,
             stage_of(r.decision.value, r.interviewed_on, r.story_received_on)))

@@ -940,6 +940,9 @@ def build_parser() -> argparse.ArgumentParser:
     from peerdesk.cli_quote import add_commands as add_quote
 
     add_quote(sub)
+    from peerdesk.cli_recruitment import add_commands as add_recruitment
+
+    add_recruitment(sub)
     return p
 
 

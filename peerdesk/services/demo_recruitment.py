@@ -20,18 +20,19 @@ from peerdesk.services.records import create
 THIRD_COHORT_NAME = "Kull 3"
 
 # (first, last, source, applied, story, interviewed, decision, reason, decided, interviewers) — days from today;
-# interviewers: demo usernames and/or names (an earlier cohort's peer supporter interviews too).
+# interviewers: demo usernames and/or guests' names. A free-text name is linked to nobody in the register (an
+# erasure of a person does not find it there), so the demo names guests from outside it.
 APPLICANTS = (
     ("Tilde", "Bergman", "advertisement", -95, -88, -60, "accepted", "Stark berättelse om egen återhämtning", -40,
-     ("coordinator", "Åsa Öberg (kull 1)")),
+     ("coordinator", "Pia Berg (brukarföreningen)")),
     ("Omar", "Saleh", "earlier_participant", -92, -85, -58, "accepted", "Rekommenderad av en peer supporter i kull 2", -40,
-     ("coordinator", "Johan Karlsson (kull 1)")),
+     ("coordinator", "Leo Ahmadi (gästutbildare)")),
     ("Lova", "Ekberg", "care_referral", -30, -24, -4, None, None, None, ("coordinator", "admin")),
     ("Vera", "Holmqvist", "user_organisation", -14, -9, None, None, None, None, ()),
     ("Tobias", "Rask", "advertisement", -90, -80, -57, "not_now", "Vill vänta tills hen avslutat sina studier; söker gärna till nästa kull",
      -40, ("coordinator",)),
     ("Selma", "Nyberg", "other_channel", -88, -86, -55, "declined", "Inte redo att arbeta heltid på en vårdavdelning ännu", -40,
-     ("coordinator", "Åsa Öberg (kull 1)")),
+     ("coordinator", "Pia Berg (brukarföreningen)")),
 )
 
 

@@ -110,3 +110,13 @@ def test_the_applicants_list_at_1024x640_in_swedish(qtbot, office, swedish, wind
     folder = os.environ.get("PEERDESK_SHOTS")
     if folder:
         window.grab().save(os.path.join(folder, "applicants_sv.png"))
+    # The decision dialog, in Swedish, for the interviewed applicant.
+    lova = _row_of(page, "Lova Ekberg")
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=page.table.visualRect(page.model.index(lova, 0)).center())
+    qtbot.mouseClick(page.decide_button, Qt.MouseButton.LeftButton)
+    form = page.decide_form
+    qtbot.waitUntil(form.isVisible)
+    assert form.decision.currentText() == "Anta till kull" and form.save_button.text() == "Besluta"
+    if folder:
+        form.grab().save(os.path.join(folder, "decide_sv.png"))
+    form.reject()

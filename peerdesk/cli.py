@@ -949,6 +949,9 @@ def build_parser() -> argparse.ArgumentParser:
     from peerdesk.cli_contract_decision import add_commands as add_contract_decision
 
     add_contract_decision(sub)  # contract decide / letter / told
+    from peerdesk.cli_recruitment import add_commands as add_recruitment
+
+    add_recruitment(sub)
     return p
 
 

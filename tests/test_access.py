@@ -97,6 +97,9 @@ EXPECTED_OPERATIONS = {
     "data_rights.consent_by_form_number": {A},
     "retention.due_for_deletion": {A},
     "retention.delete_due": {A},
+    **{f"recruitment.{name}": {A, C} for name in (
+        "list_applicants", "get_applicant", "add_applicant", "edit_applicant", "delete_applicant", "record_interview",
+        "decide", "accept", "open_cohorts", "all_cohorts", "interviewer_choices", "cohort_by_name")},
     "evaluation.load_instrument_file": {A, E},
     "evaluation.load_bundled_instruments": {A, E},
     "evaluation.latest_instrument": {A, E},
@@ -202,6 +205,9 @@ NOT_OPERATIONS = {
     # The register extract in words: run inside data_rights.register_extract (administrator only).
     "extract_view.build_groups", "extract_view.inline_fields", "extract_view.merged_item",
     "supervision.may_read_notes", "retention.retention_days",
+    "retention.months_before", "retention.cutoff_for",  # helpers of the retention operations
+    "recruitment.stage_of",  # a pure helper
+    "demo_recruitment.load_demo_recruitment",  # part of demo.load_demo (administrators)
     # Called inside operations and the person validator, which are authorised themselves.
     "supervisor_assignment.is_supervisor", "supervisor_assignment.track",
     # A full export is loaded into an empty database, which has no users to log in with: import_all checks

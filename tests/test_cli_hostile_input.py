@@ -29,7 +29,8 @@ GOOD = {"date": "2025-06-01", "number": "1"}
 FILLERS = {"instrument": "RKI", "name": "Hostile Test", "username": "nobody-here", "from_user": "nobody-here",
            "to_user": "nobody-either", "number": "123", "person": "99999999999999999999", "code": "X1", "kind": "people",
            "text": "Först var det svårt.", "form_number": "F-9999",
-           "funder": "Hostile Test Fund"}
+           "funder": "Hostile Test Fund",
+           "first_name": "Hostile", "last_name": "Test", "cohort": "Kull 3", "reason": "Inte nu"}
 
 
 def _leaves(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):

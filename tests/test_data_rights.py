@@ -39,6 +39,9 @@ def test_the_walk_reaches_every_table_that_references_a_person_or_their_consents
         assert via_consent <= reached, via_consent - reached
         via_responses = {t for t, _ in _fk_columns_to("questionnaire_response")}
         assert via_responses <= reached
+    # An applicant (until accepted, a data subject of their own) and what is recorded about their application.
+    assert {t for t, _ in _fk_columns_to("applicant")} <= data_rights.tables_reached_from("applicant")
+    assert "applicant" in data_rights.tables_reached_from("peer_supporter")  # an accepted applicant's leftover record
 
 
 # ------------------------------------------------------------------ withdrawal reaches the data

@@ -199,6 +199,16 @@ def test_every_dialog_in_swedish_shows_swedish_and_names_its_action(qtbot, sqlit
     from peerdesk.ui.supervision.topics_dialog import TopicsDialog
     from peerdesk.ui.today.forms import AcknowledgeForm, BriefingForm, FollowUpForm
     from peerdesk.ui.workplaces.area import ChangeManagerDialog
+    from peerdesk.services.recruitment import ApplicantRow, Choice
+    from peerdesk.ui.training.applicants_page import ApplicantForm, DecideForm, InterviewForm
+
+    def _applicant_row(**changes):
+        row = dict(id=1, version=1, name="Lova Ekberg", first_name="Lova", last_name="Ekberg", email=None, phone=None,
+                   address=None, region=None, source="care_referral", applied_on=None, story_received_on=None,
+                   interviewed_on=None, interviewers=(), interviewer_user_ids=(), interviewer_names=(), decision="pending",
+                   decision_reason=None, decided_on=None, cohort_id=None, cohort_name=None, peer_supporter_id=None,
+                   stage="applied")
+        return ApplicantRow(**{**row, **changes})
 
     with sqlite_db.begin(SYSTEM) as s:
         demo.load_demo(s)
@@ -225,6 +235,10 @@ def test_every_dialog_in_swedish_shows_swedish_and_names_its_action(qtbot, sqlit
         "BriefingForm": lambda: BriefingForm("Avdelning 4", "Karin Holm", today),
         "FollowUpForm": lambda: FollowUpForm("Kim Nordin", contract),
         "AcknowledgeForm": lambda: AcknowledgeForm("Ny chef", today),
+        "ApplicantForm(new)": lambda: ApplicantForm(),
+        "ApplicantForm(accepted)": lambda: ApplicantForm(_applicant_row(peer_supporter_id=1)),
+        "InterviewForm": lambda: InterviewForm(_applicant_row(), [Choice(uid, "Administratör Demo")]),
+        "DecideForm": lambda: DecideForm(_applicant_row(), [Choice(3, "Kull 3")]),
     }
     bad = []
     try:

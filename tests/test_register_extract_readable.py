@@ -300,3 +300,23 @@ def test_the_window_makes_an_extract_for_a_consent_typed_by_its_number(qtbot, sq
     with qtbot.waitSignal(page.done, timeout=20000):
         qtbot.keyClick(page.form_number, Qt.Key.Key_Return)
     assert "F-4711" in page.status.text() and not (tmp_path / "none.pdf").exists()
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_an_accepted_applicant_reads_their_application_in_words(sqlite_db, tmp_path, lang):
+    """The demo's Tilde Bergman, accepted into Kull 3: her application is in her extract as a peer supporter —
+    how she found the programme, when her story came (never the story), the interview and the decision."""
+    with sqlite_db.begin(SYSTEM) as s:
+        demo.load_demo(s, today=TODAY)
+    with sqlite_db.session(SYSTEM) as s:
+        pid = s.scalar(select(m.PeerSupporter.id).where(m.PeerSupporter.first_name == "Tilde", m.PeerSupporter.last_name == "Bergman"))
+    extract, out = _extract(sqlite_db, "peer_supporter", pid, lang, tmp_path)
+    text = " ".join(pdf_text(out).split())
+    expected = {"sv": ("Ansökan till peer support-utbildningen", "Skriftlig berättelse inkom", "annons", "antagen"),
+                "en": ("Application to the peer-support course", "Written story received", "advertisement", "accepted")}[lang]
+    for words in expected:
+        assert words.lower() in text.lower(), words
+    assert "cohort_id" not in text and "peer_supporter_id" not in text  # the acceptance's audit detail in words
+    leaked = sorted(v for v in raw_enum_values(lang) if re.search(rf"\b{re.escape(v)}\b", text))
+    assert not leaked, leaked
+    assert "Pia Berg (brukarföreningen)" in text  # who interviewed her, as recorded

@@ -55,5 +55,6 @@ from peerdesk.models.evaluation import (
     TranscriptStatus,
 )
 from peerdesk.models.publication import Publication
+from peerdesk.models.recruitment import Applicant, ApplicantDecision, ApplicantInterviewer, ApplicantSource
 
 __all__ = [name for name in dir() if not name.startswith("_")]

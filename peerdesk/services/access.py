@@ -56,6 +56,8 @@ WRITE_RIGHTS: dict[type, frozenset[Role]] = {
     m.Grant: frozenset({A, C}),
     m.GrantCoverage: frozenset({A, C}),
     m.GrantReport: frozenset({A, C}),
+    m.Applicant: frozenset({A, C}),
+    m.ApplicantInterviewer: frozenset({A, C}),
     m.SupervisionSession: frozenset({A, S}),
     m.SessionParticipant: frozenset({A, S}),
     m.SupervisionTopic: frozenset({A, S}),
@@ -112,6 +114,7 @@ READ_RIGHTS: dict[str, frozenset[Role]] = {
     "responses": frozenset({A, E}),
     "quotes": frozenset({A, E}),
     "users": frozenset({A}),
+    "applicants": frozenset({A, C}),  # recruitment (services/recruitment.py)
 }
 
 # Domain operations registered by @operation: name -> roles.

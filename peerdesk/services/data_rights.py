@@ -24,7 +24,9 @@ from peerdesk.services import audit
 from peerdesk.services.access import A, WRITE_RIGHTS, operation
 from peerdesk.services.records import get
 
-PERSON_TABLES = {"peer_supporter": m.PeerSupporter, "manager": m.Manager, "consent": m.Consent}
+# An applicant is a data subject of their own until accepted; then what is left of the application is found
+# from the peer supporter (applicant.peer_supporter_id).
+PERSON_TABLES = {"peer_supporter": m.PeerSupporter, "manager": m.Manager, "consent": m.Consent, "applicant": m.Applicant}
 # A row that names one of these belongs to that data subject: reached from someone else (a quote from
 # a group interview through the interview), it is not theirs, and neither an extract nor an erasure touches it.
 SUBJECT_COLUMNS = {"peer_supporter_id": "peer_supporter", "manager_id": "manager", "consent_id": "consent"}
@@ -198,6 +200,9 @@ def _person_name(s: Session, person_table: str, person_id: int) -> str:
     obj = get(s, PERSON_TABLES[person_table], person_id)
     if person_table == "consent":
         return obj.informant_name or obj.informant_code or obj.form_number or "-"
+    if person_table == "applicant":
+        peer = s.get(m.PeerSupporter, obj.peer_supporter_id) if obj.peer_supporter_id else None
+        return peer.full_name if peer else f"{obj.first_name} {obj.last_name}"
     return obj.full_name if person_table == "peer_supporter" else obj.name
 
 
@@ -222,7 +227,9 @@ def _cover(s: Session, today: dt.date, requested_on: dt.date | None) -> CoverLet
     office = get_setting(s, "office.name") or (study.organisation if study else "")
     contact = [get_setting(s, k) for k in ("office.address", "office.phone", "office.email")]
     contact = [c for c in contact if c] or ([study.contact] if study and study.contact else [])
-    retention = [(r.table, get_setting(s, r.setting)) for r in RULES]
+    from peerdesk.services.retention import retention_days
+
+    retention = [(r.table, retention_days(s, r.table)) for r in RULES]
     return CoverLetter(office, contact, requested_on or today, today, retention)
 
 
@@ -458,4 +465,8 @@ def person_choices(s: Session) -> list[tuple[str, int, str]]:
            s.execute(select(m.PeerSupporter.id, m.PeerSupporter.first_name, m.PeerSupporter.last_name)
                      .order_by(m.PeerSupporter.last_name, m.PeerSupporter.first_name))]
     out += [("manager", i, name) for i, name in s.execute(select(m.Manager.id, m.Manager.name).order_by(m.Manager.name))]
+    # Applicants not (yet) accepted; an accepted one's request is the peer supporter's.
+    out += [("applicant", i, f"{first} {last}") for i, first, last in
+            s.execute(select(m.Applicant.id, m.Applicant.first_name, m.Applicant.last_name)
+                      .where(m.Applicant.peer_supporter_id.is_(None)).order_by(m.Applicant.last_name, m.Applicant.first_name))]
     return out

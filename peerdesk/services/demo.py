@@ -357,6 +357,9 @@ def load_demo(s: Session, today: dt.date | None = None) -> None:
     from peerdesk.services.demo_onboarding import load_onboarding
 
     load_onboarding(s, today, coordinator_id)
+    from peerdesk.services.demo_recruitment import load_demo_recruitment
+
+    load_demo_recruitment(s, today)
 
 
 DEMO_SECTIONS = (

@@ -27,7 +27,7 @@ from peerdesk.models import Base
 # How a person thinks about their records: the groups, in order, and which tables go where.
 GROUPS = ("you", "training", "work", "supervision", "evaluation", "other")
 GROUP_OF = {
-    "cohort": "training",
+    "cohort": "training", "applicant": "training", "applicant_interviewer": "training",
     "placement": "work", "contract_period": "work", "manager_tenure": "work", "briefing_attendee": "work",
     "supervisor_assignment": "supervision", "supervision_participant": "supervision", "checkin_attendance": "supervision",
     "consent": "evaluation", "consent_form": "evaluation", "questionnaire_response": "evaluation", "interview": "evaluation",

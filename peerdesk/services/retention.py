@@ -32,6 +32,7 @@ class Rule:
     setting: str
     extra: str | None = None  # a further condition, by name (see _extra)
     blocked_by: tuple[tuple[type, str], ...] = ()  # rows that must be gone first (model, fk column)
+    months: bool = False  # the setting counts calendar months, not days
 
 
 RULES: tuple[Rule, ...] = (
@@ -44,6 +45,9 @@ RULES: tuple[Rule, ...] = (
     Rule("consent_form", m.ConsentForm, "printed_on", "retention.unreturned_form_days", extra="unreturned"),
     Rule("peer_supporter", m.PeerSupporter, "left_on", "retention.peer_supporter_days",
          blocked_by=((m.ContractPeriod, "peer_supporter_id"), (m.Placement, "peer_supporter_id"))),
+    # An applicant once decided: a declined or not-now applicant as a whole; of an accepted one what is
+    # left of the recruitment (source, story date, interview, decision) — the peer supporter stays.
+    Rule("applicant", m.Applicant, "decided_on", "retention.recruitment_months", months=True),
 )
 RULE_BY_TABLE = {r.table: r for r in RULES}
 
@@ -61,9 +65,28 @@ def _where(rule: Rule, cutoff: dt.date):
     return conds
 
 
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months earlier (the month's last day where it has fewer days)."""
+    import calendar
+
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def cutoff_for(s: Session, rule: Rule, today: dt.date) -> dt.date:
+    """Records that ended before this day are due: kept the setting's days (or months) after they ended."""
+    period = get_setting(s, rule.setting)
+    return months_before(today, period) if rule.months else today - dt.timedelta(days=period)
+
+
 def retention_days(s: Session, table: str) -> int | None:
+    """How long a record of this kind is kept after it ends, in days (months counted as 365/12 days)."""
     rule = RULE_BY_TABLE.get(table)
-    return get_setting(s, rule.setting) if rule else None
+    if rule is None:
+        return None
+    period = get_setting(s, rule.setting)
+    return round(period * 365 / 12) if rule.months else period
 
 
 @dataclass(frozen=True)
@@ -80,8 +103,8 @@ def due_for_deletion(s: Session, today: dt.date | None = None) -> list[DueGroup]
     today = today or dt.date.today()
     out = []
     for rule in RULES:
-        days = get_setting(s, rule.setting)
-        cutoff = today - dt.timedelta(days=days)
+        days = retention_days(s, rule.table)
+        cutoff = cutoff_for(s, rule, today)
         ids = tuple(s.scalars(select(rule.model.id).where(*_where(rule, cutoff)).order_by(rule.model.id)))
         if ids:
             out.append(DueGroup(rule.table, days, cutoff, ids))
@@ -93,7 +116,7 @@ def delete_due(s: Session, table: str, ids: list[int] | tuple[int, ...], today: 
     """Delete the confirmed records; each is checked again, so nothing not yet due goes."""
     today = today or dt.date.today()
     rule = RULE_BY_TABLE[table]
-    cutoff = today - dt.timedelta(days=get_setting(s, rule.setting))
+    cutoff = cutoff_for(s, rule, today)
     due = list(s.scalars(select(rule.model).where(rule.model.id.in_(list(ids)), *_where(rule, cutoff))))
     collected = _collected_under([obj.id for obj in due]) if rule.model is m.Consent else {}
     for model, query in collected.items():

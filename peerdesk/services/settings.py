@@ -55,6 +55,8 @@ DEFAULTS: dict[str, Any] = {
     "retention.consent_days": 365,
     "retention.unreturned_form_days": 365,
     "retention.peer_supporter_days": 2 * 365,
+    # Months after the decision an applicant's recruitment record is kept (services/recruitment.py).
+    "retention.recruitment_months": 12,
     # The controller (personuppgiftsansvarig) as the register extract's cover letter names it;
     # empty: the latest study's organisation and contact are used.
     "office.name": "",

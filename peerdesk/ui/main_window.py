@@ -11,11 +11,12 @@ from peerdesk.ui.common.sidebar import Sidebar
 from peerdesk.ui.common.style import install_qt_translator, set_setting, setting_bytes
 from peerdesk.ui.today.today_page import TodayPage
 
-AREAS = ("today", "people", "workplaces", "supervision", "contracts", "funding", "consents", "evaluation", "settings")
+AREAS = ("today", "people", "workplaces", "supervision", "contracts", "funding", "training", "consents", "evaluation",
+         "settings")
 # Which register kind an area needs to be readable for the area to show.
 AREA_NEEDS = {"people": ("people",), "workplaces": ("workplaces",), "supervision": ("sessions",),
               "contracts": ("placements", "contracts"), "consents": ("consents",), "evaluation": ("rounds",),
-              "funding": ("grants",)}
+              "funding": ("grants",), "training": ("applicants",)}
 
 
 def _build_area(area: str, ops):
@@ -43,6 +44,9 @@ def _build_area(area: str, ops):
     if area == "funding":
         from peerdesk.ui.funding.area import FundingArea
         return FundingArea(ops)
+    if area == "training":
+        from peerdesk.ui.training.area import TrainingArea
+        return TrainingArea(ops)
     raise ValueError(area)
 
 
@@ -101,8 +105,8 @@ class MainWindow(QMainWindow):
         self.session = SessionControls(self)  # Lock now (Ctrl+L), Switch user, Log out
         for keys in ("Ctrl+K", "Ctrl+F"):
             QShortcut(QKeySequence(keys), self, self.open_search, context=Qt.ShortcutContext.WindowShortcut)
-        for i, area in enumerate(AREAS, start=1):
-            QShortcut(QKeySequence(f"Ctrl+{i}"), self, lambda a=area: self.sidebar.select(a))
+        for i, area in enumerate(AREAS[:10], start=1):  # Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth
+            QShortcut(QKeySequence(f"Ctrl+{i % 10}"), self, lambda a=area: self.sidebar.select(a))
         self.translateUI()
         geometry = setting_bytes("main/geometry")
         if geometry is not None:

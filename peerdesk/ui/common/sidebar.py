@@ -11,6 +11,7 @@ from peerdesk.ui.common.style import icon
 
 AREA = Qt.ItemDataRole.UserRole
 BADGE = Qt.ItemDataRole.UserRole + 1
+MAX_WIDTH = 190  # what the pages were laid out for
 
 
 class _BadgeDelegate(QStyledItemDelegate):
@@ -62,7 +63,10 @@ class Sidebar(QListWidget):
             self.items[area] = item
         self.translateUI()
         self.currentItemChanged.connect(lambda item, _old: item and self.area_chosen.emit(item.data(AREA)))
-        self.setFixedWidth(max(190, self.sizeHintForColumn(0) + 16))
+        # A long name ("Rekrytering och utbildning") wraps onto a second line (each entry is two lines high)
+        # rather than widen the sidebar: the pages must still fit a 1024 px window.
+        self.setWordWrap(True)
+        self.setFixedWidth(max(190, min(MAX_WIDTH, self.sizeHintForColumn(0) + 16)))
 
     def translateUI(self) -> None:
         self.setAccessibleName(t("ui.nav.name"))

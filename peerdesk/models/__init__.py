@@ -53,5 +53,6 @@ from peerdesk.models.evaluation import (
     TranscriptStatus,
 )
 from peerdesk.models.publication import Publication
+from peerdesk.models.training import Certification, CourseAttendance, CourseDay, CourseTrainer
 
 __all__ = [name for name in dir() if not name.startswith("_")]

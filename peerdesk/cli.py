@@ -940,6 +940,9 @@ def build_parser() -> argparse.ArgumentParser:
     from peerdesk.cli_quote import add_commands as add_quote
 
     add_quote(sub)
+    from peerdesk.cli_training import add_commands as add_training
+
+    add_training(sub)  # course days / add-day / attendance / certify / certificate
     return p
 
 

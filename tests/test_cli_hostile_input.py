@@ -28,7 +28,8 @@ GOOD = {"date": "2025-06-01", "number": "1"}
 # (no real account is reset, disabled or renamed).
 FILLERS = {"instrument": "RKI", "name": "Hostile Test", "username": "nobody-here", "from_user": "nobody-here",
            "to_user": "nobody-either", "number": "123", "person": "99999999999999999999", "code": "X1", "kind": "people",
-           "text": "Först var det svårt.", "form_number": "F-9999"}
+           "text": "Först var det svårt.", "form_number": "F-9999",
+           "cohort": "Kull 3", "theme": "Återhämtning"}
 
 
 def _leaves(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):

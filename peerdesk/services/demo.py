@@ -347,6 +347,9 @@ def load_demo(s: Session, today: dt.date | None = None) -> None:
     for position, (title, body, placement) in enumerate(DEMO_SECTIONS, 1):
         create(s, m.ReportSection, round_id=last.id, position=position, title=title, body=body, placement=placement)
     s.flush()
+    from peerdesk.services.demo_training import load_demo_training
+
+    load_demo_training(s, today)  # the third cohort's course days with attendance
 
 
 DEMO_SECTIONS = (

@@ -36,7 +36,7 @@ def upgrade() -> None:
         sa.CheckConstraint("length(theme) > 0", name=op.f("ck_course_day_theme_not_empty")),
         sa.ForeignKeyConstraint(["cohort_id"], ["cohort.id"], name=op.f("fk_course_day_cohort_id_cohort"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_course_day")),
-        sa.UniqueConstraint("cohort_id", "day", name=op.f("uq_course_day_cohort_id")),
+        sa.UniqueConstraint("cohort_id", "day", name=op.f("uq_course_day_cohort_id_day")),
     )
     op.create_index("ix_course_day_day", "course_day", ["day"], unique=False)
     op.create_table(
@@ -75,7 +75,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["peer_supporter_id"], ["peer_supporter.id"],
                                 name=op.f("fk_course_attendance_peer_supporter_id_peer_supporter"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_course_attendance")),
-        sa.UniqueConstraint("course_day_id", "peer_supporter_id", name=op.f("uq_course_attendance_course_day_id")),
+        sa.UniqueConstraint("course_day_id", "peer_supporter_id", name=op.f("uq_course_attendance_course_day_id_peer_supporter_id")),
     )
     op.create_index("ix_course_attendance_peer", "course_attendance", ["peer_supporter_id"], unique=False)
     op.create_table(

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from peerdesk.i18n import format_date, t
+from peerdesk.i18n import t
+
+
+def long_date(value, lang: str) -> str:
+    """A date written out, as on a document one frames: "14 april 2025", "14 April 2025"."""
+    from babel.dates import format_date as babel_date
+
+    from peerdesk.i18n import _locale
+
+    return babel_date(value, "d MMMM y", locale=_locale(lang))
 
 
 def build_certificate(data, path: str | Path, lang: str = "sv") -> None:
@@ -37,7 +46,7 @@ def build_certificate(data, path: str | Path, lang: str = "sv") -> None:
     }
     period = ""
     if data.first_day and data.last_day:
-        period = t("pdf.certificate.period", lang, start=format_date(data.first_day, lang), end=format_date(data.last_day, lang))
+        period = t("pdf.certificate.period", lang, start=long_date(data.first_day, lang), end=long_date(data.last_day, lang))
     story = [
         Spacer(1, 30 * mm),
         Paragraph(escape(data.office or t("pdf.certificate.office_unnamed", lang)), st["kicker"]),
@@ -56,7 +65,7 @@ def build_certificate(data, path: str | Path, lang: str = "sv") -> None:
         story.append(Paragraph(escape(t("pdf.certificate.themes", lang, themes=" · ".join(data.themes))), st["themes"]))
     story += [
         Spacer(1, 8 * mm),
-        Paragraph(escape(t("pdf.certificate.certified_on", lang, date=format_date(data.certified_on, lang))), st["body"]),
+        Paragraph(escape(t("pdf.certificate.certified_on", lang, date=long_date(data.certified_on, lang))), st["body"]),
         Spacer(1, 28 * mm),
         Paragraph("_" * 40, st["sign"]),
         Paragraph(escape(t("pdf.certificate.signature", lang)), st["sign"]),

@@ -11,10 +11,11 @@ from peerdesk.ui.common.sidebar import Sidebar
 from peerdesk.ui.common.style import install_qt_translator, set_setting, setting_bytes
 from peerdesk.ui.today.today_page import TodayPage
 
-AREAS = ("today", "people", "workplaces", "supervision", "contracts", "consents", "evaluation", "settings")
+AREAS = ("today", "people", "workplaces", "supervision", "contracts", "consents", "evaluation", "training", "settings")
 # Which register kind an area needs to be readable for the area to show.
 AREA_NEEDS = {"people": ("people",), "workplaces": ("workplaces",), "supervision": ("sessions",),
-              "contracts": ("placements", "contracts"), "consents": ("consents",), "evaluation": ("rounds",)}
+              "contracts": ("placements", "contracts"), "consents": ("consents",), "evaluation": ("rounds",),
+              "training": ("cohorts",)}
 
 
 def _build_area(area: str, ops):
@@ -39,6 +40,9 @@ def _build_area(area: str, ops):
     if area == "consents":
         from peerdesk.ui.consents.area import ConsentsArea
         return ConsentsArea(ops)
+    if area == "training":
+        from peerdesk.ui.training.area import TrainingArea
+        return TrainingArea(ops)
     raise ValueError(area)
 
 

@@ -59,7 +59,7 @@ def _area(qtbot, db, cohort_id):
 
 
 def _count(page, row: int) -> str:
-    return page.grid.item(row, page.grid.columnCount() - 1).text()
+    return page.grid.item(row, 0).text()  # the count comes first, the days after it
 
 
 def _print_to_pdf(monkeypatch, target):
@@ -80,29 +80,29 @@ def test_the_coordinator_records_a_day_by_keyboard_certifies_and_prints_the_cert
     assert [grid.verticalHeaderItem(r).text() for r in range(3)] == ["Bo Ek", "Cia Lund", "Åsa Öberg"]
     assert page.days.rowCount() == 12 and page.days.item(11, 3).text() == "Planned"
     assert _count(page, 0).startswith("9 of 11 days (9 needed)")  # 0.8 × 11 = 8.8: 9 needed, and the course is not over
-    assert grid.item(0, 0).text() == "✓" and grid.item(0, 10).text() == "–"
+    assert grid.item(0, 1).text() == "✓" and grid.item(0, 11).text() == "–"
 
     # The last day, by keyboard: to its column, Åsa present (Space), then Bo present (Space) — Cia is absent.
     grid.setFocus()
-    grid.setCurrentCell(2, 0)
+    grid.setCurrentCell(2, 1)
     for _ in range(11):
         qtbot.keyClick(grid, Qt.Key.Key_Right)
-    assert (grid.currentRow(), grid.currentColumn()) == (2, 11)
+    assert (grid.currentRow(), grid.currentColumn()) == (2, 12)
     with qtbot.waitSignal(page.loaded, timeout=10000):
         qtbot.keyClick(grid, Qt.Key.Key_Space)
     assert page.days.item(11, 3).text() == "Held"  # attendance taken: the day was held
     qtbot.keyClick(grid, Qt.Key.Key_Up)
     qtbot.keyClick(grid, Qt.Key.Key_Up)
-    assert (grid.currentRow(), grid.currentColumn()) == (0, 11)
+    assert (grid.currentRow(), grid.currentColumn()) == (0, 12)
     with qtbot.waitSignal(page.loaded, timeout=10000):
         qtbot.keyClick(grid, Qt.Key.Key_Space)
-    assert grid.item(0, 11).text() == "✓" and grid.item(1, 11).text() == "–" and grid.item(2, 11).text() == "✓"
+    assert grid.item(0, 12).text() == "✓" and grid.item(1, 12).text() == "–" and grid.item(2, 12).text() == "✓"
     assert _count(page, 0) == "10 of 12 days (10 needed) · meets the attendance rule"
     assert _count(page, 1) == "8 of 12 days (10 needed) · can no longer meet the attendance rule"
     assert "Saved: Bo Ek" in page.status.text()
 
     # Bo meets the rule: Certify…, type the date, Save.
-    grid.setCurrentCell(0, 11)
+    grid.setCurrentCell(0, 12)
     assert page.certify_button.isEnabled() and not page.certificate_button.isEnabled()
     qtbot.mouseClick(page.certify_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=10000)
@@ -131,7 +131,7 @@ def test_the_coordinator_records_a_day_by_keyboard_certifies_and_prints_the_cert
         assert s.scalar(select(m.AuditEvent.record_id).where(m.AuditEvent.action == "print_certificate")) == bo
 
     # Cia does not: the dialog says why, and Save is refused with the same words.
-    grid.setCurrentCell(1, 0)
+    grid.setCurrentCell(1, 1)
     qtbot.mouseClick(page.certify_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.dialog is not form and page.dialog is not None and page.dialog.isVisible(), timeout=10000)
     refused = page.dialog
@@ -153,13 +153,12 @@ def test_a_click_toggles_and_a_future_day_says_why(qtbot, sqlite_db):
         training.add_day(s, cohort_id, D(2199, 1, 1), "Framtiden")
     area, page = _area(qtbot, sqlite_db, cohort_id)
     grid = page.grid
-    rect = grid.visualRect(grid.model().index(1, 0))
+    rect = grid.visualRect(grid.model().index(1, 1))
     with qtbot.waitSignal(page.loaded, timeout=10000):
         qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert grid.item(1, 0).text() == "–"  # Cia was present on day 1: a click made it absent
+    assert grid.item(1, 1).text() == "–"  # Cia was present on day 1: a click made it absent
     assert _count(page, 1).startswith("7 of 11 days")
-    last = grid.columnCount() - 2
-    grid.setCurrentCell(0, last)
+    grid.setCurrentCell(0, grid.columnCount() - 1)  # the day in 2199
     qtbot.keyClick(grid, Qt.Key.Key_P)
     qtbot.waitUntil(lambda: "come" in page.status.text(), timeout=10000)
     assert page.status.text() == "Attendance can be recorded only once the course day has come."

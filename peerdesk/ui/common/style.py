@@ -25,6 +25,7 @@ THEME_NAMES = {
     "contracts": "x-office-document",
     "consents": "document-properties",
     "evaluation": "x-office-spreadsheet",
+    "training": "applications-education",
     "settings": "preferences-system",
     "search": "edit-find",
     "new": "document-new",

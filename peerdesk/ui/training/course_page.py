@@ -99,6 +99,7 @@ class CoursePage(QWidget):
         label = QLabel(t("field.cohort"))
         self.cohort = QComboBox()
         self.cohort.setAccessibleName(t("field.cohort"))
+        self.cohort.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         label.setBuddy(self.cohort)
         self.add_button = QPushButton(t("ui.training.add_day"))
         self.cancel_button = QPushButton(t("ui.training.cancel_day"))
@@ -200,13 +201,14 @@ class CoursePage(QWidget):
                 self.days.setItem(r, c, QTableWidgetItem(text))
         self.grid.setRowCount(len(people))
         self.grid.setColumnCount(len(days) + 1)
-        headers = [f"{d.day.day}/{d.day.month}" for d in days] + [t("ui.training.count_header")]
+        # The count first, so it stays in view however many days the course has; then one column per day.
+        headers = [t("ui.training.count_header")] + [f"{d.day.day}/{d.day.month}" for d in days]
         self.grid.setHorizontalHeaderLabels(headers)
-        for c, d in enumerate(days):
+        for c, d in enumerate(days, start=1):
             self.grid.horizontalHeaderItem(c).setToolTip(f"{format_date(d.day)} · {d.theme} · {t(f'ui.value.{d.status}')}")
         self.grid.setVerticalHeaderLabels([p.name for p in people])
         for r, p in enumerate(people):
-            for c, d in enumerate(days):
+            for c, d in enumerate(days, start=1):
                 mark = grid.marks.get((p.id, d.id))
                 item = QTableWidgetItem(MARK.get(mark, "") if d.status != "cancelled" else "×")
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -222,11 +224,12 @@ class CoursePage(QWidget):
             count = QTableWidgetItem(self._count_text(p.progress))
             count.setForeground(QBrush(QColor("#1b5e20" if p.progress.meets_rule or p.progress.certified_on else
                                                 "#b00020" if not p.progress.can_still_meet else "#000000")))
-            self.grid.setItem(r, len(days), count)
+            count.setToolTip(count.text())
+            self.grid.setItem(r, 0, count)
         share = round((grid.share if grid else 0.8) * 100)
         self.rule.setText(t("ui.training.rule", share=share))
         if people and days:
-            self.grid.setCurrentCell(max(0, min(row, len(people) - 1)), max(0, min(col, len(days) - 1)))
+            self.grid.setCurrentCell(max(0, min(row, len(people) - 1)), max(1, min(col, len(days))))
         self._show_person(self.grid.currentRow())
         self.loaded.emit()
 
@@ -255,9 +258,9 @@ class CoursePage(QWidget):
         from peerdesk.services import training
 
         grid = self.grid_data
-        if not self.may_write or grid is None or not 0 <= col < len(grid.days) or not 0 <= row < len(grid.participants):
+        if not self.may_write or grid is None or not 1 <= col <= len(grid.days) or not 0 <= row < len(grid.participants):
             return
-        day = grid.days[col]
+        day = grid.days[col - 1]
         person = grid.participants[row]
         marks = {p.id: grid.marks.get((p.id, day.id)) for p in grid.participants}
         current = marks[person.id]

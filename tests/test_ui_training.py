@@ -59,7 +59,7 @@ def _area(qtbot, db, cohort_id):
 
 
 def _count(page, row: int) -> str:
-    return page.grid.item(row, 0).text()  # the count comes first, the days after it
+    return page.grid.item(row, 0).toolTip()  # the count comes first, the days after it; in full in its tooltip
 
 
 def _print_to_pdf(monkeypatch, target):
@@ -100,6 +100,8 @@ def test_the_coordinator_records_a_day_by_keyboard_certifies_and_prints_the_cert
     assert _count(page, 0) == "10 of 12 days (10 needed) · meets the attendance rule"
     assert _count(page, 1) == "8 of 12 days (10 needed) · can no longer meet the attendance rule"
     assert "Saved: Bo Ek" in page.status.text()
+    assert page.grid.item(0, 0).text() == "10 of 12 days (10 needed)"
+    assert page.progress.text() == "Bo Ek: 10 of 12 days (10 needed) · meets the attendance rule"
 
     # Bo meets the rule: Certify…, type the date, Save.
     grid.setCurrentCell(0, 12)

@@ -132,13 +132,17 @@ class CoursePage(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setAccessibleName(t("ui.training.status"))
+        self.progress = QLabel()  # the chosen participant against the rule, in words
+        self.progress.setWordWrap(True)
+        self.progress.setAccessibleName(t("ui.training.count_header"))
         bottom = QHBoxLayout()
-        bottom.addWidget(self.rule, 1)
+        bottom.addWidget(self.progress, 1)
         self.certify_button = QPushButton(t("ui.training.certify"))
         self.certificate_button = QPushButton(t("ui.training.certificate"))
         bottom.addWidget(self.certify_button)
         bottom.addWidget(self.certificate_button)
         layout.addLayout(bottom)
+        layout.addWidget(self.rule)
         layout.addWidget(self.status)
         for w in (self.add_button, self.cancel_button, self.certify_button, self.certificate_button):
             w.setVisible(self.may_write)
@@ -221,10 +225,11 @@ class CoursePage(QWidget):
                 elif mark == "present":
                     item.setBackground(QBrush(QColor("#e3f4e1")))
                 self.grid.setItem(r, c, item)
-            count = QTableWidgetItem(self._count_text(p.progress))
+            count = QTableWidgetItem(t("ui.training.count", attended=p.progress.attended, n=p.progress.held,
+                                       needed=p.progress.needed))
             count.setForeground(QBrush(QColor("#1b5e20" if p.progress.meets_rule or p.progress.certified_on else
                                                 "#b00020" if not p.progress.can_still_meet else "#000000")))
-            count.setToolTip(count.text())
+            count.setToolTip(self._count_text(p.progress))  # in full: also whether the rule is met or can be
             self.grid.setItem(r, 0, count)
         share = round((grid.share if grid else 0.8) * 100)
         self.rule.setText(t("ui.training.rule", share=share))
@@ -249,6 +254,7 @@ class CoursePage(QWidget):
 
     def _show_person(self, row: int) -> None:
         p = self.participant(row)
+        self.progress.setText(f"{p.name}: {self._count_text(p.progress)}" if p is not None else "")
         self.certify_button.setEnabled(p is not None and p.progress.certified_on is None)
         self.certificate_button.setEnabled(p is not None and p.progress.certified_on is not None)
 

@@ -952,6 +952,9 @@ def build_parser() -> argparse.ArgumentParser:
     from peerdesk.cli_recruitment import add_commands as add_recruitment
 
     add_recruitment(sub)
+    from peerdesk.cli_training import add_commands as add_training
+
+    add_training(sub)  # course days / add-day / attendance / certify / certificate
     return p
 
 

@@ -30,7 +30,7 @@ FILLERS = {"instrument": "RKI", "name": "Hostile Test", "username": "nobody-here
            "to_user": "nobody-either", "number": "123", "person": "99999999999999999999", "code": "X1", "kind": "people",
            "text": "Först var det svårt.", "form_number": "F-9999",
            "funder": "Hostile Test Fund",
-           "first_name": "Hostile", "last_name": "Test", "cohort": "Kull 3", "reason": "Inte nu"}
+           "first_name": "Hostile", "last_name": "Test", "cohort": "Kull 3", "reason": "Inte nu", "theme": "Återhämtning"}
 
 
 def _leaves(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):

@@ -56,5 +56,6 @@ from peerdesk.models.evaluation import (
 )
 from peerdesk.models.publication import Publication
 from peerdesk.models.recruitment import Applicant, ApplicantDecision, ApplicantInterviewer, ApplicantSource
+from peerdesk.models.training import Certification, CourseAttendance, CourseDay, CourseTrainer
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -62,6 +62,10 @@ WRITE_RIGHTS: dict[type, frozenset[Role]] = {
     m.SessionParticipant: frozenset({A, S}),
     m.SupervisionTopic: frozenset({A, S}),
     m.SupervisorAssignment: frozenset({A, C}),  # written with the person's supervisor_id, never on its own
+    m.CourseDay: frozenset({A, C}),
+    m.CourseTrainer: frozenset({A, C}),
+    m.CourseAttendance: frozenset({A, C}),
+    m.Certification: frozenset({A, C}),  # written by training.certify, which checks the attendance rule
     m.CheckInMeeting: frozenset({A, C, S}),
     m.CheckInAttendance: frozenset({A, C, S}),
     m.Study: frozenset({A, E}),

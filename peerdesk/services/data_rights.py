@@ -35,6 +35,8 @@ SUBJECT_COLUMNS = {"peer_supporter_id": "peer_supporter", "manager_id": "manager
 CONTEXT = {
     "supervision_participant": ("session_id", "supervision_session"),
     "checkin_attendance": ("meeting_id", "checkin_meeting"),
+    "course_attendance": ("course_day_id", "course_day"),
+    "course_trainer": ("course_day_id", "course_day"),
     "briefing_attendee": ("briefing_id", "briefing"),
     "manager_tenure": ("workplace_id", "workplace"),
     "placement": ("workplace_id", "workplace"),

@@ -360,6 +360,9 @@ def load_demo(s: Session, today: dt.date | None = None) -> None:
     from peerdesk.services.demo_recruitment import load_demo_recruitment
 
     load_demo_recruitment(s, today)
+    from peerdesk.services.demo_training import load_demo_training
+
+    load_demo_training(s, today)  # the third cohort's course days with attendance
 
 
 DEMO_SECTIONS = (

@@ -28,6 +28,7 @@ from peerdesk.models import Base
 GROUPS = ("you", "training", "work", "supervision", "evaluation", "other")
 GROUP_OF = {
     "cohort": "training", "applicant": "training", "applicant_interviewer": "training",
+    "course_attendance": "training", "course_trainer": "training", "course_certification": "training",
     "placement": "work", "contract_period": "work", "manager_tenure": "work", "briefing_attendee": "work",
     "supervisor_assignment": "supervision", "supervision_participant": "supervision", "checkin_attendance": "supervision",
     "consent": "evaluation", "consent_form": "evaluation", "questionnaire_response": "evaluation", "interview": "evaluation",
@@ -35,6 +36,7 @@ GROUP_OF = {
 }
 # A row that only says "this person was part of that event": shown as the event itself.
 MERGED = {"supervision_participant": ("session_id", "supervision_session"), "checkin_attendance": ("meeting_id", "checkin_meeting"),
+          "course_attendance": ("course_day_id", "course_day"), "course_trainer": ("course_day_id", "course_day"),
           "briefing_attendee": ("briefing_id", "briefing"), "report_run_consent": ("run_id", "report_run")}
 # Shown inside their parent record (each answer under its questionnaire), not as records of their own.
 INLINE = {"answer": ("response_id", "questionnaire_response")}
@@ -164,7 +166,7 @@ class Namer:
         for col in (f"name_{lang}", "name", "title", "form_number"):
             if col in row and row[col]:
                 return str(row[col])
-        for col in ("held_on", "start_date", "produced_at", "printed_on"):
+        for col in ("held_on", "day", "start_date", "produced_at", "printed_on"):
             if col in row and row[col]:
                 return f"{item_title(table, lang)} {value_text(row[col], lang)}"
         return table_title(table, lang)

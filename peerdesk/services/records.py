@@ -175,7 +175,7 @@ def _apply(obj: Base, fields: dict[str, Any]) -> None:
 
 
 _AREAS = ("people", "workplaces", "employment", "supervision", "consent", "evaluation", "interview_details", "survey_logistics",
-          "accounts", "funding", "onboarding", "recruitment")
+          "accounts", "funding", "onboarding", "recruitment", "training")
 _areas_loaded = False
 
 

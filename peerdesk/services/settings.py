@@ -63,6 +63,9 @@ DEFAULTS: dict[str, Any] = {
     "office.address": "",
     "office.phone": "",
     "office.email": "",
+    # The course's attendance rule (services/training.py): a participant is certified after attending at least
+    # this share of the held course days, rounded up — 0.8 is 10 of the course's twelve days.
+    "training.min_attendance_share": 0.8,
     "demo": False,
 }
 
@@ -78,9 +81,17 @@ def _share(value: Any) -> float:
     return float(value)
 
 
+def _attendance_share(value: Any) -> float:
+    """The attendance rule's share, from 0.5 to 1 (below half, a certificate would say little)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.5 <= value <= 1.0:
+        raise ValidationError("error.setting_share", field="min_attendance_share", low=50, high=100)
+    return float(value)
+
+
 # Settings whose values are checked (and made their type) before they are stored, and again when read.
 CHECKS: dict[str, Callable[[Any], Any]] = {
     "report.min_share_answered": _share,
+    "training.min_attendance_share": _attendance_share,
 }
 
 

@@ -11,7 +11,7 @@ from peerdesk.ui.common.style import icon
 
 AREA = Qt.ItemDataRole.UserRole
 BADGE = Qt.ItemDataRole.UserRole + 1
-MAX_WIDTH = 190  # what the pages were laid out for
+WIDTH = 190  # what the areas' labels need; a longer one wraps onto the entry's second line
 
 
 class _BadgeDelegate(QStyledItemDelegate):
@@ -63,10 +63,10 @@ class Sidebar(QListWidget):
             self.items[area] = item
         self.translateUI()
         self.currentItemChanged.connect(lambda item, _old: item and self.area_chosen.emit(item.data(AREA)))
-        # A long name ("Rekrytering och utbildning") wraps onto a second line (each entry is two lines high)
-        # rather than widen the sidebar: the pages must still fit a 1024 px window.
+        # A long label ("Rekrytering och utbildning") wraps onto the entry's second line rather than widen
+        # the sidebar past what a 1024x640 window can spare (tests/test_ui_window_sizes.py).
         self.setWordWrap(True)
-        self.setFixedWidth(max(190, min(MAX_WIDTH, self.sizeHintForColumn(0) + 16)))
+        self.setFixedWidth(WIDTH)
 
     def translateUI(self) -> None:
         self.setAccessibleName(t("ui.nav.name"))

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 
 from peerdesk.i18n import t
 from peerdesk.ui.training.applicants_page import ApplicantsPage
+from peerdesk.ui.training.course_page import CoursePage
 
 
 class TrainingArea(QTabWidget):
@@ -16,11 +17,12 @@ class TrainingArea(QTabWidget):
         self.ops = ops
         self.applicants = ApplicantsPage(ops)
         self.addTab(self.applicants, t("ui.recruitment.tab"))
-        # Tab 2, the course days (self.course), is added by the training part.
-        self.pages = [self.applicants]
+        self.course = CoursePage(ops)
+        self.addTab(self.course, t("ui.training.tab.course"))
+        self.pages = [self.applicants, self.course]
         self.setFocusProxy(self.applicants)
 
-    started = False
+    started = False  # the main window starts an area when it is first shown
 
     def start(self) -> None:
         self.started = True

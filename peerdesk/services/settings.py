@@ -50,6 +50,8 @@ DEFAULTS: dict[str, Any] = {
     "office.phone": "",
     "office.email": "",
     "demo": False,
+    # How a calendar export names a peer supporter: "code" (a stable pseudonym) or "first_name"; never the full name.
+    "calendar.person_label": "code",
 }
 
 
@@ -64,9 +66,16 @@ def _share(value: Any) -> float:
     return float(value)
 
 
+def _person_label(value: Any) -> str:
+    if value not in ("code", "first_name"):
+        raise ValidationError("error.invalid_choice", field="person_label")
+    return value
+
+
 # Settings whose values are checked (and made their type) before they are stored, and again when read.
 CHECKS: dict[str, Callable[[Any], Any]] = {
     "report.min_share_answered": _share,
+    "calendar.person_label": _person_label,
 }
 
 

@@ -940,6 +940,9 @@ def build_parser() -> argparse.ArgumentParser:
     from peerdesk.cli_quote import add_commands as add_quote
 
     add_quote(sub)
+    from peerdesk.cli_calendar import add_commands as add_calendar
+
+    add_calendar(sub)
     return p
 
 

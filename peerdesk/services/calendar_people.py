@@ -38,6 +38,6 @@ def person_labels(s: Session, peer_ids) -> dict[int, str]:
     if not ids:
         return {}
     if get_setting(s, "calendar.person_label") == "first_name":
-        return dict(s.execute(select(PeerSupporter.id, PeerSupporter.first_name).where(PeerSupporter.id.in_(ids))).tuples())
+        return {r[0]: r[1] for r in s.execute(select(PeerSupporter.id, PeerSupporter.first_name).where(PeerSupporter.id.in_(ids)))}
     key = office_id(s.connection()) or ""
     return {pid: person_code(key, pid) for pid in ids}

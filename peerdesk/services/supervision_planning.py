@@ -320,7 +320,7 @@ def supervision_events(s: Session, actor, *, start: dt.date, end: dt.date, mine:
     for sid, day, starts_at, minutes, form, status, location, supervisor_id in rows:
         form = SessionForm(form)
         begin, finish = _start_end(parse_date(day, "held_on"), starts_at, minutes)
-        who = ", ".join(labels[p] for p in people.get(sid, []))
+        who = ", ".join(sorted(labels[p] for p in people.get(sid, [])))
         kind = t("calendar.kind.group_supervision" if form == SessionForm.GROUP else "calendar.kind.supervision")
         out.append(CalendarEvent(f"supervision-{sid}@peerdesk", "supervision", begin, finish, f"{kind}: {who}" if who else kind,
                                  location, Occurrence(status), supervisor_id))

@@ -54,9 +54,9 @@ def default_file_name(today: dt.date | None = None) -> str:
 def calendar_events(s: Session, *, start: dt.date, end: dt.date, mine: bool = False) -> list[CalendarEvent]:
     """The events of every source between two days (both included), by start."""
     if end < start:
-        raise ValidationError("error.end_before_start", field="to")
+        raise ValidationError("error.end_before_start", field="end_date")
     if (end - start).days > MAX_DAYS:
-        raise ValidationError("error.period_too_long", field="to", max=MAX_DAYS)
+        raise ValidationError("error.period_too_long", field="end_date", max=MAX_DAYS)
     actor = actor_of(s)
     events = [e for source in SOURCES for e in source(s, actor, start=start, end=end, mine=mine)]
 

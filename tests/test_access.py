@@ -199,6 +199,7 @@ NOT_OPERATIONS = {
     "audit_protection.check", "audit_protection.quick_status",
     # How a calendar event names a person (code or first name): inside the authorised calendar sources.
     "calendar_people.person_labels", "supervision_planning.sync_participants",
+    "demo_planning.load",  # inside demo.load_demo
 }
 
 

@@ -347,6 +347,9 @@ def load_demo(s: Session, today: dt.date | None = None) -> None:
     for position, (title, body, placement) in enumerate(DEMO_SECTIONS, 1):
         create(s, m.ReportSection, round_id=last.id, position=position, title=title, body=body, placement=placement)
     s.flush()
+    from peerdesk.services import demo_planning
+
+    demo_planning.load(s, today, users["supervisor"].id)  # planned sessions and a check-in in the coming weeks
 
 
 DEMO_SECTIONS = (

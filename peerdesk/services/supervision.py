@@ -22,7 +22,7 @@ from peerdesk.models import (
 )
 from peerdesk.services.access import A, C, S, actor_of, operation
 from peerdesk.services.records import create, flush, get, guards, validates
-from peerdesk.services.supervision_planning import sync_participants
+from peerdesk.services.supervision_planning import _time, sync_participants
 from peerdesk.services.validation import check_range, parse_date, require
 
 DEFAULT_TOPICS = [
@@ -112,8 +112,16 @@ def ensure_default_topics(s: Session) -> None:
 
 
 @operation(A, C, S)
-def schedule_checkin(s: Session, held_on: dt.date | str, title: str, location: str | None = None, led_by_id: int | None = None) -> CheckInMeeting:
-    return create(s, CheckInMeeting, held_on=held_on, title=title, location=location, led_by_id=led_by_id)
+def schedule_checkin(s: Session, held_on: dt.date | str, title: str, location: str | None = None, led_by_id: int | None = None,
+                     starts_at: dt.time | str | None = None) -> CheckInMeeting:
+    """A meeting on a day that has come is recorded as held; one ahead is planned (marked held once it took place)."""
+    from peerdesk.services.supervision_planning import plan_checkin
+
+    day = parse_date(held_on, "held_on")
+    if day > dt.date.today():
+        return plan_checkin(s, day, title, starts_at=starts_at, location=location, led_by_id=led_by_id)
+    return create(s, CheckInMeeting, held_on=day, title=title, location=location, led_by_id=led_by_id,
+                  starts_at=_time(starts_at))
 
 
 @operation(A, C, S)

@@ -236,11 +236,3 @@ def test_existing_sessions_and_meetings_become_held_in_the_migration(backend, re
         assert conn.execute(text("SELECT status, title FROM checkin_meeting")).one() == ("held", "Avstämning")
     database.dispose()
 
-
-@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-def test_scheduling_a_check_in_ahead_plans_it_and_one_that_has_come_is_held(db, office):
-    ahead = dt.date.today() + dt.timedelta(days=5)
-    with db.begin(office["coord"]) as s:
-        planned = supervision.schedule_checkin(s, ahead, "Avstämning", "Kontoret", starts_at="13:00")
-        held = supervision.schedule_checkin(s, dt.date.today(), "Avstämning i dag")
-        assert (planned.status, planned.starts_at, held.status) == (m.Occurrence.PLANNED, dt.time(13, 0), m.Occurrence.HELD)

@@ -114,12 +114,9 @@ def ensure_default_topics(s: Session) -> None:
 @operation(A, C, S)
 def schedule_checkin(s: Session, held_on: dt.date | str, title: str, location: str | None = None, led_by_id: int | None = None,
                      starts_at: dt.time | str | None = None) -> CheckInMeeting:
-    """A meeting on a day that has come is recorded as held; one ahead is planned (marked held once it took place)."""
-    from peerdesk.services.supervision_planning import plan_checkin
-
+    """Record a check-in meeting (as held: its attendance can be marked). To plan one ahead, use
+    supervision_planning.plan_checkin, and mark it held once it took place."""
     day = parse_date(held_on, "held_on")
-    if day > dt.date.today():
-        return plan_checkin(s, day, title, starts_at=starts_at, location=location, led_by_id=led_by_id)
     return create(s, CheckInMeeting, held_on=day, title=title, location=location, led_by_id=led_by_id,
                   starts_at=_time(starts_at))
 

@@ -955,6 +955,9 @@ def build_parser() -> argparse.ArgumentParser:
     from peerdesk.cli_training import add_commands as add_training
 
     add_training(sub)  # course days / add-day / attendance / certify / certificate
+    from peerdesk.cli_calendar import add_commands as add_calendar
+
+    add_calendar(sub)
     return p
 
 

@@ -59,6 +59,20 @@ EXPECTED_OPERATIONS = {
     "training.certificate_data": {A, C},
     "training.write_certificate": {A, C},
     "supervision.log_session": {A, S},
+    # Planning ahead (services/supervision_planning.py): sessions as logging them; check-ins as scheduling them.
+    "supervision_planning.plan_session": {A, S},
+    "supervision_planning.cadence_proposal": {A, S},
+    "supervision_planning.plan_by_cadence": {A, S},
+    "supervision_planning.mark_session_held": {A, S},
+    "supervision_planning.cancel_session": {A, S},
+    "supervision_planning.plan_checkin": {A, C, S},
+    "supervision_planning.mark_checkin_held": {A, C, S},
+    "supervision_planning.cancel_checkin": {A, C, S},
+    "supervision_planning.planned_sessions": OFFICE,
+    "supervision_planning.supervision_events": OFFICE,
+    "supervision_planning.check_in_events": OFFICE,
+    "calendar_export.calendar_events": OFFICE,
+    "calendar_export.export_calendar": OFFICE,
     "supervision.move_session": {A, S},
     "supervision.ensure_default_topics": {A, S},
     "supervision.schedule_checkin": {A, C, S},
@@ -231,6 +245,9 @@ NOT_OPERATIONS = {
     # The audit trail's protections: check() authorises administrators itself (as audit.browse does);
     # quick_status() says only whether triggers and anchors hold (db info, Settings), no entries.
     "audit_protection.check", "audit_protection.quick_status",
+    # How a calendar event names a person (code or first name): inside the authorised calendar sources.
+    "calendar_people.person_labels", "supervision_planning.sync_participants",
+    "demo_planning.load",  # inside demo.load_demo
 }
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from peerdesk.models.base import COMMENT_LENGTH, MULTILINE, NOTES_LENGTH, Base, StrEnum, Versioned, enum_type, long_text
+from peerdesk.models.base import COMMENT_LENGTH, MULTILINE, NOTES_LENGTH, Base, Occurrence, StrEnum, Versioned, enum_type, long_text
 
 
 class SessionForm(StrEnum):
@@ -48,6 +48,11 @@ class SupervisionSession(Versioned, Base):
     duration_minutes: Mapped[int] = mapped_column(Integer, default=60)
     form: Mapped[SessionForm] = mapped_column(enum_type(SessionForm, "session_form"), default=SessionForm.INDIVIDUAL)
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"), index=True)
+    # Planned ahead, held, or cancelled. Only a held session counts anywhere (cadence, alerts, summaries);
+    # `held_on` is the planned day until then. A planned session usually has a time and a place.
+    status: Mapped[Occurrence] = mapped_column(enum_type(Occurrence, "occurrence"), default=Occurrence.HELD, server_default="held")
+    starts_at: Mapped[dt.time | None] = mapped_column(Time)
+    location: Mapped[str | None] = mapped_column(String(200))
     # Confidential between supervisor and peer supporter; read only through the access-checked service.
     notes: Mapped[str | None] = mapped_column(long_text(NOTES_LENGTH), info=MULTILINE)
 
@@ -69,6 +74,8 @@ class SessionParticipant(Base):
     session_id: Mapped[int] = mapped_column(ForeignKey("supervision_session.id", ondelete="CASCADE"))
     peer_supporter_id: Mapped[int] = mapped_column(ForeignKey("peer_supporter.id", ondelete="CASCADE"))
     held_on: Mapped[dt.date] = mapped_column(Date)
+    # Copied from the session like `held_on`: the overdue rule counts only held sessions without a join.
+    status: Mapped[Occurrence] = mapped_column(enum_type(Occurrence, "occurrence"), default=Occurrence.HELD, server_default="held")
 
     session: Mapped[SupervisionSession] = relationship(back_populates="participants")
 
@@ -89,6 +96,9 @@ class CheckInMeeting(Versioned, Base):
     title: Mapped[str] = mapped_column(String(200))
     location: Mapped[str | None] = mapped_column(String(200))
     led_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    # Planned ahead, held, or cancelled; only a held meeting's attendance counts.
+    status: Mapped[Occurrence] = mapped_column(enum_type(Occurrence, "occurrence"), default=Occurrence.HELD, server_default="held")
+    starts_at: Mapped[dt.time | None] = mapped_column(Time)
 
     attendance: Mapped[list[CheckInAttendance]] = relationship(cascade="all, delete-orphan", back_populates="meeting")
 

@@ -369,11 +369,12 @@ def _supervision_rules(s: Session, today: dt.date, th: Thresholds) -> Iterable[A
     safe_from = not_overdue_since(cad, today)
     last_session = (
         select(func.max(SP.held_on))
-        .where(SP.peer_supporter_id == P.peer_supporter_id, SP.held_on <= today)
+        .where(SP.peer_supporter_id == P.peer_supporter_id, SP.held_on <= today, SP.status == m.Occurrence.HELD)
         .correlate(P)
         .scalar_subquery()
     )
-    recent = exists().where(SP.peer_supporter_id == P.peer_supporter_id, SP.held_on >= safe_from, SP.held_on <= today)
+    recent = exists().where(SP.peer_supporter_id == P.peer_supporter_id, SP.held_on >= safe_from, SP.held_on <= today,
+                            SP.status == m.Occurrence.HELD)  # a planned (or cancelled) session is no supervision
     rows = _q(s,
         select(P.id, P.peer_supporter_id, P.workplace_id, P.start_date, P.intro_end, PS.first_name, PS.last_name, W.name, last_session)
         .join(PS, PS.id == P.peer_supporter_id)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from peerdesk.models.base import Occurrence
 
+OFFICE_TIME_ZONE = "Europe/Stockholm"  # timed events are written in it, with its VTIMEZONE
+
 
 @dataclass(frozen=True)
 class CalendarEvent:

@@ -363,6 +363,9 @@ def load_demo(s: Session, today: dt.date | None = None) -> None:
     from peerdesk.services.demo_training import load_demo_training
 
     load_demo_training(s, today)  # the third cohort's course days with attendance
+    from peerdesk.services import demo_planning
+
+    demo_planning.load(s, today, users["supervisor"].id)  # planned sessions and a check-in in the coming weeks
 
 
 DEMO_SECTIONS = (

@@ -136,8 +136,9 @@ def _contracts() -> Any:
 def _sessions() -> Any:
     S = m.SupervisionSession
     people = select(func.count(m.SessionParticipant.id)).where(m.SessionParticipant.session_id == S.id).correlate(S).scalar_subquery()
+    # Held sessions only: planned and cancelled ones are in the month view (and the calendar), not the record.
     return select(S.id, S.held_on.label("held_on"), S.form.label("form"), S.duration_minutes.label("duration_minutes"),
-                  people.label("participants"))
+                  people.label("participants")).where(S.status == m.Occurrence.HELD)
 
 
 def _session_with_person(word: str):
@@ -420,7 +421,8 @@ def person_overview(s: Session, person_id: int) -> PersonOverview:
             )
         ]
     SP = m.SessionParticipant
-    count, last = s.execute(select(func.count(SP.id), func.max(SP.held_on)).where(SP.peer_supporter_id == person_id)).one()
+    count, last = s.execute(select(func.count(SP.id), func.max(SP.held_on))
+                            .where(SP.peer_supporter_id == person_id, SP.status == m.Occurrence.HELD)).one()
     consents = None
     if roles & READ_RIGHTS["consents"]:
         C = m.Consent

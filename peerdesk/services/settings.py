@@ -67,6 +67,8 @@ DEFAULTS: dict[str, Any] = {
     # this share of the held course days, rounded up — 0.8 is 10 of the course's twelve days.
     "training.min_attendance_share": 0.8,
     "demo": False,
+    # How a calendar export names a peer supporter: "code" (a stable pseudonym) or "first_name"; never the full name.
+    "calendar.person_label": "code",
 }
 
 
@@ -88,10 +90,17 @@ def _attendance_share(value: Any) -> float:
     return float(value)
 
 
+def _person_label(value: Any) -> str:
+    if value not in ("code", "first_name"):
+        raise ValidationError("error.invalid_choice", field="person_label")
+    return value
+
+
 # Settings whose values are checked (and made their type) before they are stored, and again when read.
 CHECKS: dict[str, Callable[[Any], Any]] = {
     "report.min_share_answered": _share,
     "training.min_attendance_share": _attendance_share,
+    "calendar.person_label": _person_label,
 }
 
 

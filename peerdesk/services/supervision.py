@@ -13,6 +13,7 @@ from peerdesk.models import (
     AttendanceStatus,
     CheckInAttendance,
     CheckInMeeting,
+    Occurrence,
     PeerSupporter,
     SessionForm,
     SessionParticipant,
@@ -21,6 +22,7 @@ from peerdesk.models import (
 )
 from peerdesk.services.access import A, C, S, actor_of, operation
 from peerdesk.services.records import create, flush, get, guards, validates
+from peerdesk.services.supervision_planning import _time, sync_participants
 from peerdesk.services.validation import check_range, parse_date, require
 
 DEFAULT_TOPICS = [
@@ -45,6 +47,8 @@ def _check_session(s: Session, ses: SupervisionSession) -> None:
     check_range(ses.duration_minutes, 1, 600, "duration_minutes")
     if ses.form is None:
         ses.form = SessionForm.INDIVIDUAL
+    if ses.status not in (None, Occurrence.HELD) and ses.notes:
+        raise ValidationError("error.planned_has_no_notes", field="notes")  # what was said comes after it was said
 
 
 @validates(CheckInMeeting)
@@ -94,8 +98,7 @@ def move_session(s: Session, session_id: int, expected_version: int, held_on: dt
     from peerdesk.services.records import update
 
     ses = update(s, SupervisionSession, session_id, expected_version, held_on=held_on)
-    for part in ses.participants:
-        part.held_on = ses.held_on
+    sync_participants(ses)
     flush(s)
     return ses
 
@@ -109,14 +112,21 @@ def ensure_default_topics(s: Session) -> None:
 
 
 @operation(A, C, S)
-def schedule_checkin(s: Session, held_on: dt.date | str, title: str, location: str | None = None, led_by_id: int | None = None) -> CheckInMeeting:
-    return create(s, CheckInMeeting, held_on=held_on, title=title, location=location, led_by_id=led_by_id)
+def schedule_checkin(s: Session, held_on: dt.date | str, title: str, location: str | None = None, led_by_id: int | None = None,
+                     starts_at: dt.time | str | None = None) -> CheckInMeeting:
+    """Record a check-in meeting (as held: its attendance can be marked). To plan one ahead, use
+    supervision_planning.plan_checkin, and mark it held once it took place."""
+    day = parse_date(held_on, "held_on")
+    return create(s, CheckInMeeting, held_on=day, title=title, location=location, led_by_id=led_by_id,
+                  starts_at=_time(starts_at))
 
 
 @operation(A, C, S)
 def record_attendance(s: Session, meeting_id: int, statuses: dict[int, AttendanceStatus | str]) -> CheckInMeeting:
     """Set present / excused / absent per peer supporter; replaces earlier marks for those people."""
     meeting = get(s, CheckInMeeting, meeting_id)
+    if meeting.status != Occurrence.HELD:
+        raise ValidationError("error.meeting_not_held", field="status")  # who came is known once it was held
     existing = {a.peer_supporter_id: a for a in meeting.attendance}
     for pid, status in statuses.items():
         _still_in_programme(get(s, PeerSupporter, pid), meeting.held_on, "attendance")
@@ -134,12 +144,11 @@ def record_attendance(s: Session, meeting_id: int, statuses: dict[int, Attendanc
 
 @operation(A, C, S)
 def latest_session_dates(s: Session, peer_ids: list[int] | None = None) -> dict[int, dt.date]:
-    """Each peer supporter's most recent session date, from the participant index."""
+    """Each peer supporter's most recent held session date, from the participant index."""
     from sqlalchemy import func
 
-    q = select(SessionParticipant.peer_supporter_id, func.max(SessionParticipant.held_on)).group_by(
-        SessionParticipant.peer_supporter_id
-    )
+    q = select(SessionParticipant.peer_supporter_id, func.max(SessionParticipant.held_on)).where(
+        SessionParticipant.status == Occurrence.HELD).group_by(SessionParticipant.peer_supporter_id)
     if peer_ids is not None:
         q = q.where(SessionParticipant.peer_supporter_id.in_(peer_ids))
     return {pid: parse_date(d, "held_on") for pid, d in s.execute(q)}
@@ -232,11 +241,11 @@ def _info(s: Session, ses: SupervisionSession, names: dict[int, str]) -> Session
 
 @operation(A, C, S)
 def sessions_of(s: Session, peer_id: int, limit: int = 500) -> list[SessionInfo]:
-    """One peer supporter's sessions, newest first: that they took place, when, how — never what was said."""
+    """One peer supporter's held sessions, newest first: that they took place, when, how — never what was said."""
     get(s, PeerSupporter, peer_id)
     sessions = s.scalars(
         select(SupervisionSession).join(SessionParticipant, SessionParticipant.session_id == SupervisionSession.id)
-        .where(SessionParticipant.peer_supporter_id == peer_id)
+        .where(SessionParticipant.peer_supporter_id == peer_id, SupervisionSession.status == Occurrence.HELD)
         .order_by(SupervisionSession.held_on.desc(), SupervisionSession.id.desc()).limit(limit)
     ).all()
     names = _user_names(s, [x.supervisor_id for x in sessions])
@@ -343,9 +352,8 @@ def edit_session(
         s.delete(part)  # explicitly, not only as an orphan: the audit trail sees deletions named before the flush
     for pid in ids:
         if pid not in current:
-            ses.participants.append(SessionParticipant(peer_supporter_id=pid, held_on=ses.held_on))
-    for part in ses.participants:
-        part.held_on = ses.held_on
+            ses.participants.append(SessionParticipant(peer_supporter_id=pid, held_on=ses.held_on, status=ses.status))
+    sync_participants(ses)
     flush(s)
     return ses
 
@@ -467,6 +475,8 @@ class CheckInRow:
     present: int
     excused: int
     absent: int
+    status: str = "held"  # planned / held / cancelled
+    starts_at: dt.time | None = None
 
 
 @operation(A, C, S)
@@ -481,16 +491,18 @@ def checkins(s: Session, since: dt.date | None = None, until: dt.date | None = N
     }
     q = (
         select(CheckInMeeting.id, CheckInMeeting.version, CheckInMeeting.held_on, CheckInMeeting.title, CheckInMeeting.location,
-               *counts.values())
+               *counts.values(), CheckInMeeting.status, CheckInMeeting.starts_at)
         .outerjoin(A_, A_.meeting_id == CheckInMeeting.id)
-        .group_by(CheckInMeeting.id, CheckInMeeting.version, CheckInMeeting.held_on, CheckInMeeting.title, CheckInMeeting.location)
+        .group_by(CheckInMeeting.id, CheckInMeeting.version, CheckInMeeting.held_on, CheckInMeeting.title, CheckInMeeting.location,
+                  CheckInMeeting.status, CheckInMeeting.starts_at)
         .order_by(CheckInMeeting.held_on.desc(), CheckInMeeting.id.desc())
     )
     if since is not None:
         q = q.where(CheckInMeeting.held_on >= since)
     if until is not None:
         q = q.where(CheckInMeeting.held_on <= until)
-    return [CheckInRow(r[0], r[1], parse_date(r[2], "held_on"), r[3], r[4], int(r[5]), int(r[6]), int(r[7])) for r in s.execute(q)]
+    return [CheckInRow(r[0], r[1], parse_date(r[2], "held_on"), r[3], r[4], int(r[5]), int(r[6]), int(r[7]),
+                       str(getattr(r[8], "value", r[8])), r[9]) for r in s.execute(q)]
 
 
 @operation(A, C, S)
@@ -517,7 +529,7 @@ def attendance_history(s: Session, peer_id: int) -> list[tuple[dt.date, str, str
     rows = s.execute(
         select(CheckInMeeting.held_on, CheckInMeeting.title, CheckInAttendance.status)
         .join(CheckInAttendance, CheckInAttendance.meeting_id == CheckInMeeting.id)
-        .where(CheckInAttendance.peer_supporter_id == peer_id)
+        .where(CheckInAttendance.peer_supporter_id == peer_id, CheckInMeeting.status == Occurrence.HELD)
         .order_by(CheckInMeeting.held_on.desc())
     ).all()
     return [(parse_date(r[0], "held_on"), r[1], AttendanceStatus(r[2]).value) for r in rows]

@@ -8,12 +8,12 @@ reach the screen here; notes and topics stay behind `supervision.read_confidenti
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from peerdesk.models import PeerStatus, PeerSupporter, Placement, SessionParticipant, SupervisionSession, User, Workplace
+from peerdesk.models import Occurrence, PeerStatus, PeerSupporter, Placement, SessionParticipant, SupervisionSession, User, Workplace
 from peerdesk.services.access import A, C, S, actor_of, operation
 from peerdesk.services.cadence import Cadence, next_due, status as due_status
 from peerdesk.services.validation import parse_date
@@ -71,7 +71,8 @@ def overview(
         last.update({
             pid: parse_date(d, "held_on") for pid, d in s.execute(
                 select(SessionParticipant.peer_supporter_id, func.max(SessionParticipant.held_on))
-                .where(SessionParticipant.peer_supporter_id.in_(chunk), SessionParticipant.held_on <= today)
+                .where(SessionParticipant.peer_supporter_id.in_(chunk), SessionParticipant.held_on <= today,
+                       SessionParticipant.status == Occurrence.HELD)
                 .group_by(SessionParticipant.peer_supporter_id)
             )
         })
@@ -114,11 +115,15 @@ class MonthView:
     days: int
     people: list[tuple[int, str]]
     seen: dict[int, dict[int, str]]  # peer id -> day of month -> form (individual / group / phone / video)
+    # Sessions planned ahead (not yet held), shown beside the held ones: peer id -> day -> the planned session.
+    planned: dict[int, dict[int, object]] = field(default_factory=dict)
 
 
 @operation(A, C, S)
 def month_view(s: Session, year: int, month: int, peer_ids: list[int]) -> MonthView:
-    """Who was seen on which day of a month, and how (never what was said)."""
+    """Who was seen on which day of a month, and how (never what was said); and who is to be seen, as planned."""
+    from peerdesk.services.supervision_planning import planned_sessions
+
     import calendar
 
     first = dt.date(year, month, 1)
@@ -133,8 +138,14 @@ def month_view(s: Session, year: int, month: int, peer_ids: list[int]) -> MonthV
             select(SessionParticipant.peer_supporter_id, SessionParticipant.held_on, SupervisionSession.form)
             .join(SupervisionSession, SupervisionSession.id == SessionParticipant.session_id)
             .where(SessionParticipant.peer_supporter_id.in_(chunk), SessionParticipant.held_on >= first,
-                   SessionParticipant.held_on <= last)
+                   SessionParticipant.held_on <= last, SessionParticipant.status == Occurrence.HELD)
         ):
             seen.setdefault(pid, {})[parse_date(held_on, "held_on").day] = str(getattr(form, "value", form))
     people = [(pid, names[pid]) for pid in dict.fromkeys(peer_ids) if pid in names]
-    return MonthView(year, month, days, people, seen)
+    planned: dict[int, dict[int, object]] = {}
+    for chunk in _chunks(list(names)):
+        for p in planned_sessions(s, first, last, chunk):
+            if p.status == "planned":
+                for pid in p.participant_ids:
+                    planned.setdefault(pid, {})[p.day.day] = p
+    return MonthView(year, month, days, people, seen, planned)

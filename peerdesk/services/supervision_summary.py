@@ -21,6 +21,7 @@ from peerdesk.models import (
     AttendanceStatus,
     CheckInAttendance,
     CheckInMeeting,
+    Occurrence,
     PeerSupporter,
     Placement,
     SessionParticipant,
@@ -98,7 +99,8 @@ def gather(s: Session, start: dt.date | str, end: dt.date | str, names: bool = T
     in_period = or_(
         P.id.in_(select(Placement.peer_supporter_id).where(Placement.start_date <= end,
                                                             or_(Placement.end_date.is_(None), Placement.end_date >= start))),
-        P.id.in_(select(SessionParticipant.peer_supporter_id).where(SessionParticipant.held_on >= start,
+        P.id.in_(select(SessionParticipant.peer_supporter_id).where(SessionParticipant.status == Occurrence.HELD,
+                                                                     SessionParticipant.held_on >= start,
                                                                      SessionParticipant.held_on <= end)),
     )
     q = select(P.id, P.first_name, P.last_name).where(in_period).order_by(P.last_name, P.first_name, P.id)
@@ -120,7 +122,8 @@ def gather(s: Session, start: dt.date | str, end: dt.date | str, names: bool = T
         chunk = ids[i:i + 900]
         for pid, held_on in s.execute(
             select(SessionParticipant.peer_supporter_id, SessionParticipant.held_on)
-            .where(SessionParticipant.peer_supporter_id.in_(chunk), SessionParticipant.held_on <= end)
+            .where(SessionParticipant.peer_supporter_id.in_(chunk), SessionParticipant.held_on <= end,
+                   SessionParticipant.status == Occurrence.HELD)
         ):
             dates.setdefault(pid, []).append(parse_date(held_on, "held_on"))
         for r in s.execute(
@@ -131,7 +134,8 @@ def gather(s: Session, start: dt.date | str, end: dt.date | str, names: bool = T
         for pid, status, n in s.execute(
             select(CheckInAttendance.peer_supporter_id, CheckInAttendance.status, func.count())
             .join(CheckInMeeting, CheckInMeeting.id == CheckInAttendance.meeting_id)
-            .where(CheckInAttendance.peer_supporter_id.in_(chunk), CheckInMeeting.held_on >= start, CheckInMeeting.held_on <= end)
+            .where(CheckInAttendance.peer_supporter_id.in_(chunk), CheckInMeeting.held_on >= start, CheckInMeeting.held_on <= end,
+                   CheckInMeeting.status == Occurrence.HELD)
             .group_by(CheckInAttendance.peer_supporter_id, CheckInAttendance.status)
         ):
             attendance.setdefault(pid, {})[AttendanceStatus(status).value] = n

@@ -52,5 +52,7 @@ class SupervisionArea(QWidget):
     def on_data_changed(self, changes) -> None:
         if self.started and set(changes) & RELOAD_ON:
             self.overview.reload()
+            if "sessions" in changes:  # a session planned, held or cancelled shows in the month at once
+                self.month.reload()
             if "checkins" in changes:
                 self.checkins.reload()

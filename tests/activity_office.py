@@ -73,6 +73,11 @@ def build(s, seed: int = 19, people: int = 44) -> Office:
 
     briefing(wps[0], D(2026, 1, 20), manager=m_day30)  # before the tenure: does not count for it
     briefing(wps[0], D(2026, 3, 3), manager=m_day30)
+    # invited to a briefing that was never held, within their first 30 days: still not briefed
+    onboarding_planned = __import__("peerdesk.services.onboarding", fromlist=["x"])
+    onboarding_planned.plan_briefing(s, wps[3], D(2026, 3, 5), manager_ids=[m_day31], today=D(2026, 3, 1))
+    gone = onboarding_planned.plan_briefing(s, wps[0], D(2026, 2, 10), today=D(2026, 1, 1))
+    onboarding_planned.cancel_briefing(s, gone.id)
     briefing(wps[3], D(2026, 4, 1), manager=m_day31)
     briefing(wps[4], D(2026, 7, 10), manager=m_after)
     briefing(wps[1], D(2026, 1, 15), manager=m_before)
@@ -138,6 +143,17 @@ def build(s, seed: int = 19, people: int = 44) -> Office:
                  for p in rnd.sample([p for p in ids if still_in(p, day)], 9)}
         supervision.record_attendance(s, meeting.id, marks)
     supervision.schedule_checkin(s, D(2026, 4, 23), "Ingen kom")  # held, with no marks
+    # Planned and cancelled meetings inside the period count nowhere: only held ones do.
+    from peerdesk.services import onboarding, supervision_planning as planning
+
+    for day in (START, D(2026, 3, 10), END):
+        who = [rnd.choice([p for p in ids if still_in(p, day)])]
+        planning.plan_session(s, day, who, duration_minutes=45)
+        gone = planning.plan_session(s, day, who, duration_minutes=45)
+        planning.cancel_session(s, gone.id, gone.version)
+        planning.plan_checkin(s, day, "Planerad")
+        gone = planning.plan_checkin(s, day, "Inställd")
+        planning.cancel_checkin(s, gone.id, gone.version)
 
     study = f.study(s)
     all_managers = [mid for (mid,) in s.query(m.Manager.id)]
@@ -259,44 +275,44 @@ def expected(s, start: dt.date, end: dt.date, grant_id: int | None = None, regio
                                         + on_day.format(p="sp.peer_supporter_id", d="ss.held_on") + ")")
     form = "CASE WHEN ss.form = 'group' THEN 'group' ELSE 'individual' END"
     for fm, n, minutes in q.rows(f"""SELECT {form}, count(*), sum(ss.duration_minutes) FROM supervision_session ss
-            WHERE ss.held_on BETWEEN :S AND :E {scoped} GROUP BY {form}""", **P):
+            WHERE ss.status = 'held' AND ss.held_on BETWEEN :S AND :E {scoped} GROUP BY {form}""", **P):
         out[f"sessions.{fm}"], out[f"hours.{fm}"] = n, minutes / 60
     for fm in ("individual", "group"):
         out.setdefault(f"sessions.{fm}", 0)
         out.setdefault(f"hours.{fm}", 0.0)
-    out["sessions.total"] = q.one(f"SELECT count(*) FROM supervision_session ss WHERE ss.held_on BETWEEN :S AND :E {scoped}", **P)
+    out["sessions.total"] = q.one(f"SELECT count(*) FROM supervision_session ss WHERE ss.status = 'held' AND ss.held_on BETWEEN :S AND :E {scoped}", **P)
     out["hours.total"] = (q.one(f"SELECT COALESCE(sum(ss.duration_minutes), 0) FROM supervision_session ss"
-                                f" WHERE ss.held_on BETWEEN :S AND :E {scoped}", **P)) / 60
+                                f" WHERE ss.status = 'held' AND ss.held_on BETWEEN :S AND :E {scoped}", **P)) / 60
     out["month:sessions.individual"] = dict(q.rows(f"SELECT {q.month('ss.held_on')}, count(*) FROM supervision_session ss WHERE"
-                                                   f" ss.held_on BETWEEN :S AND :E AND ss.form <> 'group' {scoped} GROUP BY 1", **P))
+                                                   f" ss.status = 'held' AND ss.held_on BETWEEN :S AND :E AND ss.form <> 'group' {scoped} GROUP BY 1", **P))
     out["month:sessions.group"] = dict(q.rows(f"SELECT {q.month('ss.held_on')}, count(*) FROM supervision_session ss WHERE"
-                                              f" ss.held_on BETWEEN :S AND :E AND ss.form = 'group' {scoped} GROUP BY 1", **P))
+                                              f" ss.status = 'held' AND ss.held_on BETWEEN :S AND :E AND ss.form = 'group' {scoped} GROUP BY 1", **P))
 
     # check-in meetings and attendance
     mark_scope = on_day.format(p="a.peer_supporter_id", d="cm.held_on")
-    meetings = ("FROM checkin_meeting cm WHERE cm.held_on BETWEEN :S AND :E" + ("" if people is None else
+    meetings = ("FROM checkin_meeting cm WHERE cm.status = 'held' AND cm.held_on BETWEEN :S AND :E" + ("" if people is None else
                 f" AND EXISTS (SELECT 1 FROM checkin_attendance a WHERE a.meeting_id = cm.id AND a.status = 'present' AND {mark_scope})"))
     out["checkins.meetings"] = q.one(f"SELECT count(*) {meetings}", **P)
     out["month:checkins.meetings"] = dict(q.rows(f"SELECT {q.month('cm.held_on')}, count(*) {meetings} GROUP BY 1", **P))
     marks = dict(q.rows(f"""SELECT a.status, count(*) FROM checkin_attendance a JOIN checkin_meeting cm ON cm.id = a.meeting_id
-        WHERE cm.held_on BETWEEN :S AND :E AND {mark_scope} GROUP BY a.status""", **P))
+        WHERE cm.status = 'held' AND cm.held_on BETWEEN :S AND :E AND {mark_scope} GROUP BY a.status""", **P))
     for mark in ("present", "excused", "absent"):
         out[f"attendance.{mark}"] = marks.get(mark, 0)
     out["attendance.total"] = sum(marks.values())
     out["checkins.people"] = q.one(f"""SELECT count(DISTINCT a.peer_supporter_id) FROM checkin_attendance a JOIN checkin_meeting cm
-        ON cm.id = a.meeting_id WHERE cm.held_on BETWEEN :S AND :E AND a.status = 'present' AND {mark_scope}""", **P)
+        ON cm.id = a.meeting_id WHERE cm.status = 'held' AND cm.held_on BETWEEN :S AND :E AND a.status = 'present' AND {mark_scope}""", **P)
 
     # briefings and new managers
-    kinds = dict(q.rows(f"SELECT b.kind, count(*) FROM briefing b WHERE b.held_on BETWEEN :S AND :E AND {wp.format(c='b.workplace_id')}"
+    kinds = dict(q.rows(f"SELECT b.kind, count(*) FROM briefing b WHERE b.status = 'held' AND b.held_on BETWEEN :S AND :E AND {wp.format(c='b.workplace_id')}"
                         " GROUP BY b.kind", **P))
     out["briefings.briefing"], out["briefings.follow_up"] = kinds.get("briefing", 0), kinds.get("follow_up", 0)
     out["briefings.total"] = sum(kinds.values())
     out["month:briefings.briefing"] = dict(q.rows(f"""SELECT {q.month('b.held_on')}, count(*) FROM briefing b WHERE b.kind = 'briefing'
-        AND b.held_on BETWEEN :S AND :E AND {wp.format(c='b.workplace_id')} GROUP BY 1""", **P))
+        AND b.status = 'held' AND b.held_on BETWEEN :S AND :E AND {wp.format(c='b.workplace_id')} GROUP BY 1""", **P))
     tenures = f"FROM manager_tenure t WHERE t.start_date BETWEEN :S AND :E AND {wp.format(c='t.workplace_id')}"
     out["managers.new"] = q.one(f"SELECT count(*) {tenures}", **P)
     out["managers.briefed"] = q.one(f"""SELECT count(*) {tenures} AND EXISTS (SELECT 1 FROM briefing_attendee ba JOIN briefing b
-        ON b.id = ba.briefing_id WHERE ba.manager_id = t.manager_id AND b.held_on >= t.start_date
+        ON b.id = ba.briefing_id WHERE ba.manager_id = t.manager_id AND ba.attended AND b.status = 'held' AND b.held_on >= t.start_date
         AND b.held_on <= {q.plus('t.start_date', 30)})""", **P)
     out["managers.not_briefed"] = out["managers.new"] - out["managers.briefed"]
 

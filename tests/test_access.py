@@ -216,6 +216,7 @@ EXPECTED_OPERATIONS = {
 # rule helpers, and the audit trail itself.
 NOT_OPERATIONS = {
     "demo_contract_decisions.add_contract_decisions",  # inside demo.load_demo (administrator only)
+    "demo_funding.add_grants", "demo_onboarding.load_onboarding",  # parts of demo.load_demo
     "consent_forms.registered_consent_id",  # a lookup inside authorised operations
     "workplace_wording.for_round", "workplace_wording.round_kind",  # wording read inside gather/instrument_defs
     "records.create", "records.update", "records.delete", "records.get", "records.flush", "records.run_validators",

@@ -236,27 +236,27 @@ def test_briefing_events_for_the_calendar_name_the_ward_not_people(db):
         onboarding.plan_briefing(s, wid, day(90), held_by_id=me.user_id)  # outside the range
     with db.session(me) as s:
         events = onboarding.briefing_events(s, me, start=day(-10), end=day(30), mine=False)
-        assert [e.uid for e in events][1:] == [f"briefing-{mine}@peerdesk", f"briefing-{theirs}@peerdesk"]
-        assert [e.status for e in events] == [Occurrence.HELD, Occurrence.PLANNED, Occurrence.PLANNED]
+        assert [e.uid for e in events][1:] == [f"briefing-{mine}@peerdesk", f"briefing-{theirs}@peerdesk", f"briefing-{gone}@peerdesk"]
+        # the cancelled one is exported as cancelled, so a calendar that imported it as planned drops it
+        assert [e.status for e in events] == [Occurrence.HELD, Occurrence.PLANNED, Occurrence.PLANNED, Occurrence.CANCELLED]
         e = events[1]
         assert (e.kind, e.start, e.title, e.location, e.organiser_id) == (
             "briefing", day(5), "Briefing: Avdelning T", "Sjukhusvägen 1, Göteborg", me.user_id)
         assert not any("Chef" in x.title or "Ann" in x.title for x in events)
-        assert len(onboarding.briefing_events(s, me, start=day(-10), end=day(30), mine=True)) == 2
+        assert len(onboarding.briefing_events(s, me, start=day(-10), end=day(30), mine=True)) == 3
 
 
-def test_board_reads_the_stage_column_fast(db):
-    """Measured: 2,000 wards on the board (one indexed select) well under a second on either backend."""
+def test_board_reads_2000_wards_from_the_stage_column(db):
+    """2,000 wards on the board (one indexed select; no timing asserted here, speed claims come from benchmarks)."""
     with db.begin(SYSTEM) as s:
         s.execute(m.Workplace.__table__.insert(), [
             {"name": f"Avd {i}", "organisation": "K", "kind": "inpatient", "active": True, "version": 1,
              "stage": list(m.OnboardingStage)[i % 7].value, "stage_since": day(-i % 200)} for i in range(2000)])
     with db.session(SYSTEM) as s:
-        started = time.perf_counter()
         cols = onboarding.board(s)
-        took = time.perf_counter() - started
     assert sum(len(c) for c in cols.values()) == 2000
-    assert took < 1.0, took
+    assert {stage: len(c) for stage, c in cols.items() if c} == {stage: 2000 // 7 + (i < 2000 % 7)
+                                                                  for i, stage in enumerate(m.OnboardingStage)}
 
 
 def test_upgrade_derives_each_existing_ward_s_stage_from_its_data(backend, request, tmp_path):

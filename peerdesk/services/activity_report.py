@@ -50,8 +50,9 @@ The period is `start` … `end`, both days included. "Running in the period" mea
 - **Per month**: the same sessions, briefings (kind briefing) and check-in meetings per calendar month of the
   period, and the peer supporters with a placement in scope running in that month.
 
-Only *held* meetings count. Sessions, briefings and check-in meetings get the shared `Occurrence` status
-(planned / held / cancelled) in #20; `_held()` is the one place that says which rows are held.
+Only *held* meetings count: sessions, briefings and check-in meetings carry the shared `Occurrence` status
+(planned / held / cancelled), and `_held()` is the one place that says which rows are held. A new manager
+counts as briefed only when they attended (an invitation is not a briefing).
 
 ## Small counts
 A count from 1 to k − 1 (k = report.min_group_size, never below 3) is shown as "< k"; 0 is shown as 0 (no one
@@ -97,6 +98,7 @@ from peerdesk.models import (
     Workplace,
     WorkplaceKind,
 )
+from peerdesk.models.base import Occurrence
 from peerdesk.models.funding import Grant, GrantCoverage
 from peerdesk.services.access import A, C, operation
 from peerdesk.services.suppression import Count, effective_k, protect_counts
@@ -116,10 +118,9 @@ DASH = "–"
 
 
 def _held(table):
-    """The rows of a dated meeting table that were held. Until sessions, briefings and check-in meetings get
-    their `status` column (#20) every row is a held meeting; then this line becomes
-    `return table.status == Occurrence.HELD` (models.base.Occurrence) and every figure follows."""
-    return true()
+    """The rows of a dated meeting table that were held: planned and cancelled sessions, briefings and
+    check-in meetings (models.base.Occurrence) count nowhere."""
+    return table.status == Occurrence.HELD
 
 
 # ---------------------------------------------------------------- the report as data
@@ -533,7 +534,8 @@ def _briefings(s: Session, q: _Scoper, raw: dict, series: dict, month_of: dict) 
     for i in range(0, len(ids), 900):
         for mid, held_on in s.execute(
             select(BriefingAttendee.manager_id, b.held_on).join(b, b.id == BriefingAttendee.briefing_id)
-            .where(BriefingAttendee.manager_id.in_(ids[i:i + 900]), b.held_on >= q.start, b.held_on <= last, _held(b))
+            .where(BriefingAttendee.manager_id.in_(ids[i:i + 900]), BriefingAttendee.attended.is_(True),  # invited is not briefed
+                   b.held_on >= q.start, b.held_on <= last, _held(b))
         ):
             seen.setdefault(mid, []).append(_day(held_on))
     briefed = 0

@@ -24,12 +24,16 @@ from peerdesk.models import Occurrence
 from peerdesk.services import audit
 from peerdesk.services.access import A, C, S, actor_of, operation
 from peerdesk.services.calendar_events import OFFICE_TIME_ZONE, CalendarEvent
+from peerdesk.services.onboarding import briefing_events
 from peerdesk.services.supervision_planning import check_in_events, supervision_events
+from peerdesk.services.training import course_day_events
 
 # Every area's source of events; an area adds its own with one line.
 SOURCES = (
     supervision_events,
     check_in_events,
+    briefing_events,
+    course_day_events,
 )
 
 PRODID = "-//PeerDesk//PeerDesk calendar export//EN"

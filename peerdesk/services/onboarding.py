@@ -368,14 +368,14 @@ def ward_onboarding(s: Session, workplace_id: int) -> dict:
 # ------------------------------------------------------------------ calendar
 @operation(A, C, S)
 def briefing_events(s: Session, actor=None, *, start: dt.date, end: dt.date, mine: bool = False) -> list[CalendarEvent]:
-    """Planned and held briefings from `start` to `end` (inclusive) as calendar events: the kind and the
+    """Planned, held and cancelled briefings from `start` to `end` (inclusive) as calendar events: the kind and the
     ward's name as title (no person's name), the ward's address as place. `mine`: those the actor holds."""
     from peerdesk.i18n import t
 
     actor = actor or actor_of(s)
     B, W = Briefing, Workplace
     q = (select(B.id, B.held_on, B.kind, B.status, B.held_by_id, W.name, W.address).join(W, W.id == B.workplace_id)
-         .where(B.held_on >= start, B.held_on <= end, B.status.in_([Occurrence.PLANNED, Occurrence.HELD]))
+         .where(B.held_on >= start, B.held_on <= end)  # a cancelled one too: CANCELLED takes it out of the calendar
          .order_by(B.held_on, B.id))
     if mine:
         q = q.where(B.held_by_id == actor.user_id)

@@ -38,6 +38,8 @@ def _open_page(qtbot, demo_db, user="coordinator"):
     window.sidebar.select("funding")
     area = window.pages["funding"]
     page = area.activity
+    bar = area.tabBar()  # the grants come first; the person clicks the activity report's tab
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(area.indexOf(page)).center())
     assert area.currentWidget() is page
     window.ops.wait()
     qtbot.waitUntil(lambda: page.choices is not None, timeout=WAIT)
@@ -76,6 +78,20 @@ def test_a_coordinator_types_the_period_chooses_a_region_sees_the_figures_and_sa
                not k_exempt(fig, report))
     if small:
         assert "< 5" in on_screen
+    # The charts per month, as the PDF draws them, on their own tab: one per series group, each a real drawing
+    # whose axis names the period's months.
+    page.views.setCurrentWidget(page.charts)
+    assert len(page.chart_widgets) == 3 and all(r.isValid() for r in page.chart_drawings)
+    assert all(c.isVisible() and c.width() > 300 for c in page.chart_widgets)
+    sessions = page.chart_widgets[0].pixmap().toImage()  # bars and axis text drawn on white paper, not a blank box
+    inked = sum(sessions.pixelColor(x, y).lightness() < 200 for x in range(0, sessions.width(), 3)
+                for y in range(0, sessions.height(), 3))
+    assert inked > 100, inked
+    from peerdesk.reports.activity_report import chart_svgs
+
+    svgs = chart_svgs(report, "en")
+    assert "2025-01" in svgs[0][1] and "2026-12" in svgs[0][1]
+    assert [c.accessibleName() for c in page.chart_widgets] == [caption for caption, _svg in svgs]
 
     target = tmp_path / "verksamhet.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))

@@ -126,6 +126,14 @@ def build(report, path: str | Path, lang: str) -> int:
     return doc.page
 
 
+def chart_svgs(report, lang: str) -> list[tuple[str, str]]:
+    """The report's charts as (caption, SVG text): the window shows the very drawings the PDF prints."""
+    from reportlab.graphics import renderSVG
+
+    return [(t(msgid, lang), renderSVG.drawToString(_chart(report, names, at, lang)))
+            for msgid, names in CHARTS for at in range(0, len(report.months), MONTHS_PER_CHART)]
+
+
 def _chart(report, names, at: int, lang: str):
     """Bars per month for the series `names` from month `at`; a hidden month has no bar."""
     from peerdesk.reports.charts import bar_chart

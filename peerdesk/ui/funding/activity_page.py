@@ -6,6 +6,7 @@ line uses (audited, all or nothing)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -17,6 +18,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -94,7 +97,15 @@ class ActivityReportPage(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in (1, 2, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        layout.addWidget(self.figures, 1)
+        # The figures, and beside them (a tab, to fit 1024x640) the PDF's charts per month.
+        self.views = QTabWidget()
+        self.views.setDocumentMode(True)
+        self.views.addTab(self.figures, t("ui.funding.activity.tab_figures"))
+        self.charts = QScrollArea()
+        self.charts.setWidgetResizable(True)
+        self.charts.setAccessibleName(t("ui.funding.activity.tab_charts"))
+        self.views.addTab(self.charts, t("ui.funding.activity.tab_charts"))
+        layout.addWidget(self.views, 1)
         self.scope.currentIndexChanged.connect(self._fill_which)
         self.show_button.clicked.connect(self.show_figures)
         self.preview_button.clicked.connect(lambda: self._pdf("preview"))
@@ -197,10 +208,52 @@ class ActivityReportPage(QWidget):
             add(rows[0], heading=True)
             for cells in rows[1:]:
                 add(cells)
+        self._fill_charts(report, lang)
         rows = month_rows(report, lang)  # month, individual, group, briefings, check-ins, placed: the first four
         add([rows[0][0], rows[0][1], rows[0][2], rows[0][5]], heading=True)
         for cells in rows[1:]:
             add([cells[0], cells[1], cells[2], cells[5]])
+
+    def _fill_charts(self, report, lang: str) -> None:
+        """One reportlab chart per series group (bars per month), drawn from SVG; hidden months have no bar."""
+        from PySide6.QtCore import QByteArray
+        from PySide6.QtGui import QColor, QPainter, QPixmap
+        from PySide6.QtSvg import QSvgRenderer
+
+        from peerdesk.reports.activity_report import chart_svgs
+
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        self.chart_widgets, self.chart_drawings = [], []
+        for caption, svg in chart_svgs(report, lang):
+            label = QLabel(caption)
+            label.setWordWrap(True)
+            # Qt's SVG renderer (SVG Tiny) has no clipPath and would paint its rectangle black over the chart;
+            # the clip is the drawing's own frame, so leaving it out changes nothing.
+            svg = re.sub(r"<clipPath.*?</clipPath>", "", svg, flags=re.S).replace("clip-path: url(#clip)", "")
+            renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+            size = renderer.defaultSize() * 4 / 3  # points to pixels at 96 dpi
+            ratio = self.devicePixelRatioF()
+            picture = QPixmap(size * ratio)
+            picture.setDevicePixelRatio(ratio)
+            picture.fill(QColor("white"))  # paper, as in the PDF (the SVG itself has no background)
+            painter = QPainter(picture)
+            renderer.render(painter)
+            painter.end()
+            chart = QLabel()
+            chart.setPixmap(picture)
+            chart.setFixedSize(size)
+            chart.setAccessibleName(caption)
+            column.addWidget(label)
+            column.addWidget(chart)
+            self.chart_widgets.append(chart)
+            self.chart_drawings.append(renderer)
+        if any(fig.hidden for figs in report.series.values() for fig in figs):
+            note = QLabel(t("activity.chart.hidden_note"))
+            note.setWordWrap(True)
+            column.addWidget(note)
+        column.addStretch(1)
+        self.charts.setWidget(holder)
 
     # ------------------------------------------------------------ files
     def _default_name(self, ext: str) -> str:

@@ -31,7 +31,16 @@ STATUSES = ("present", "excused", "absent")
 
 class MeetingsModel(RowsModel):
     def __init__(self, parent=None) -> None:
-        super().__init__(("held_on", "title", "location", "present", "excused", "absent"), "ui.checkins.col.", parent)
+        super().__init__(("held_on", "title", "meeting_status", "location", "present", "excused", "absent"), "ui.checkins.col.",
+                         parent)
+
+    def value(self, row, column: str):
+        return row.status if column == "meeting_status" else super().value(row, column)
+
+    def text(self, row, column: str) -> str:
+        if column == "meeting_status":
+            return t(f"ui.value.{row.status}")  # planned / held / cancelled
+        return super().text(row, column)
 
 
 class HistoryModel(RowsModel):
@@ -50,7 +59,8 @@ class HistoryModel(RowsModel):
 class MeetingForm(DialogForm):
     def __init__(self, today: dt.date, parent=None) -> None:
         super().__init__(t("ui.checkins.schedule.title"), t("ui.checkins.schedule.context"), parent)
-        self.held_on = self.date_field("ui.today.form.held_on", today, warn_future=True, name="held_on")
+        # A date ahead plans the meeting (it is marked held when its attendance is recorded), so no warning.
+        self.held_on = self.date_field("ui.today.form.held_on", today, name="held_on")
         self.title = self.add_row("ui.checkins.form.title", QLineEdit(t("ui.checkins.default_title")), required=True,
                                   name="title")
         self.location = self.add_row("ui.checkins.form.location", QLineEdit())
@@ -128,8 +138,11 @@ class CheckInsPage(QWidget):
         self.schedule_button = QPushButton(t("ui.checkins.schedule"))
         self.attendance_button = QPushButton(t("ui.checkins.attendance"))
         self.attendance_button.setEnabled(False)
+        self.cancel_button = QPushButton(t("ui.checkins.cancel"))
+        self.cancel_button.setEnabled(False)
         bar.addWidget(self.schedule_button)
         bar.addWidget(self.attendance_button)
+        bar.addWidget(self.cancel_button)
         bar.addStretch(1)
         layout.addLayout(bar)
         self.model = MeetingsModel(self)
@@ -149,8 +162,9 @@ class CheckInsPage(QWidget):
         self.schedule_button.clicked.connect(self.schedule)
         self.attendance_button.clicked.connect(self.record_attendance)
         self.table.activated.connect(lambda _i: self.record_attendance())
-        self.table.selectionModel().currentRowChanged.connect(
-            lambda cur, _prev: self.attendance_button.setEnabled(cur.isValid()))
+        self.cancel_button.clicked.connect(self.cancel_meeting)
+        self.table.selectionModel().currentRowChanged.connect(lambda _cur, _prev: self._enable())
+        self.model.modelReset.connect(self._enable)
         self.person.currentIndexChanged.connect(lambda _i: self._load_history())
 
     def start(self) -> None:
@@ -182,6 +196,14 @@ class CheckInsPage(QWidget):
             return
         self.ops.query(lambda s: supervision.attendance_history(s, pid), alive(self, self.history_model.set_rows))
 
+    def _enable(self) -> None:
+        """Attendance once a meeting's day has come (a planned one is then marked held); cancel a planned one."""
+        meeting = self.current()
+        planned = meeting is not None and meeting.status == "planned"
+        self.attendance_button.setEnabled(meeting is not None and meeting.status != "cancelled"
+                                          and meeting.held_on <= self.today())
+        self.cancel_button.setEnabled(planned)
+
     def current(self):
         index = self.table.currentIndex()
         return self.model.rows[index.row()] if index.isValid() else None
@@ -194,9 +216,16 @@ class CheckInsPage(QWidget):
         self.dialog = form
         user_id = self.ops.actor.user_id
 
+        today = self.today()
+
         def work(v):
             def run(s):
-                supervision.schedule_checkin(s, v["held_on"], v["title"], v["location"], user_id)
+                if v["held_on"] > today:  # ahead: planned, in the calendar export, never counted until held
+                    from peerdesk.services import supervision_planning
+
+                    supervision_planning.plan_checkin(s, v["held_on"], v["title"], location=v["location"], led_by_id=user_id)
+                else:
+                    supervision.schedule_checkin(s, v["held_on"], v["title"], v["location"], user_id)
 
             return run
 
@@ -206,11 +235,35 @@ class CheckInsPage(QWidget):
         from peerdesk.services import supervision
 
         meeting = self.current()
-        if meeting is None:
+        if meeting is None or meeting.status == "cancelled" or meeting.held_on > self.today():
             return
 
         def opened(sheet):
             self.dialog = AttendanceDialog(self.ops, meeting, sheet, self)
             self.dialog.open()
 
-        self.ops.query(lambda s: supervision.attendance_sheet(s, meeting.id), alive(self, opened))
+        def sheet(_result=None):
+            self.ops.query(lambda s: supervision.attendance_sheet(s, meeting.id), alive(self, opened))
+
+        if meeting.status == "planned":  # its day has come: recording who came marks it held
+            from peerdesk.services import supervision_planning
+
+            self.ops.mutate(lambda s: supervision_planning.mark_checkin_held(s, meeting.id, meeting.version) and None,
+                            {"checkins"}, alive(self, sheet))
+        else:
+            sheet()
+
+    def cancel_meeting(self) -> None:
+        """Cancel a planned meeting after asking (it stays in the list as cancelled and leaves the calendar)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from peerdesk.services import supervision_planning
+
+        meeting = self.current()
+        if meeting is None or meeting.status != "planned":
+            return
+        answer = QMessageBox.question(self, t("ui.checkins.cancel"), t("ui.checkins.cancel.confirm", title=meeting.title,
+                                                                       date=meeting.held_on.isoformat()))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.ops.mutate(lambda s: supervision_planning.cancel_checkin(s, meeting.id, meeting.version) and None, {"checkins"})

@@ -94,7 +94,7 @@ def test_first_start_creates_the_encrypted_database_with_admin_and_demo(qtbot, d
     with opened.db.session(SYSTEM) as s:
         admin = s.query(m.User).filter_by(username="admin").one()
         assert check_password("a long admin password", admin.password_hash)
-        assert s.query(m.PeerSupporter).count() == 15
+        assert s.query(m.PeerSupporter).count() == 17  # two accepted from the applicants
     opened.db.dispose()
 
 
@@ -109,8 +109,8 @@ def test_window_shows_the_office_and_which_database(qtbot, sqlite_db):
     ops = Operations(sqlite_db, SYSTEM, window)
     with qtbot.waitSignal(window.overview.loaded, timeout=10000):
         window.attach(ops, "0002")
-    assert window.overview.values["people"].text() == "15"
-    assert window.overview.values["workplaces"].text() == "9"
+    assert window.overview.values["people"].text() == "17"
+    assert window.overview.values["workplaces"].text() == "14"
     assert str(sqlite_db.target.path) in window.db_label.text() and "encrypted" in window.db_label.text()
     ops.wait()
 

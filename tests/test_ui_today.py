@@ -72,7 +72,7 @@ def test_coordinator_logs_a_briefing_for_a_new_manager_and_the_alert_goes(qtbot,
     page = window.today
     assert page.count_labels["new_manager"].text() == "3"
     # The register counts are still on the start page; they come just after the alerts.
-    qtbot.waitUntil(lambda: window.overview.values["people"].text() == "15")
+    qtbot.waitUntil(lambda: window.overview.values["people"].text() == "17")
     assert "New manager without a briefing (3)" in rows(page)
     assert any("Bostad Först Älvstaden" in r for r in rows(page)["New manager without a briefing (3)"])
     assert "consent_expiring" not in page.count_labels  # not the coordinator's

@@ -5,41 +5,14 @@ already holds the data; bad input gives one readable line and the usual exit cod
 from __future__ import annotations
 
 import json
-import os
-from unittest import mock
 
 import pytest
 
-from peerdesk import cli
-
-RAW_KEY = "ab" * 32
-
+from tests.cli_office import demo_office, run_cli as _run
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory):
-    home = tmp_path_factory.mktemp("consent-cli")
-    env = {"PEERDESK_DATA_DIR": str(home), "PEERDESK_DB_PASSPHRASE": RAW_KEY, "PEERDESK_USER": "admin",
-           "PEERDESK_PASSWORD": "demo", "PEERDESK_LANG": "en"}
-    with mock.patch.dict(os.environ, env):
-        assert cli.main(["demo"]) == 0
-    return env
-
-
-def _run(office, capsys, *argv, user="admin", lang="en"):
-    from peerdesk.i18n import set_language
-
-    capsys.readouterr()
-    with mock.patch.dict(os.environ, {**office, "PEERDESK_USER": user, "PEERDESK_LANG": lang}):
-        set_language(lang)
-        try:
-            try:
-                code = cli.main(list(argv))
-            except SystemExit as exc:  # argparse refusing a value
-                code = exc.code
-        finally:
-            set_language("en")
-    out = capsys.readouterr()
-    return code, out.out, out.err.strip()
+    return demo_office(tmp_path_factory, "consent-cli")
 
 
 def _consent(office, capsys, number):

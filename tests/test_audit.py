@@ -37,7 +37,9 @@ def test_each_mutation_writes_one_entry_per_changed_object_with_field_names_only
     with db.begin(COORD) as s:
         w = f.workplace(s, name="Avdelning Hemlig")
         wid = w.id
-    assert entries(db, start) == [("create", "workplace", wid, None, "kim")]
+    created = entries(db, start)  # the ward and the first step of its onboarding history (contacted, today)
+    assert created[0] == ("create", "workplace", wid, None, "kim")
+    assert [(e[0], e[1], e[3], e[4]) for e in created[1:]] == [("create", "workplace_stage_change", None, "kim")]
     mark = last_id(db)
     with db.begin(COORD) as s:
         records.update(s, m.Workplace, wid, 1, specialty="psykos", contact_name="Kontakt Hemlig")

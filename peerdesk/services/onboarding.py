@@ -40,8 +40,12 @@ _BY_SERVICE = "onboarding_stage_move"  # s.info flag: the stage is being moved h
 
 
 def _user_id(s: Session) -> int | None:
-    actor = s.info.get("actor")
-    return getattr(actor, "user_id", None)
+    """Who moved the ward: the logged-in account (none for the system, or an actor with no account row)."""
+    uid = getattr(s.info.get("actor"), "user_id", None)
+    if uid is None:
+        return None
+    with s.no_autoflush:  # called while flushing; one primary-key lookup, usually from the identity map
+        return uid if s.get(m.User, uid) is not None else None
 
 
 @validates(Workplace)

@@ -84,7 +84,7 @@ def test_cli_backup_and_restore(tmp_path):
     assert result.returncode == 0 and "one.db" in result.stdout
     restored = run(env, "restore", str(tmp_path / "one.db"))
     assert restored.returncode == 0, restored.stderr
-    assert len(json.loads(run(env, "list", "people", "--json").stdout)) == 15
+    assert len(json.loads(run(env, "list", "people", "--json").stdout)) == 17  # the demo office, with two peer supporters accepted from the applicants
     missing = run(env, "restore", str(tmp_path / "nope.db"))
     assert missing.returncode == 1 and "does not exist" in missing.stderr
 
@@ -96,7 +96,7 @@ def test_cli_backup_and_restore_on_postgresql(pg_databases, pg_template, tmp_pat
     result = run(env, "backup", "-o", str(dump))
     assert result.returncode == 0, result.stderr
     assert run(env, "restore", str(dump)).returncode == 0
-    assert len(json.loads(run(env, "list", "workplaces", "--json").stdout)) == 9
+    assert len(json.loads(run(env, "list", "workplaces", "--json").stdout)) == 14
 
 
 def test_scheduled_backup_runs_when_due_and_keeps_the_newest(sqlite_db, tmp_path):

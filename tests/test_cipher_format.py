@@ -109,7 +109,7 @@ def test_open_current_upgrades_an_older_file_once_after_a_backup(tmp_path, monke
     after = _dump(old, key)
     assert cipher.unlock(old, key)[1] == CIPHER_FORMAT
     assert all(set(rows) <= set(after[t]) for t, rows in before.items())  # nothing lost…
-    assert {t for t in before if before[t] != after[t]} == {"workplace", "audit_event"}  # …only the new write added
+    assert {t for t in before if before[t] != after[t]} == {"workplace", "workplace_stage_change", "audit_event"}  # …only the new write added (a ward and its first onboarding step)
     (backup,) = (tmp_path / "data" / "backups").glob("*-before-cipher-upgrade.db")
     assert _dump(backup, key) == before and cipher.unlock(backup, key)[1] == LEGACY_CIPHER_FORMAT
     assert check_sqlite_backup(backup, key) == HEAD_REVISION
@@ -137,7 +137,7 @@ def test_no_upgrade_while_another_process_has_the_file_open(tmp_path, monkeypatc
     other.dispose()
     assert not (tmp_path / "data" / "backups").exists() or not list((tmp_path / "data" / "backups").iterdir())
     with_write = _dump(old, TEST_KEY)
-    assert {t for t in before if before[t] != with_write[t]} == {"workplace", "audit_event"}
+    assert {t for t in before if before[t] != with_write[t]} == {"workplace", "workplace_stage_change", "audit_event"}
     opened = open_current(target=DatabaseTarget("sqlite", path=old))  # the next start, alone: upgraded
     assert opened.db.cipher_format == CIPHER_FORMAT
     opened.db.dispose()

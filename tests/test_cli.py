@@ -37,10 +37,10 @@ def demo_home(tmp_path_factory):
 
 def test_demo_loads_a_living_office_once(demo_home):
     counts = {kind: len(json.loads(run(demo_home, "list", kind, "--json").stdout)) for kind in ("people", "workplaces", "cohorts", "rounds", "users")}
-    assert counts == {"people": 15, "workplaces": 9, "cohorts": 3, "rounds": 3, "users": 4}
+    assert counts == {"people": 17, "workplaces": 14, "cohorts": 3, "rounds": 3, "users": 4}
     again = run(demo_home, "demo")
     assert again.returncode == 0 and "already holds data" in again.stdout
-    assert len(json.loads(run(demo_home, "list", "people", "--json").stdout)) == 15
+    assert len(json.loads(run(demo_home, "list", "people", "--json").stdout)) == 17
 
 
 def test_demo_has_what_a_newcomer_should_see(demo_home):
@@ -116,7 +116,7 @@ def test_cli_on_postgresql(pg_databases, pg_template, tmp_path):
     assert run(env, "demo").returncode == 0
     info = json.loads(run(env, "db", "info", "--json").stdout)
     assert info["backend"] == "postgresql" and info["schema_current"] and "@" in info["database"]
-    assert len(json.loads(run(env, "list", "workplaces", "--json").stdout)) == 9
+    assert len(json.loads(run(env, "list", "workplaces", "--json").stdout)) == 14
 
 
 def test_report_round_headless_obeys_the_role(demo_home, tmp_path):

@@ -58,7 +58,7 @@ def test_demo_on_a_keyring_shows_the_recovery_key_and_the_next_command_needs_no_
     assert info.returncode == 0, info.stderr
     assert json.loads(info.stdout)["key_source"] == "keyring"
     people = run(fresh, "list", "people", "--json", input="")
-    assert people.returncode == 0 and len(json.loads(people.stdout)) == 15
+    assert people.returncode == 0 and len(json.loads(people.stdout)) == 17
     assert "RECOVERY" not in info.stderr + people.stderr  # shown once, at creation only
     again = run(fresh, "demo", "--recovery-sheet", str(tmp_path / "again.pdf"), input="")
     assert again.returncode == 0 and "No recovery sheet" in again.stderr and not (tmp_path / "again.pdf").exists()
@@ -170,7 +170,7 @@ def test_first_start_on_the_real_os_keyring(tmp_path):
     lines = result.stdout.strip().splitlines()
     assert json.loads(lines[0])["key_source"] == "keyring"
     assert lines[-1] == "1"  # one item in the Secret Service, for this database file
-    assert len(json.loads((tmp_path / "people.json").read_text())) == 15
+    assert len(json.loads((tmp_path / "people.json").read_text())) == 17
     demo_err = (tmp_path / "demo.err").read_text()
     assert len(shown_key(demo_err)) == 64 and "RECOVERY KEY" in demo_err
     assert not (tmp_path / "data" / "peerdesk.db").read_bytes().startswith(b"SQLite format 3")

@@ -42,7 +42,7 @@ def test_import_wizard_map_preview_fix_skip_and_commit(qtbot, demo_db, tmp_path,
     window = open_window(qtbot, demo_db)
     window.sidebar.select("workplaces")
     panel = window.pages["workplaces"].workplaces
-    wait_loaded(qtbot, panel.list, 9)
+    wait_loaded(qtbot, panel.list, 14)
     assert panel.list.import_button.isVisible()
     qtbot.mouseClick(panel.list.import_button, Qt.MouseButton.LeftButton)
     wizard = panel.list.wizard
@@ -89,7 +89,7 @@ def test_import_wizard_map_preview_fix_skip_and_commit(qtbot, demo_db, tmp_path,
     with qtbot.waitSignal(wizard.imported, timeout=WAIT):
         qtbot.mouseClick(finish_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=WAIT)
-    wait_loaded(qtbot, panel.list, 11)
+    wait_loaded(qtbot, panel.list, 16)
     keys(qtbot, panel.list.filter, "öberg")
     wait_loaded(qtbot, panel.list, 1)
     assert panel.list.model.shown(0)[:2] == ("Mottagning Öberg", "Psykiatri Öst")
@@ -104,10 +104,10 @@ def test_export_button_writes_the_list_as_filtered_and_sorted(qtbot, demo_db, tm
     window = open_window(qtbot, demo_db)
     window.sidebar.select("people")
     lst = window.pages["people"].people.list
-    wait_loaded(qtbot, lst, 15)
+    wait_loaded(qtbot, lst, 17)
     lst.set_status("active")  # the status filter, as chosen in the list's combo box
     lst.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)  # a click on "First name", twice
-    qtbot.waitUntil(lambda: 0 < lst.model.rowCount() < 15 and lst.model.descending, timeout=WAIT)
+    qtbot.waitUntil(lambda: 0 < lst.model.rowCount() < 17 and lst.model.descending, timeout=WAIT)
     wait_loaded(qtbot, lst)
     shown = [lst.model.shown(r)[:2] for r in range(lst.model.rowCount())]
     assert shown == sorted(shown, key=lambda r: r[1], reverse=True)

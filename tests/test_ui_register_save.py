@@ -21,7 +21,7 @@ def test_ctrl_s_saves_a_register_form_and_the_status_bar_offers_an_undo_that_wor
     window = open_window(qtbot, demo_db)
     window.sidebar.select("people")
     panel = window.pages["people"].people
-    wait_loaded(qtbot, panel.list, 15)
+    wait_loaded(qtbot, panel.list, 17)
     open_row(qtbot, panel)
     form = panel.form
     first = form.widgets["first_name"].text()
@@ -48,7 +48,7 @@ def test_a_register_date_is_kept_as_typed_and_an_empty_optional_date_stays_empty
     window = open_window(qtbot, demo_db)
     window.sidebar.select("people")
     panel = window.pages["people"].people
-    wait_loaded(qtbot, panel.list, 15)
+    wait_loaded(qtbot, panel.list, 17)
     open_row(qtbot, panel)
     form = panel.form
     first = form.widgets["first_name"].text()

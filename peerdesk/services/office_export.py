@@ -21,7 +21,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, Table, func, insert, select
+from sqlalchemy import Boolean, Date, DateTime, Integer, Table, Time, func, insert, select
 from sqlalchemy.orm import Session
 
 from peerdesk.errors import AccessDenied, ValidationError
@@ -72,6 +72,8 @@ def _type_name(column) -> str:
         return "timestamp (UTC)"
     if isinstance(t, Date):
         return "date"
+    if isinstance(t, Time):
+        return "time of day (HH:MM:SS)"
     if isinstance(t, Integer):
         return "integer"
     length = getattr(t, "length", None)
@@ -99,7 +101,7 @@ def describe_schema(counts: dict[str, int] | None = None) -> dict:
         "format_version": FORMAT_VERSION,
         "schema_revision": HEAD_REVISION,
         "csv": {"encoding": "utf-8", "delimiter": ",", "header": True, "null": "an empty field (in a text column that may not be NULL: the empty text)",
-                "date": "YYYY-MM-DD", "timestamp": "ISO 8601, UTC", "boolean": "true/false"},
+                "date": "YYYY-MM-DD", "time": "HH:MM:SS", "timestamp": "ISO 8601, UTC", "boolean": "true/false"},
         "tables": tables,
     }
 
@@ -115,7 +117,7 @@ def _text(value) -> str:
         if value.tzinfo is not None:
             value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
         return value.isoformat()
-    if isinstance(value, dt.date):
+    if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     return str(value)
 
@@ -204,7 +206,7 @@ def _value(column, text: str):
     if text == "":
         # PeerDesk keeps no empty texts where a value may be missing (they are saved as NULL), so an
         # empty field is NULL — except in a text column that may not be NULL, where it is the empty text.
-        is_text = not isinstance(t, (Boolean, DateTime, Date, Integer)) and getattr(t, "enum_class", None) is None
+        is_text = not isinstance(t, (Boolean, DateTime, Date, Time, Integer)) and getattr(t, "enum_class", None) is None
         return "" if is_text and not column.nullable and not column.primary_key else None
     if getattr(t, "enum_class", None) is not None:
         return text  # the stored value; the column type maps it to its enum
@@ -218,6 +220,8 @@ def _value(column, text: str):
             return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
         if isinstance(t, Date):
             return dt.date.fromisoformat(text)
+        if isinstance(t, Time):  # a planned meeting's start (supervision sessions, check-ins)
+            return dt.time.fromisoformat(text)
         if isinstance(t, Integer):
             return int(text)
     except ValueError:
@@ -297,9 +301,19 @@ def import_all(s: Session, path: Path | str, username: str, password: str, archi
             if set(header) != {c.name for c in table.columns}:
                 raise ValidationError("error.import_all.columns_differ", table=table.name)
             columns = [table.c[name] for name in header]
+            # A row may point at a later row of its own table (a contract period's follow-on period): such
+            # columns are loaded empty first and filled in once every row of the table is there.
+            own = [c.name for c in table.columns if any(fk.column.table is table for fk in c.foreign_keys)]
+            later = []
             batch = []
             for row in reader:
-                batch.append({c.name: _value(c, v) for c, v in zip(columns, row)})
+                values = {c.name: _value(c, v) for c, v in zip(columns, row)}
+                if any(values.get(name) is not None for name in own):
+                    kept = [c.name for c in table.columns if c.onupdate is not None]  # updated_at stays as exported
+                    later.append(({pk.name: values[pk.name] for pk in table.primary_key.columns},
+                                  {name: values.get(name) for name in own + kept}))
+                    values.update({name: None for name in own})
+                batch.append(values)
                 if len(batch) >= _CHUNK:
                     s.execute(insert(table), batch)
                     total += len(batch)
@@ -307,6 +321,8 @@ def import_all(s: Session, path: Path | str, username: str, password: str, archi
             if batch:
                 s.execute(insert(table), batch)
                 total += len(batch)
+            for key, values in later:
+                s.execute(table.update().where(*(table.c[k] == v for k, v in key.items())).values(**values))
     conn = s.connection()
     if conn.dialect.name == "postgresql":
         for table in tables:

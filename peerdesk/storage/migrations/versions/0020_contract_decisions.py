@@ -64,5 +64,7 @@ def downgrade() -> None:
     with op.batch_alter_table("contract_period", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_contract_period_follow_on_id_contract_period"), type_="foreignkey")
         batch_op.drop_constraint(batch_op.f("fk_contract_period_decided_by_id_app_user"), type_="foreignkey")
+        batch_op.drop_constraint(op.f("ck_contract_period_told_how"), type_="check")  # the enums' CHECKs
+        batch_op.drop_constraint(op.f("ck_contract_period_continuation_decision"), type_="check")
         for name in ("told_how", "told_on", "follow_on_id", "decided_by_id", "decided_on", "continuation_decision"):
             batch_op.drop_column(name)

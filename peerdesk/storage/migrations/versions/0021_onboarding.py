@@ -123,10 +123,12 @@ def downgrade() -> None:
         batch_op.drop_index("ix_briefing_status_date")
         batch_op.drop_constraint(batch_op.f("ck_briefing_staff_total_not_below_count"), type_="check")
         batch_op.drop_column("staff_total")
+        batch_op.drop_constraint(op.f("ck_briefing_occurrence"), type_="check")  # the status column's CHECK
         batch_op.drop_column("status")
     with op.batch_alter_table("workplace", schema=None) as batch_op:
         batch_op.drop_index("ix_workplace_stage")
         batch_op.drop_constraint(batch_op.f("fk_workplace_office_contact_id_app_user"), type_="foreignkey")
         batch_op.drop_column("office_contact_id")
         batch_op.drop_column("stage_since")
+        batch_op.drop_constraint(op.f("ck_workplace_onboarding_stage"), type_="check")
         batch_op.drop_column("stage")

@@ -36,12 +36,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # SQLite rebuilds each table from its reflected definition: the status column's CHECK goes first.
     with op.batch_alter_table("checkin_meeting", schema=None) as batch_op:
         batch_op.drop_column("starts_at")
+        batch_op.drop_constraint(op.f("ck_checkin_meeting_occurrence"), type_="check")
         batch_op.drop_column("status")
     with op.batch_alter_table("supervision_participant", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_supervision_participant_occurrence"), type_="check")
         batch_op.drop_column("status")
     with op.batch_alter_table("supervision_session", schema=None) as batch_op:
         batch_op.drop_column("location")
         batch_op.drop_column("starts_at")
+        batch_op.drop_constraint(op.f("ck_supervision_session_occurrence"), type_="check")
         batch_op.drop_column("status")

@@ -51,6 +51,18 @@ class _Lookups:
         for i, first, last in s.execute(select(m.PeerSupporter.id, m.PeerSupporter.first_name, m.PeerSupporter.last_name)):
             self.people.setdefault(_name_key(first, last), []).append(i)
 
+    def grant(self, text: str, on, notes: list) -> int | None:
+        """The grant an old funding text names, matched anew for every row (the row-by-row way)."""
+        if not text:
+            return None
+        from peerdesk.i18n import t
+        from peerdesk.services.funding import GrantMatcher
+
+        found, names = GrantMatcher(self.s).match(text, on)
+        if found is None:
+            notes.append(t("ui.import.funding_ambiguous" if names > 1 else "ui.import.funding_unmatched", text=text))
+        return found
+
     def people_named(self, first: str, last: str) -> set[int]:
         """Ids of people with this name: as read at the start, and any added since (exact spelling)."""
         ids = set(self.people.get(_name_key(first, last), ()))

@@ -5,7 +5,7 @@ exactly as the models allow them (the CHECKs the migration writes are the ones a
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from peerdesk.storage import migrate
@@ -27,7 +27,12 @@ def empty_db(backend, request, tmp_path):
 def _old_office(conn) -> None:
     """Rows as a 0013 database holds them: a study, a staff consent, a response, an interview, a quote."""
     run = lambda sql, **kw: conn.execute(text(sql), kw)  # noqa: E731
-    run("INSERT INTO workplace (id, name, organisation, kind, active, version) VALUES (1, 'Avd 1', 'Klinik', 'inpatient', true, 1)")
+    columns = {c["name"] for c in inspect(conn).get_columns("workplace")}
+    if "stage_since" in columns:  # a database from 0021 on: a ward has an onboarding stage since a date
+        run("INSERT INTO workplace (id, name, organisation, kind, active, version, stage, stage_since) "
+            "VALUES (1, 'Avd 1', 'Klinik', 'inpatient', true, 1, 'contacted', '2025-01-01')")
+    else:
+        run("INSERT INTO workplace (id, name, organisation, kind, active, version) VALUES (1, 'Avd 1', 'Klinik', 'inpatient', true, 1)")
     run("INSERT INTO study (id, name, organisation, start_date, scope_interviews, scope_focus_groups, scope_questionnaires, version) "
         "VALUES (1, 'Studien', 'NSPH', '2025-01-01', true, true, true, 1)")
     run("INSERT INTO consent (id, study_id, informant_role, informant_code, workplace_id, scope_interviews, scope_focus_groups, "

@@ -44,7 +44,7 @@ def test_admin_filters_verifies_and_exports(qtbot, qtmodeltester, sqlite_db, tmp
     with qtbot.waitSignal(page.loaded, timeout=5000):
         page.export_button.click()
     rows = list(csv.DictReader(target.open(encoding="utf-8")))
-    assert {r["username"] for r in rows} == {"kim"} and len(rows) == 2
+    assert {r["username"] for r in rows} == {"kim"} and len(rows) == 3  # login; the ward, and its first onboarding step
     ops.wait()
 
 

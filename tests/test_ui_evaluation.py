@@ -160,8 +160,8 @@ def test_evaluator_creates_a_round_chooses_wards_and_logs_an_interview(qtbot, sq
     with qtbot.waitSignal(page.loaded, timeout=10000):
         panel.create_button.click()
     assert page.round.number == 4 and page.round.status == "planned"
-    unchecked = lambda: panel.wards.count() == 9 and all(  # noqa: E731 — the new round's list: no ward yet
-        panel.wards.item(i).checkState() == Qt.CheckState.Unchecked for i in range(9))
+    unchecked = lambda: panel.wards.count() == 14 and all(  # noqa: E731 — the new round's list: no ward yet
+        panel.wards.item(i).checkState() == Qt.CheckState.Unchecked for i in range(14))  # the demo's 14 workplaces
     qtbot.waitUntil(unchecked, timeout=5000)
     for i in range(2):
         panel.wards.item(i).setCheckState(Qt.CheckState.Checked)

@@ -181,7 +181,25 @@ def test_the_errors_are_not_clipped_at_1024x640_in_swedish(qtbot, demo_db, windo
     ops.wait()
 
 
-@pytest.mark.parametrize("make", ["checkin", "briefing"])
+def test_a_check_in_date_ahead_is_sent_at_once_because_it_plans_the_meeting(qtbot):
+    """The Check-ins tab's Schedule form: a date ahead is no typo to warn about, it plans the meeting."""
+    from peerdesk.ui.supervision.checkins_page import MeetingForm
+
+    today = dt.date.today()
+    form = MeetingForm(today)
+    qtbot.addWidget(form)
+    form.show()
+    form.activateWindow()
+    qtbot.waitUntil(lambda: focused() is form.held_on, timeout=WAIT)
+    ahead = today + dt.timedelta(days=3)
+    type_date(qtbot, form.held_on, ahead.strftime("%d/%m/%Y"))
+    sent = []
+    form.submitted.connect(sent.append)
+    qtbot.keyClick(form.held_on, Qt.Key.Key_Return)
+    assert len(sent) == 1 and sent[0]["held_on"] == ahead
+
+
+@pytest.mark.parametrize("make", ["briefing"])
 def test_a_future_check_in_or_briefing_date_warns_once_then_is_sent(qtbot, make):
     from peerdesk.ui.supervision.checkins_page import MeetingForm
 

@@ -40,7 +40,7 @@ NEW_WARDS = [
     ("Avdelning 40, äldrepsykiatri", "Psykiatri Öster, Region Väst", m.WorkplaceKind.INPATIENT, "Västra regionen",
      "Östra vägen 40, Göteborg", "Britt Ahl"),
 ]
-NEW_MANAGERS = ["Ulla Berg", "Gunilla Strid", "Ingrid Falk", "Rasmus Lind", "Kerstin Ny"]
+NEW_MANAGERS = ["Ulla Berg", "Gunilla Strid", "Ingrid Falk", "Rasmus Lind", "Kerstin Nyqvist"]  # never a surname that is also an everyday word ("ny"): quotes would be flagged
 # Each new ward's first contact (days from today): a call with its manager, so no ward-contact alert fires.
 FIRST_CONTACT = [-20, -60, -90, -120, -400]
 

@@ -266,3 +266,14 @@ def _no_thread_left_running(request):
     for pool in [p for p in [QThreadPool.globalInstance(), *ALL_POOLS] if shiboken6.isValid(p)]:
         assert pool.activeThreadCount() == 0 or pool.waitForDone(5000), "a background job was left running"
         assert pool.activeThreadCount() == 0, "a background job was left running"
+
+
+@pytest.fixture
+def empty_db(backend, request, tmp_path):
+    """An empty database with no schema yet, on the chosen backend: for migration tests that start old."""
+    if backend == "sqlite":
+        db = open_database(DatabaseTarget("sqlite", path=tmp_path / "empty.db"), TEST_KEY, create=True)
+        yield db
+        db.dispose()
+    else:
+        yield request.getfixturevalue("pg_databases").open()

@@ -153,17 +153,6 @@ def test_anonymous_is_fixed_when_entered_and_only_for_a_patient_without_consent(
 
 
 # ------------------------------------------------------------------ the migration
-@pytest.fixture
-def empty_db(backend, request, tmp_path):
-    from peerdesk.storage.database import DatabaseTarget, open_database
-    from tests.conftest import TEST_KEY
-
-    if backend == "sqlite":
-        database = open_database(DatabaseTarget("sqlite", path=tmp_path / "old.db"), TEST_KEY, create=True)
-        yield database
-        database.dispose()
-    else:
-        yield request.getfixturevalue("pg_databases").open()
 
 
 def test_the_migration_keeps_existing_anonymous_answers_usable_and_nothing_else(empty_db):

@@ -16,10 +16,7 @@ from peerdesk.services import contract_decisions as cd
 from peerdesk.services.access import SYSTEM, Actor
 from peerdesk.services.records import create
 from peerdesk.storage import migrate
-from peerdesk.storage.config import DatabaseTarget
-from peerdesk.storage.database import open_database
 from tests import factories as f
-from tests.conftest import TEST_KEY
 
 D = dt.date
 T0 = D(2026, 3, 2)
@@ -164,14 +161,6 @@ def test_every_step_is_audited_and_only_administrator_and_coordinator_may(db):
 
 
 # ------------------------------------------------------------------ the migration of the old flag
-@pytest.fixture
-def empty_db(backend, request, tmp_path):
-    if backend == "sqlite":
-        db = open_database(DatabaseTarget("sqlite", path=tmp_path / "old.db"), TEST_KEY, create=True)
-        yield db
-        db.dispose()
-    else:
-        yield request.getfixturevalue("pg_databases").open()
 
 
 def test_0020_turns_continuation_informed_into_told_on_and_keeps_every_period(empty_db):

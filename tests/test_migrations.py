@@ -17,14 +17,6 @@ from peerdesk.storage.schema import HEAD_REVISION, KNOWN_REVISIONS
 from tests.conftest import TEST_KEY
 
 
-@pytest.fixture
-def empty_db(backend, request, tmp_path):
-    if backend == "sqlite":
-        db = open_database(DatabaseTarget("sqlite", path=tmp_path / "new.db"), TEST_KEY, create=True)
-        yield db
-        db.dispose()
-    else:
-        yield request.getfixturevalue("pg_databases").open()
 
 
 def test_known_revisions_match_the_migration_scripts():

@@ -9,19 +9,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from peerdesk.storage import migrate
-from peerdesk.storage.config import DatabaseTarget
-from peerdesk.storage.database import open_database
-from tests.conftest import TEST_KEY
 
 
-@pytest.fixture
-def empty_db(backend, request, tmp_path):
-    if backend == "sqlite":
-        db = open_database(DatabaseTarget("sqlite", path=tmp_path / "old.db"), TEST_KEY, create=True)
-        yield db
-        db.dispose()
-    else:
-        yield request.getfixturevalue("pg_databases").open()
 
 
 def _old_office(conn) -> None:
